@@ -1,0 +1,546 @@
+package io.userdb.db;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+
+/**
+ * {@link UserDatabase} over one sqlite-jdbc connection, with every statement prepared once when
+ * the object is opened. Not thread-safe: one borrower at a time (see {@link UserDatabasePool}).
+ */
+public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(SqliteUserDatabase.class.getName());
+
+  private static final String USER_COLUMNS =
+      "u.id, u.username, u.password_hash, u.display_name, u.email, u.roles, u.disabled,"
+          + " u.created_at, u.updated_at, u.failed_logins, u.locked_until";
+  /** Above every character a (lower-cased) username may hold: the upper bound of a prefix. */
+  private static final char AFTER_NAME_CHARS = '\u007f';
+
+  private final Connection connection;
+  private final PreparedStatement ping;
+  private final PreparedStatement begin;
+  private final PreparedStatement commit;
+  private final PreparedStatement rollback;
+  private final PreparedStatement findUser;
+  private final PreparedStatement countUsers;
+  private final PreparedStatement hasAdmin;
+  private final PreparedStatement countPrefix;
+  private final PreparedStatement listPrefix;
+  private final PreparedStatement insertUser;
+  private final PreparedStatement updateProfile;
+  private final PreparedStatement deleteSessionsOfName;
+  private final PreparedStatement updatePassword;
+  private final PreparedStatement deleteOtherSessions;
+  private final PreparedStatement upgradeHash;
+  private final PreparedStatement deleteUser;
+  private final PreparedStatement loginFailure;
+  private final PreparedStatement loginSuccess;
+  private final PreparedStatement insertSession;
+  private final PreparedStatement findSession;
+  private final PreparedStatement touchSession;
+  private final PreparedStatement deleteSession;
+  private final PreparedStatement deleteExpiredSessions;
+  private boolean broken;
+
+  /**
+   * Opens the database file (which must exist with the permissions it should keep), applies the
+   * connection pragmas, migrates the schema and prepares every statement.
+   */
+  public static SqliteUserDatabase open(Path file, Duration busyTimeout) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout((int) busyTimeout.toMillis());
+    config.enforceForeignKeys(true);
+    Connection connection = null;
+    try {
+      connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      Schema.migrate(connection);
+      return new SqliteUserDatabase(connection);
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw new DatabaseException("cannot open database " + file + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  private SqliteUserDatabase(Connection connection) throws SQLException {
+    this.connection = connection;
+    ping = prepare("SELECT 1");
+    begin = prepare("BEGIN IMMEDIATE");
+    commit = prepare("COMMIT");
+    rollback = prepare("ROLLBACK");
+    findUser = prepare("SELECT " + USER_COLUMNS + " FROM users u WHERE u.name_key = ?");
+    countUsers = prepare("SELECT COUNT(*) FROM users");
+    hasAdmin = prepare("SELECT 1 FROM users WHERE ',' || roles || ',' LIKE '%,admin,%' LIMIT 1");
+    countPrefix = prepare("SELECT COUNT(*) FROM users WHERE name_key >= ? AND name_key < ?");
+    listPrefix =
+        prepare(
+            "SELECT " + USER_COLUMNS + " FROM users u WHERE u.name_key >= ? AND u.name_key < ?"
+                + " ORDER BY u.name_key LIMIT ? OFFSET ?");
+    insertUser =
+        prepare(
+            "INSERT INTO users (username, name_key, password_hash, display_name, email, roles,"
+                + " disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)");
+    updateProfile =
+        prepare(
+            "UPDATE users SET display_name = COALESCE(?, display_name), email = COALESCE(?, email),"
+                + " roles = COALESCE(?, roles), disabled = COALESCE(?, disabled), updated_at = ?"
+                + " WHERE name_key = ?");
+    deleteSessionsOfName =
+        prepare("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name_key = ?)");
+    updatePassword =
+        prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE name_key = ?");
+    deleteOtherSessions =
+        prepare(
+            "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name_key = ?)"
+                + " AND token_hash <> ?");
+    upgradeHash = prepare("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?");
+    deleteUser = prepare("DELETE FROM users WHERE name_key = ?");
+    loginFailure = prepare("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
+    loginSuccess = prepare("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?");
+    insertSession =
+        prepare(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?)");
+    findSession =
+        prepare(
+            "SELECT s.token_hash, s.last_seen_at, s.expires_at, " + USER_COLUMNS
+                + " FROM sessions s JOIN users u ON u.id = s.user_id"
+                + " WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?");
+    touchSession = prepare("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?");
+    deleteSession = prepare("DELETE FROM sessions WHERE token_hash = ?");
+    deleteExpiredSessions =
+        prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?");
+  }
+
+  private PreparedStatement prepare(String sql) throws SQLException {
+    return connection.prepareStatement(sql);
+  }
+
+  static String nameKey(String username) {
+    return username.toLowerCase(Locale.ROOT);
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  @Override
+  public Optional<User> findUser(String username) {
+    return read(
+        "find user",
+        () -> {
+          findUser.setString(1, nameKey(username));
+          try (ResultSet rs = findUser.executeQuery()) {
+            return rs.next() ? Optional.of(readUser(rs, 1)) : Optional.empty();
+          }
+        });
+  }
+
+  @Override
+  public long countUsers() {
+    return read("count users", () -> singleLong(countUsers));
+  }
+
+  @Override
+  public boolean hasAdmin() {
+    return read(
+        "look for an admin",
+        () -> {
+          try (ResultSet rs = hasAdmin.executeQuery()) {
+            return rs.next();
+          }
+        });
+  }
+
+  @Override
+  public UserPage listUsers(String prefix, int offset, int limit) {
+    String low = nameKey(prefix);
+    String high = low + AFTER_NAME_CHARS;
+    return read(
+        "list users",
+        () -> {
+          countPrefix.setString(1, low);
+          countPrefix.setString(2, high);
+          long total = singleLong(countPrefix);
+          listPrefix.setString(1, low);
+          listPrefix.setString(2, high);
+          listPrefix.setInt(3, limit);
+          listPrefix.setInt(4, offset);
+          List<User> users = new ArrayList<>();
+          try (ResultSet rs = listPrefix.executeQuery()) {
+            while (rs.next()) {
+              users.add(readUser(rs, 1));
+            }
+          }
+          return new UserPage(total, users);
+        });
+  }
+
+  @Override
+  public Optional<SessionRecord> findSession(String tokenHash, Instant now, Instant idleSince) {
+    return read(
+        "find session",
+        () -> {
+          findSession.setString(1, tokenHash);
+          findSession.setLong(2, now.toEpochMilli());
+          findSession.setLong(3, idleSince.toEpochMilli());
+          try (ResultSet rs = findSession.executeQuery()) {
+            if (!rs.next()) {
+              return Optional.empty();
+            }
+            return Optional.of(
+                new SessionRecord(
+                    rs.getString(1),
+                    readUser(rs, 4),
+                    Instant.ofEpochMilli(rs.getLong(2)),
+                    Instant.ofEpochMilli(rs.getLong(3))));
+          }
+        });
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  @Override
+  public User createUser(NewUser user, Instant now) {
+    return write(
+        "create user",
+        () -> {
+          insertUser.setString(1, user.username());
+          insertUser.setString(2, nameKey(user.username()));
+          insertUser.setString(3, user.passwordHash());
+          insertUser.setString(4, user.displayName());
+          insertUser.setString(5, user.email());
+          insertUser.setString(6, joinRoles(user.roles()));
+          insertUser.setLong(7, now.toEpochMilli());
+          insertUser.setLong(8, now.toEpochMilli());
+          try {
+            insertUser.executeUpdate();
+          } catch (SQLException e) {
+            if (primaryCode(e) == SQLiteErrorCode.SQLITE_CONSTRAINT.code) {
+              throw new DuplicateUserException(user.username());
+            }
+            throw e;
+          }
+          findUser.setString(1, nameKey(user.username()));
+          try (ResultSet rs = findUser.executeQuery()) {
+            rs.next();
+            return readUser(rs, 1);
+          }
+        });
+  }
+
+  @Override
+  public Optional<User> updateProfile(String username, ProfileChange change, Instant now) {
+    return write(
+        "update user",
+        () -> {
+          String key = nameKey(username);
+          updateProfile.setString(1, change.displayName());
+          updateProfile.setString(2, change.email());
+          updateProfile.setString(3, change.roles() == null ? null : joinRoles(change.roles()));
+          if (change.disabled() == null) {
+            updateProfile.setNull(4, java.sql.Types.INTEGER);
+          } else {
+            updateProfile.setInt(4, change.disabled() ? 1 : 0);
+          }
+          updateProfile.setLong(5, now.toEpochMilli());
+          updateProfile.setString(6, key);
+          if (updateProfile.executeUpdate() == 0) {
+            return Optional.empty();
+          }
+          if (Boolean.TRUE.equals(change.disabled())) {
+            deleteSessionsOfName.setString(1, key);
+            deleteSessionsOfName.executeUpdate();
+          }
+          findUser.setString(1, key);
+          try (ResultSet rs = findUser.executeQuery()) {
+            rs.next();
+            return Optional.of(readUser(rs, 1));
+          }
+        });
+  }
+
+  @Override
+  public boolean changePassword(
+      String username, String passwordHash, String keepSessionHash, Instant now) {
+    return write(
+        "change password",
+        () -> {
+          String key = nameKey(username);
+          updatePassword.setString(1, passwordHash);
+          updatePassword.setLong(2, now.toEpochMilli());
+          updatePassword.setString(3, key);
+          if (updatePassword.executeUpdate() == 0) {
+            return false;
+          }
+          deleteOtherSessions.setString(1, key);
+          deleteOtherSessions.setString(2, keepSessionHash == null ? "" : keepSessionHash);
+          deleteOtherSessions.executeUpdate();
+          return true;
+        });
+  }
+
+  @Override
+  public void upgradePasswordHash(long userId, String oldHash, String newHash) {
+    write(
+        "upgrade password hash",
+        () -> {
+          upgradeHash.setString(1, newHash);
+          upgradeHash.setLong(2, userId);
+          upgradeHash.setString(3, oldHash);
+          return upgradeHash.executeUpdate();
+        });
+  }
+
+  @Override
+  public boolean deleteUser(String username) {
+    return write(
+        "delete user",
+        () -> {
+          deleteUser.setString(1, nameKey(username));
+          return deleteUser.executeUpdate() > 0;
+        });
+  }
+
+  @Override
+  public void recordLoginFailure(long userId, int failedLogins, Instant lockedUntil) {
+    write(
+        "record login failure",
+        () -> {
+          loginFailure.setInt(1, failedLogins);
+          loginFailure.setLong(2, lockedUntil.toEpochMilli());
+          loginFailure.setLong(3, userId);
+          return loginFailure.executeUpdate();
+        });
+  }
+
+  @Override
+  public void recordLoginSuccess(long userId) {
+    write(
+        "record login success",
+        () -> {
+          loginSuccess.setLong(1, userId);
+          return loginSuccess.executeUpdate();
+        });
+  }
+
+  @Override
+  public void createSession(String tokenHash, long userId, Instant now, Instant expiresAt) {
+    write(
+        "create session",
+        () -> {
+          insertSession.setString(1, tokenHash);
+          insertSession.setLong(2, userId);
+          insertSession.setLong(3, now.toEpochMilli());
+          insertSession.setLong(4, now.toEpochMilli());
+          insertSession.setLong(5, expiresAt.toEpochMilli());
+          return insertSession.executeUpdate();
+        });
+  }
+
+  @Override
+  public void touchSession(String tokenHash, Instant now) {
+    write(
+        "touch session",
+        () -> {
+          touchSession.setLong(1, now.toEpochMilli());
+          touchSession.setString(2, tokenHash);
+          return touchSession.executeUpdate();
+        });
+  }
+
+  @Override
+  public boolean deleteSession(String tokenHash) {
+    return write(
+        "delete session",
+        () -> {
+          deleteSession.setString(1, tokenHash);
+          return deleteSession.executeUpdate() > 0;
+        });
+  }
+
+  @Override
+  public int deleteExpiredSessions(Instant now, Instant idleSince) {
+    return write(
+        "delete expired sessions",
+        () -> {
+          deleteExpiredSessions.setLong(1, now.toEpochMilli());
+          deleteExpiredSessions.setLong(2, idleSince.toEpochMilli());
+          return deleteExpiredSessions.executeUpdate();
+        });
+  }
+
+  @Override
+  public void backupTo(Path target) {
+    read(
+        "back up",
+        () -> {
+          // VACUUM INTO reads one snapshot of the database: consistent while others write.
+          try (PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+            vacuum.setString(1, target.toAbsolutePath().toString());
+            vacuum.execute();
+          }
+          return null;
+        });
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  @Override
+  public boolean isBroken() {
+    return broken;
+  }
+
+  @Override
+  public boolean isUsable() {
+    if (broken) {
+      return false;
+    }
+    try (ResultSet rs = ping.executeQuery()) {
+      return rs.next();
+    } catch (SQLException e) {
+      broken = true;
+      return false;
+    }
+  }
+
+  /** Closes the connection; SQLite checkpoints the WAL when the last connection closes. */
+  @Override
+  public void close() {
+    closeQuietly(connection);
+  }
+
+  /** For tests that need a connection to die underneath its owner. */
+  Connection connection() {
+    return connection;
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  private <T> T read(String what, SqlWork<T> work) {
+    try {
+      return work.run();
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  /** Runs {@code work} in a BEGIN IMMEDIATE transaction: writers queue for the lock up front. */
+  private <T> T write(String what, SqlWork<T> work) {
+    try {
+      begin.execute();
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+    try {
+      T result = work.run();
+      commit.execute();
+      return result;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure(what, e);
+    } catch (RuntimeException e) {
+      rollbackQuietly();
+      throw e;
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      rollback.execute();
+    } catch (SQLException e) {
+      // The transaction may already be gone (SQLite rolls back on some errors by itself);
+      // if the connection itself is in trouble, the next use finds out.
+      LOG.log(Level.FINE, "rollback failed", e);
+    }
+  }
+
+  /**
+   * Wraps a SQL failure. Busy and locked mean "try later" and leave the connection fit for
+   * reuse; anything else (I/O, corruption, a closed connection) marks this object broken so
+   * the pool destroys it instead of lending it again.
+   */
+  private DatabaseException failure(String what, SQLException e) {
+    int code = primaryCode(e);
+    boolean transientBusy =
+        code == SQLiteErrorCode.SQLITE_BUSY.code || code == SQLiteErrorCode.SQLITE_LOCKED.code;
+    if (!transientBusy) {
+      broken = true;
+    }
+    return new DatabaseException(
+        "database failed to " + what + (transientBusy ? " (busy)" : "") + ": " + e.getMessage(),
+        e);
+  }
+
+  private static int primaryCode(SQLException e) {
+    return e.getErrorCode() & 0xff;
+  }
+
+  private static long singleLong(PreparedStatement statement) throws SQLException {
+    try (ResultSet rs = statement.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static User readUser(ResultSet rs, int first) throws SQLException {
+    return new User(
+        rs.getLong(first),
+        rs.getString(first + 1),
+        rs.getString(first + 2),
+        rs.getString(first + 3),
+        rs.getString(first + 4),
+        splitRoles(rs.getString(first + 5)),
+        rs.getInt(first + 6) != 0,
+        Instant.ofEpochMilli(rs.getLong(first + 7)),
+        Instant.ofEpochMilli(rs.getLong(first + 8)),
+        rs.getInt(first + 9),
+        Instant.ofEpochMilli(rs.getLong(first + 10)));
+  }
+
+  static String joinRoles(Set<String> roles) {
+    return String.join(",", new TreeSet<>(roles));
+  }
+
+  static Set<String> splitRoles(String roles) {
+    if (roles.isEmpty()) {
+      return Set.of();
+    }
+    return Set.copyOf(Arrays.asList(roles.split(",")));
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.log(Level.FINE, "closing a connection failed", e);
+    }
+  }
+}

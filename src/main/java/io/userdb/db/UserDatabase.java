@@ -1,0 +1,69 @@
+package io.userdb.db;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The user store as the rest of userdb sees it: users, their credentials and their sessions.
+ *
+ * <p>An instance owns one database connection and is <b>not</b> thread-safe: request handlers
+ * borrow one from {@link UserDatabasePool} for the length of a request and give it back. Every
+ * write runs in its own immediate transaction, so concurrent writers queue on the database lock
+ * instead of failing. SQL is kept plain so that the same interface can later sit over
+ * PostgreSQL.
+ *
+ * <p>Names are matched case-insensitively. Methods throw {@link DatabaseException} when the
+ * database cannot be used; after that {@link #isBroken()} tells whether the object must be
+ * discarded.
+ */
+public interface UserDatabase {
+
+  Optional<User> findUser(String username);
+
+  long countUsers();
+
+  boolean hasAdmin();
+
+  /** Users whose name starts with {@code prefix} (case-insensitive), ordered by name. */
+  UserPage listUsers(String prefix, int offset, int limit);
+
+  /** @throws DuplicateUserException if the name is taken in any letter case */
+  User createUser(NewUser user, Instant now);
+
+  /** @return the updated user, or empty if there is no such user */
+  Optional<User> updateProfile(String username, ProfileChange change, Instant now);
+
+  /** Replaces the hash and revokes every session of the user but {@code keepSessionHash}. */
+  boolean changePassword(String username, String passwordHash, String keepSessionHash, Instant now);
+
+  /** Replaces the hash after a legacy hash was verified; touches nothing else. */
+  void upgradePasswordHash(long userId, String oldHash, String newHash);
+
+  /** Deletes the user and, by cascade, their sessions. */
+  boolean deleteUser(String username);
+
+  void recordLoginFailure(long userId, int failedLogins, Instant lockedUntil);
+
+  void recordLoginSuccess(long userId);
+
+  void createSession(String tokenHash, long userId, Instant now, Instant expiresAt);
+
+  /** A session that is neither expired nor idle longer than {@code idleTimeout} allows. */
+  Optional<SessionRecord> findSession(String tokenHash, Instant now, Instant idleSince);
+
+  void touchSession(String tokenHash, Instant now);
+
+  boolean deleteSession(String tokenHash);
+
+  int deleteExpiredSessions(Instant now, Instant idleSince);
+
+  /** A consistent copy of the whole database, taken online. */
+  void backupTo(Path target);
+
+  /** True once a failure showed the connection cannot be trusted any more. */
+  boolean isBroken();
+
+  /** A cheap check that the connection still answers. */
+  boolean isUsable();
+}

@@ -1,0 +1,222 @@
+package io.userdb.db;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.util.NoSuchElementException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.commons.pool2.impl.AbandonedConfig;
+import org.apache.commons.pool2.impl.GenericObjectPool;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+
+/**
+ * The pool of {@link UserDatabase} objects that request handlers borrow from. Each object owns
+ * one SQLite connection, so requests no longer queue behind one global lock: readers run side
+ * by side (WAL) and only writers take turns, inside SQLite.
+ *
+ * <pre>{@code
+ * try (UserDatabasePool.Lease lease = pool.borrow()) {
+ *   lease.db().findUser(name);
+ * } // returned, or destroyed if its connection failed
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class UserDatabasePool implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(UserDatabasePool.class.getName());
+
+  private final GenericObjectPool<SqliteUserDatabase> pool;
+  private final PoolSettings settings;
+  private final Timer borrowWait;
+
+  public UserDatabasePool(PoolSettings settings, MeterRegistry registry) {
+    this.settings = settings;
+    this.pool =
+        new GenericObjectPool<>(
+            new UserDatabaseFactory(settings.databaseFile(), settings.busyTimeout()),
+            poolConfig(settings),
+            abandonedConfig(settings));
+    this.borrowWait =
+        Timer.builder("userdb.pool.borrow.wait")
+            .description("Time a request waited for a database object")
+            .publishPercentileHistogram()
+            .register(registry);
+    bindMetrics(registry);
+  }
+
+  private static GenericObjectPoolConfig<SqliteUserDatabase> poolConfig(PoolSettings settings) {
+    GenericObjectPoolConfig<SqliteUserDatabase> config = new GenericObjectPoolConfig<>();
+    config.setMaxTotal(settings.maxTotal());
+    config.setMaxIdle(settings.maxTotal());
+    config.setMinIdle(settings.minIdle());
+    config.setBlockWhenExhausted(true);
+    config.setMaxWait(settings.maxWait());
+    config.setLifo(true);
+    // A cheap "SELECT 1" on borrow catches connections closed underneath before a request does.
+    config.setTestOnBorrow(true);
+    config.setTestWhileIdle(true);
+    config.setTimeBetweenEvictionRuns(PoolSettings.EVICTION_INTERVAL);
+    config.setSoftMinEvictableIdleDuration(PoolSettings.SOFT_MIN_EVICTABLE_IDLE);
+    config.setNumTestsPerEvictionRun(settings.maxTotal());
+    config.setJmxEnabled(true);
+    config.setJmxNamePrefix("userdb");
+    return config;
+  }
+
+  private static AbandonedConfig abandonedConfig(PoolSettings settings) {
+    AbandonedConfig config = new AbandonedConfig();
+    config.setRemoveAbandonedOnMaintenance(true);
+    config.setRemoveAbandonedOnBorrow(true);
+    config.setRemoveAbandonedTimeout(settings.abandonedTimeout());
+    config.setLogAbandoned(true);
+    config.setRequireFullStackTrace(false);
+    config.setLogWriter(new PrintWriter(new LogWriter(), true));
+    return config;
+  }
+
+  private void bindMetrics(MeterRegistry registry) {
+    Gauge.builder("userdb.pool.active", pool, GenericObjectPool::getNumActive)
+        .description("Database objects lent out")
+        .register(registry);
+    Gauge.builder("userdb.pool.idle", pool, GenericObjectPool::getNumIdle)
+        .description("Database objects waiting in the pool")
+        .register(registry);
+    Gauge.builder("userdb.pool.waiters", pool, GenericObjectPool::getNumWaiters)
+        .description("Requests waiting for a database object")
+        .register(registry);
+    Gauge.builder("userdb.pool.max", pool, GenericObjectPool::getMaxTotal)
+        .description("Database objects at most")
+        .register(registry);
+    FunctionCounter.builder("userdb.pool.created", pool, GenericObjectPool::getCreatedCount)
+        .description("Database objects opened")
+        .register(registry);
+    FunctionCounter.builder("userdb.pool.destroyed", pool, GenericObjectPool::getDestroyedCount)
+        .description("Database objects closed")
+        .register(registry);
+  }
+
+  /** Opens {@code minIdle} objects now, so the first requests and a bad file fail early. */
+  public void warmUp() {
+    try (Lease lease = borrow()) {
+      lease.db().isUsable();
+    }
+    try {
+      pool.preparePool();
+    } catch (Exception e) {
+      throw new DatabaseException("cannot open database objects: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Borrows a database object, waiting at most the configured max-wait.
+   *
+   * @throws PoolExhaustedException if none became free in time
+   * @throws DatabaseException if a new object could not be opened
+   */
+  public Lease borrow() {
+    long start = System.nanoTime();
+    try {
+      return new Lease(pool.borrowObject(settings.maxWait()));
+    } catch (NoSuchElementException e) {
+      if (pool.getNumActive() >= pool.getMaxTotal()) {
+        throw new PoolExhaustedException(
+            settings.maxWait(), pool.getNumActive(), pool.getMaxTotal(), pool.getNumWaiters());
+      }
+      throw new DatabaseException("cannot lend a database object: " + e.getMessage(), e);
+    } catch (DatabaseException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new DatabaseException("cannot open a database object: " + e.getMessage(), e);
+    } finally {
+      borrowWait.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  public PoolStats stats() {
+    return new PoolStats(
+        pool.getNumActive(),
+        pool.getNumIdle(),
+        pool.getMaxTotal(),
+        pool.getNumWaiters(),
+        pool.getCreatedCount(),
+        pool.getDestroyedCount());
+  }
+
+  /** Closes idle objects now; lent ones are closed as they come back. */
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  /** Snapshot of the pool's counters. */
+  public record PoolStats(
+      int active, int idle, int maxTotal, int waiters, long created, long destroyed) {}
+
+  /**
+   * One borrowed object. {@link #close()} gives it back, or destroys it if a failure showed its
+   * connection cannot be trusted; calling it twice is harmless.
+   */
+  public final class Lease implements AutoCloseable {
+    private SqliteUserDatabase db;
+
+    private Lease(SqliteUserDatabase db) {
+      this.db = db;
+    }
+
+    public UserDatabase db() {
+      if (db == null) {
+        throw new IllegalStateException("lease already closed");
+      }
+      return db;
+    }
+
+    @Override
+    public void close() {
+      SqliteUserDatabase lent = db;
+      if (lent == null) {
+        return;
+      }
+      db = null;
+      try {
+        if (lent.isBroken()) {
+          pool.invalidateObject(lent);
+        } else {
+          pool.returnObject(lent);
+        }
+      } catch (Exception e) {
+        // Typically: reclaimed as abandoned while this request held it. Nothing to give back.
+        LOG.log(Level.WARNING, "could not give a database object back to the pool: " + e);
+      }
+    }
+  }
+
+  /** Sends commons-pool's abandoned-object reports (with the borrower's stack) to the log. */
+  private static final class LogWriter extends Writer {
+    private final StringWriter buffer = new StringWriter();
+
+    @Override
+    public synchronized void write(char[] chars, int offset, int length) {
+      buffer.write(chars, offset, length);
+    }
+
+    @Override
+    public synchronized void flush() {
+      String text = buffer.toString().strip();
+      buffer.getBuffer().setLength(0);
+      if (!text.isEmpty()) {
+        LOG.warning("reclaimed an abandoned database object; " + text);
+      }
+    }
+
+    @Override
+    public void close() {
+      flush();
+    }
+  }
+}
