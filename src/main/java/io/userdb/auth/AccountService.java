@@ -1,0 +1,98 @@
+package io.userdb.auth;
+
+import io.userdb.db.NewUser;
+import io.userdb.db.ProfileChange;
+import io.userdb.db.User;
+import io.userdb.db.UserDatabase;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Account changes shared by the HTTP API and the CLI: validates input, hashes passwords, and
+ * drops cached credentials whenever a change affects what an account may do.
+ */
+public final class AccountService {
+
+  private final PasswordHasher hasher;
+  private final BasicCredentialCache credentialCache;
+  private final LoginService logins;
+  private final Clock clock;
+
+  public AccountService(
+      PasswordHasher hasher, BasicCredentialCache credentialCache, LoginService logins, Clock clock) {
+    this.hasher = hasher;
+    this.credentialCache = credentialCache;
+    this.logins = logins;
+    this.clock = clock;
+  }
+
+  /** @throws io.userdb.db.DuplicateUserException if the name is taken */
+  public User create(
+      UserDatabase db,
+      String username,
+      String password,
+      String displayName,
+      String email,
+      Set<String> roles) {
+    return createWithHash(
+        db, username, hasher.hash(AccountRules.password(password)), displayName, email, roles);
+  }
+
+  /** Creates an account from an already hashed password (an htpasswd import). */
+  public User createWithHash(
+      UserDatabase db,
+      String username,
+      String passwordHash,
+      String displayName,
+      String email,
+      Set<String> roles) {
+    NewUser user =
+        new NewUser(
+            AccountRules.username(username),
+            passwordHash,
+            orEmpty(AccountRules.displayName(displayName)),
+            orEmpty(AccountRules.email(email)),
+            AccountRules.roles(roles));
+    User created = db.createUser(user, clock.instant());
+    logins.accountCreated(username);
+    return created;
+  }
+
+  public Optional<User> update(UserDatabase db, String username, ProfileChange change) {
+    ProfileChange valid =
+        new ProfileChange(
+            AccountRules.displayName(change.displayName()),
+            AccountRules.email(change.email()),
+            AccountRules.roles(change.roles()),
+            change.disabled());
+    Optional<User> updated = db.updateProfile(username, valid, clock.instant());
+    if (valid.touchesAccess()) {
+      credentialCache.forget(username);
+    }
+    return updated;
+  }
+
+  /** Sets a new password and revokes the user's sessions but {@code keepSessionHash}. */
+  public boolean changePassword(
+      UserDatabase db, String username, String newPassword, String keepSessionHash) {
+    String hash = hasher.hash(AccountRules.password(newPassword));
+    boolean changed = db.changePassword(username, hash, keepSessionHash, clock.instant());
+    credentialCache.forget(username);
+    return changed;
+  }
+
+  public boolean verifyPassword(User user, String password) {
+    return password != null && hasher.verify(password, user.passwordHash());
+  }
+
+  public boolean delete(UserDatabase db, String username) {
+    boolean deleted = db.deleteUser(username);
+    credentialCache.forget(username);
+    return deleted;
+  }
+
+  private static String orEmpty(String value) {
+    return value == null ? "" : value;
+  }
+}

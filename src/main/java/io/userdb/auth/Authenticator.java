@@ -1,0 +1,108 @@
+package io.userdb.auth;
+
+import io.userdb.db.User;
+import io.userdb.db.UserDatabase;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Decides who is asking, trying in order: a session cookie; HTTP Basic credentials, checked
+ * against the database through {@link BasicCredentialCache}; the user Apache authenticated
+ * (REMOTE_USER over AJP), only when the proxy is trusted; the configured default user.
+ * Thread-safe.
+ */
+public final class Authenticator {
+
+  private final SessionService sessions;
+  private final LoginService logins;
+  private final BasicCredentialCache credentialCache;
+  private final boolean trustProxyUser;
+  private final String defaultUser;
+
+  /**
+   * @param defaultUser the name anonymous requests act as, with role guest; empty for none
+   */
+  public Authenticator(
+      SessionService sessions,
+      LoginService logins,
+      BasicCredentialCache credentialCache,
+      boolean trustProxyUser,
+      String defaultUser) {
+    this.sessions = sessions;
+    this.logins = logins;
+    this.credentialCache = credentialCache;
+    this.trustProxyUser = trustProxyUser;
+    this.defaultUser = defaultUser;
+  }
+
+  /**
+   * @param sessionToken the session cookie's value, or null
+   * @param authorization the Authorization header, or null
+   * @param proxyUser the REMOTE_USER Apache sent, or null
+   * @return the caller, or empty if anonymous requests have no default user
+   * @throws AuthenticationException if offered credentials are refused
+   */
+  public Optional<Caller> identify(
+      UserDatabase db, String sessionToken, String authorization, String proxyUser) {
+    if (sessionToken != null) {
+      Optional<Caller> caller = sessions.resume(db, sessionToken);
+      if (caller.isPresent()) {
+        return caller;
+      }
+    }
+    if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return Optional.of(basic(db, authorization.substring(6).trim()));
+    }
+    if (trustProxyUser && proxyUser != null && !proxyUser.isEmpty()) {
+      return Optional.of(proxy(db, proxyUser));
+    }
+    if (!defaultUser.isEmpty()) {
+      return Optional.of(Caller.defaultUser(defaultUser));
+    }
+    return Optional.empty();
+  }
+
+  private Caller basic(UserDatabase db, String encoded) {
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new AuthenticationException(AuthenticationException.Reason.MALFORMED);
+    }
+    int colon = decoded.indexOf(':');
+    if (colon < 0) {
+      throw new AuthenticationException(AuthenticationException.Reason.MALFORMED);
+    }
+    String username = decoded.substring(0, colon);
+    String password = decoded.substring(colon + 1);
+    if (!AccountRules.isValidUsername(username)) {
+      throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
+    }
+    Optional<User> cached = db.findUser(username);
+    if (cached.isPresent()
+        && !cached.get().disabled()
+        && credentialCache.isVerified(username, password, cached.get().passwordHash())) {
+      return Caller.of(cached.get(), AuthMethod.BASIC, null);
+    }
+    LoginResult result = logins.login(db, username, password);
+    if (result instanceof LoginResult.Success) {
+      // Cache against the hash stored now: a legacy hash was just upgraded.
+      User current = db.findUser(username).orElseThrow();
+      credentialCache.remember(username, password, current.passwordHash());
+      return Caller.of(current, AuthMethod.BASIC, null);
+    }
+    if (result instanceof LoginResult.Locked locked) {
+      throw new AuthenticationException(AuthenticationException.Reason.LOCKED, locked.retryAfter());
+    }
+    throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
+  }
+
+  private Caller proxy(UserDatabase db, String name) {
+    Optional<User> user = db.findUser(name);
+    if (user.isEmpty() || user.get().disabled()) {
+      throw new AuthenticationException(AuthenticationException.Reason.UNKNOWN_PROXY_USER);
+    }
+    return Caller.of(user.get(), AuthMethod.PROXY, null);
+  }
+}

@@ -1,0 +1,15 @@
+package io.userdb.auth;
+
+import io.userdb.db.User;
+import java.time.Duration;
+
+/** The outcome of checking a username and password. */
+public sealed interface LoginResult {
+
+  record Success(User user) implements LoginResult {}
+
+  /** Unknown user, wrong password and disabled account look the same from outside. */
+  record Failure() implements LoginResult {}
+
+  record Locked(Duration retryAfter) implements LoginResult {}
+}

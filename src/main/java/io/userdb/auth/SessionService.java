@@ -1,0 +1,89 @@
+package io.userdb.auth;
+
+import io.userdb.db.SessionRecord;
+import io.userdb.db.User;
+import io.userdb.db.UserDatabase;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Sessions: 256-bit random tokens handed to the client, stored only as SHA-256 hashes, with an
+ * idle timeout and an absolute lifetime. A read stays a read: the last-seen time is written at
+ * most once a {@link #TOUCH_INTERVAL}, since every write queues for SQLite's one write lock.
+ * Thread-safe.
+ */
+public final class SessionService {
+
+  public static final String COOKIE = "USERDB_SESSION";
+  static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
+
+  private final SecureRandom random = new SecureRandom();
+  private final Duration idleTimeout;
+  private final Duration maxAge;
+  private final Clock clock;
+
+  public SessionService(Duration idleTimeout, Duration maxAge, Clock clock) {
+    this.idleTimeout = idleTimeout;
+    this.maxAge = maxAge;
+    this.clock = clock;
+  }
+
+  /** Starts a session for {@code user}; returns the token for the cookie. */
+  public String start(UserDatabase db, User user) {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    Instant now = clock.instant();
+    db.createSession(hash(token), user.id(), now, now.plus(maxAge));
+    return token;
+  }
+
+  /** The caller a token belongs to, if the session is live and its user enabled. */
+  public Optional<Caller> resume(UserDatabase db, String token) {
+    if (token == null || !TOKEN.matcher(token).matches()) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    String hash = hash(token);
+    Optional<SessionRecord> found = db.findSession(hash, now, now.minus(idleTimeout));
+    if (found.isEmpty() || found.get().user().disabled()) {
+      return Optional.empty();
+    }
+    if (found.get().lastSeenAt().plus(TOUCH_INTERVAL).isBefore(now)) {
+      db.touchSession(hash, now);
+    }
+    return Optional.of(Caller.of(found.get().user(), AuthMethod.SESSION, hash));
+  }
+
+  public boolean revoke(UserDatabase db, String sessionHash) {
+    return db.deleteSession(sessionHash);
+  }
+
+  public int deleteExpired(UserDatabase db) {
+    Instant now = clock.instant();
+    return db.deleteExpiredSessions(now, now.minus(idleTimeout));
+  }
+
+  public Duration maxAge() {
+    return maxAge;
+  }
+
+  static String hash(String token) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha256.digest(token.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}
