@@ -1,0 +1,17 @@
+package io.userdb.api;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.userdb.auth.AccountService;
+import io.userdb.auth.Authenticator;
+import io.userdb.auth.LoginService;
+import io.userdb.auth.SessionService;
+import io.userdb.db.UserDatabasePool;
+
+/** What the servlets share: the pool and the services they call. */
+public record ApiContext(
+    UserDatabasePool pool,
+    Authenticator authenticator,
+    SessionService sessions,
+    LoginService logins,
+    AccountService accounts,
+    PrometheusMeterRegistry metrics) {}

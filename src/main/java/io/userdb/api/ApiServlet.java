@@ -1,0 +1,180 @@
+package io.userdb.api;
+
+import io.userdb.auth.AuthenticationException;
+import io.userdb.auth.Caller;
+import io.userdb.auth.InvalidInputException;
+import io.userdb.auth.SessionService;
+import io.userdb.db.DatabaseException;
+import io.userdb.db.DuplicateUserException;
+import io.userdb.db.PoolExhaustedException;
+import io.userdb.db.UserDatabase;
+import io.userdb.db.UserDatabasePool;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Base of every API servlet: borrows a database object for the request, works out who is
+ * asking, and maps every failure to a JSON error in one place. Methods a servlet does not
+ * override answer 405.
+ */
+abstract class ApiServlet extends HttpServlet {
+
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = Logger.getLogger(ApiServlet.class.getName());
+
+  protected final transient ApiContext ctx;
+
+  ApiServlet(ApiContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @FunctionalInterface
+  interface Handler {
+    void handle(UserDatabase db, Optional<Caller> caller) throws IOException;
+  }
+
+  /** Runs {@code handler} with a borrowed database object, given back however it ends. */
+  void withCaller(HttpServletRequest request, Handler handler) throws IOException {
+    try (UserDatabasePool.Lease lease = ctx.pool().borrow()) {
+      UserDatabase db = lease.db();
+      Optional<Caller> caller =
+          ctx.authenticator()
+              .identify(
+                  db,
+                  sessionToken(request),
+                  request.getHeader("Authorization"),
+                  request.getRemoteUser());
+      handler.handle(db, caller);
+    }
+  }
+
+  static String sessionToken(HttpServletRequest request) {
+    Cookie[] cookies = request.getCookies();
+    if (cookies == null) {
+      return null;
+    }
+    for (Cookie cookie : cookies) {
+      if (SessionService.COOKIE.equals(cookie.getName())) {
+        return cookie.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** An account with role user or admin; the default guest and guest-only accounts are not. */
+  static Caller requireUser(Optional<Caller> caller) {
+    Caller c = caller.filter(Caller::isAuthenticated).orElseThrow(ApiException::authenticationRequired);
+    if (!c.isAdmin() && !c.roles().contains(Caller.USER)) {
+      throw ApiException.forbidden("this account may not do that");
+    }
+    return c;
+  }
+
+  static Caller requireAdmin(Optional<Caller> caller) {
+    Caller c = requireUser(caller);
+    if (!c.isAdmin()) {
+      throw ApiException.forbidden("only admins may do that");
+    }
+    return c;
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    try {
+      super.service(request, response);
+    } catch (ApiException e) {
+      send(response, e);
+    } catch (InvalidInputException e) {
+      send(response, ApiException.badRequest(e.code(), e.getMessage()));
+    } catch (AuthenticationException e) {
+      send(response, fromAuthentication(e));
+    } catch (DuplicateUserException e) {
+      send(response, new ApiException(409, "user_exists", e.getMessage()));
+    } catch (PoolExhaustedException e) {
+      LOG.warning(e.getMessage());
+      send(response, new ApiException(503, "pool_exhausted", "the service is busy; try again",
+          Map.of("Retry-After", "1")));
+    } catch (DatabaseException e) {
+      LOG.warning(e.getMessage());
+      send(response, new ApiException(503, "database_unavailable", "the database cannot be used right now",
+          Map.of("Retry-After", "5")));
+    } catch (IOException e) {
+      throw e; // the client went away; nothing to answer
+    } catch (Exception e) {
+      LOG.log(Level.SEVERE, "unexpected failure on " + request.getMethod() + " " + request.getRequestURI(), e);
+      send(response, new ApiException(500, "internal_error", "unexpected error; it has been logged"));
+    }
+  }
+
+  private static ApiException fromAuthentication(AuthenticationException e) {
+    return switch (e.reason()) {
+      case LOCKED -> new ApiException(429, "locked",
+          "too many failed sign-ins; try again in " + retryAfterSeconds(e) + " s",
+          Map.of("Retry-After", Long.toString(retryAfterSeconds(e))));
+      case MALFORMED -> ApiException.unauthorized("invalid_authorization", "the Authorization header is malformed");
+      case UNKNOWN_PROXY_USER -> ApiException.forbidden("the user Apache signed in has no enabled account here");
+      case INVALID_CREDENTIALS -> ApiException.unauthorized("invalid_credentials", "wrong username or password");
+    };
+  }
+
+  static long retryAfterSeconds(AuthenticationException e) {
+    return Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+  }
+
+  private static void send(HttpServletResponse response, ApiException e) throws IOException {
+    if (response.isCommitted()) {
+      return;
+    }
+    response.reset();
+    e.headers().forEach(response::setHeader);
+    Json.writeError(response, e.status(), e.code(), e.getMessage());
+  }
+
+  // Methods a servlet does not implement: 405 in JSON, with no trace of the servlet's name.
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    throw methodNotAllowed();
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    throw methodNotAllowed();
+  }
+
+  @Override
+  protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    throw methodNotAllowed();
+  }
+
+  @Override
+  protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    throw methodNotAllowed();
+  }
+
+  @Override
+  protected void doPatch(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    throw methodNotAllowed();
+  }
+
+  @Override
+  protected void doTrace(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    throw methodNotAllowed();
+  }
+
+  @Override
+  protected void doOptions(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    throw methodNotAllowed();
+  }
+
+  static ApiException methodNotAllowed() {
+    return new ApiException(405, "method_not_allowed", "this method is not allowed here");
+  }
+}

@@ -1,0 +1,47 @@
+package io.userdb.api;
+
+import io.userdb.db.DatabaseException;
+import io.userdb.db.UserDatabasePool;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code GET /health}: UP with the pool's numbers when the database answers, else 503 DOWN. */
+final class HealthServlet extends ApiServlet {
+
+  private static final long serialVersionUID = 1L;
+
+  HealthServlet(ApiContext ctx) {
+    super(ctx);
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    boolean up;
+    String reason = null;
+    try (UserDatabasePool.Lease lease = ctx.pool().borrow()) {
+      up = lease.db().isUsable();
+      if (!up) {
+        reason = "the database does not answer";
+      }
+    } catch (DatabaseException e) {
+      up = false;
+      reason = e.getMessage();
+    }
+    UserDatabasePool.PoolStats stats = ctx.pool().stats();
+    Map<String, Object> pool = new LinkedHashMap<>();
+    pool.put("active", stats.active());
+    pool.put("idle", stats.idle());
+    pool.put("maxTotal", stats.maxTotal());
+    pool.put("waiters", stats.waiters());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", up ? "UP" : "DOWN");
+    if (reason != null) {
+      body.put("reason", reason);
+    }
+    body.put("pool", pool);
+    Json.write(response, up ? 200 : 503, body);
+  }
+}

@@ -1,0 +1,66 @@
+package io.userdb.api;
+
+import io.userdb.auth.AccountRules;
+import io.userdb.auth.AuthenticationException;
+import io.userdb.auth.Caller;
+import io.userdb.auth.LoginResult;
+import io.userdb.auth.SessionService;
+import io.userdb.db.UserDatabasePool;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+
+/** {@code POST /api/session} signs in and sets the session cookie; DELETE signs out. */
+final class SessionServlet extends ApiServlet {
+
+  private static final long serialVersionUID = 1L;
+
+  SessionServlet(ApiContext ctx) {
+    super(ctx);
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    JsonBody body = JsonBody.read(request, "username", "password");
+    String username = body.requiredString("username");
+    String password = body.requiredString("password");
+    try (UserDatabasePool.Lease lease = ctx.pool().borrow()) {
+      LoginResult result =
+          AccountRules.isValidUsername(username)
+              ? ctx.logins().login(lease.db(), username, password)
+              : new LoginResult.Failure();
+      if (result instanceof LoginResult.Locked locked) {
+        throw new AuthenticationException(AuthenticationException.Reason.LOCKED, locked.retryAfter());
+      }
+      if (!(result instanceof LoginResult.Success success)) {
+        throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
+      }
+      // A fresh token at every sign-in; the session the client came with (if any) ends.
+      Optional.ofNullable(sessionToken(request))
+          .flatMap(token -> ctx.sessions().resume(lease.db(), token))
+          .map(Caller::sessionHash)
+          .ifPresent(hash -> ctx.sessions().revoke(lease.db(), hash));
+      String token = ctx.sessions().start(lease.db(), success.user());
+      response.addHeader("Set-Cookie", cookie(token, ctx.sessions().maxAge().toSeconds(), request.isSecure()));
+      Json.write(response, 200, UserJson.of(success.user()));
+    }
+  }
+
+  @Override
+  protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    withCaller(
+        request,
+        (db, caller) -> {
+          caller.map(Caller::sessionHash).ifPresent(hash -> ctx.sessions().revoke(db, hash));
+        });
+    response.addHeader("Set-Cookie", cookie("", 0, request.isSecure()));
+    response.setStatus(204);
+  }
+
+  /** Secure only when the request came over TLS (Apache tells Tomcat so through AJP). */
+  static String cookie(String token, long maxAgeSeconds, boolean secure) {
+    return SessionService.COOKIE + "=" + token + "; Path=/; Max-Age=" + maxAgeSeconds
+        + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+  }
+}

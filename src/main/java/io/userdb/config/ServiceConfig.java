@@ -1,0 +1,206 @@
+package io.userdb.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * userdb's configuration, resolved once at start and immutable after. Each option can be given
+ * as a flag ({@code --http-port}), an environment variable ({@code USERDB_HTTP_PORT}) or a key
+ * in a properties file ({@code http-port=8080}); a flag beats the environment, which beats the
+ * file, which beats the default. Unknown keys in the file and bad values fail loudly.
+ */
+public record ServiceConfig(
+    Path db,
+    String httpAddress,
+    int httpPort,
+    String ajpAddress,
+    int ajpPort,
+    String ajpSecret,
+    int poolMaxTotal,
+    int poolMinIdle,
+    Duration poolMaxWait,
+    String defaultUser,
+    boolean trustProxyUser,
+    Duration sessionIdleTimeout,
+    Duration sessionMaxAge,
+    int maxThreads) {
+
+  public static final String ENV_PREFIX = "USERDB_";
+  /** Option names (flags without the dashes) and their defaults; null means "none". */
+  static final Map<String, String> DEFAULTS = defaults();
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("db", "data/userdb.db");
+    d.put("http-address", "127.0.0.1");
+    d.put("http-port", "8080");
+    d.put("ajp-address", "127.0.0.1");
+    d.put("ajp-port", "8009");
+    d.put("ajp-secret", null);
+    d.put("pool-max-total", "8");
+    d.put("pool-min-idle", "1");
+    d.put("pool-max-wait", "2s");
+    d.put("default-user", "guest");
+    d.put("trust-proxy-user", "false");
+    d.put("session-idle-timeout", "30m");
+    d.put("session-max-age", "12h");
+    d.put("max-threads", "200");
+    return java.util.Collections.unmodifiableMap(d);
+  }
+
+  public static Set<String> optionNames() {
+    return DEFAULTS.keySet();
+  }
+
+  /**
+   * Resolves the configuration.
+   *
+   * @param flags options given on the command line, by name without dashes
+   * @param env the process environment
+   * @param configFile a properties file, or null
+   */
+  public static ServiceConfig load(Map<String, String> flags, Map<String, String> env, Path configFile) {
+    Map<String, String> merged = new HashMap<>(DEFAULTS);
+    if (configFile != null) {
+      merged.putAll(readFile(configFile));
+    }
+    for (String name : DEFAULTS.keySet()) {
+      String value = env.get(envName(name));
+      if (value != null) {
+        merged.put(name, value);
+      }
+    }
+    for (Map.Entry<String, String> flag : flags.entrySet()) {
+      if (!DEFAULTS.containsKey(flag.getKey())) {
+        throw new ConfigException("unknown option --" + flag.getKey());
+      }
+      merged.put(flag.getKey(), flag.getValue());
+    }
+    return fromMap(merged);
+  }
+
+  public static String envName(String option) {
+    return ENV_PREFIX + option.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    Map<String, String> values = new HashMap<>();
+    for (String key : properties.stringPropertyNames()) {
+      if (!DEFAULTS.containsKey(key)) {
+        throw new ConfigException("unknown key '" + key + "' in config file " + file);
+      }
+      values.put(key, properties.getProperty(key).trim());
+    }
+    return values;
+  }
+
+  private static ServiceConfig fromMap(Map<String, String> v) {
+    String secret = v.get("ajp-secret");
+    if (secret != null && secret.isBlank()) {
+      throw new ConfigException(
+          "ajp-secret is empty: give a real secret, or none to use the generated one");
+    }
+    ServiceConfig config =
+        new ServiceConfig(
+            Path.of(required(v, "db")),
+            required(v, "http-address"),
+            parse(v, "http-port", Integer::parseInt),
+            required(v, "ajp-address"),
+            parse(v, "ajp-port", Integer::parseInt),
+            secret,
+            parse(v, "pool-max-total", Integer::parseInt),
+            parse(v, "pool-min-idle", Integer::parseInt),
+            parse(v, "pool-max-wait", Durations::parse),
+            v.get("default-user") == null ? "" : v.get("default-user").trim(),
+            parse(v, "trust-proxy-user", ServiceConfig::parseBoolean),
+            parse(v, "session-idle-timeout", Durations::parse),
+            parse(v, "session-max-age", Durations::parse),
+            parse(v, "max-threads", Integer::parseInt));
+    config.validate();
+    return config;
+  }
+
+  /** Cross-field and range rules, checked once. */
+  private void validate() {
+    checkPort("http-port", httpPort);
+    checkPort("ajp-port", ajpPort);
+    if (httpPort == -1 && ajpPort == -1) {
+      throw new ConfigException("http-port and ajp-port are both -1: nothing would listen");
+    }
+    if (poolMaxTotal < 1) {
+      throw new ConfigException("pool-max-total must be at least 1, not " + poolMaxTotal);
+    }
+    if (poolMinIdle < 0 || poolMinIdle > poolMaxTotal) {
+      throw new ConfigException("pool-min-idle must be between 0 and pool-max-total (" + poolMaxTotal + ")");
+    }
+    if (poolMaxWait.isZero() || poolMaxWait.isNegative()) {
+      throw new ConfigException("pool-max-wait must be longer than 0");
+    }
+    if (sessionIdleTimeout.isZero() || sessionMaxAge.isZero()) {
+      throw new ConfigException("session-idle-timeout and session-max-age must be longer than 0");
+    }
+    if (maxThreads < 1) {
+      throw new ConfigException("max-threads must be at least 1, not " + maxThreads);
+    }
+    if (!defaultUser.isEmpty() && !defaultUser.matches("[A-Za-z0-9._@-]{1,64}")) {
+      throw new ConfigException("default-user '" + defaultUser + "' is not a valid username");
+    }
+  }
+
+  private static void checkPort(String name, int port) {
+    if (port < -1 || port > 65535) {
+      throw new ConfigException(name + " must be -1 (off), 0 (any free port) or 1-65535, not " + port);
+    }
+  }
+
+  private static String required(Map<String, String> values, String name) {
+    String value = values.get(name);
+    if (value == null || value.isBlank()) {
+      throw new ConfigException(name + " must not be empty");
+    }
+    return value.trim();
+  }
+
+  private static <T> T parse(Map<String, String> values, String name, Function<String, T> parser) {
+    String value = required(values, name);
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      String detail = e instanceof NumberFormatException ? "'" + value + "' is not a whole number" : e.getMessage();
+      throw new ConfigException("bad value for " + name + ": " + detail);
+    }
+  }
+
+  private static boolean parseBoolean(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new IllegalArgumentException("'" + value + "' is not true or false");
+    };
+  }
+
+  /** The AJP secret is never printed; everything else may be. */
+  @Override
+  public String toString() {
+    return "ServiceConfig[db=" + db + ", http=" + httpAddress + ":" + httpPort + ", ajp="
+        + ajpAddress + ":" + ajpPort + ", ajpSecret=" + (ajpSecret == null ? "generated" : "****")
+        + ", pool=" + poolMinIdle + ".." + poolMaxTotal + " wait " + poolMaxWait + "]";
+  }
+}

@@ -1,0 +1,53 @@
+package io.userdb.server;
+
+import io.userdb.db.DatabaseFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.logging.Logger;
+
+/**
+ * The AJP shared secret when none is configured: generated once (256 random bits), kept in
+ * {@code ajp-secret} beside the database with mode 0600, reused on later starts. Its location is
+ * logged so an admin can hand it to Apache; its value never is.
+ */
+public final class AjpSecrets {
+
+  private static final Logger LOG = Logger.getLogger(AjpSecrets.class.getName());
+  public static final String FILE_NAME = "ajp-secret";
+
+  private AjpSecrets() {}
+
+  public static Path fileFor(Path database) {
+    return database.toAbsolutePath().getParent().resolve(FILE_NAME);
+  }
+
+  /** The configured secret if given, else the stored one, generated on first use. */
+  public static String resolve(String configured, Path database) {
+    if (configured != null) {
+      return configured;
+    }
+    Path file = fileFor(database);
+    try {
+      if (!Files.exists(file)) {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        DatabaseFiles.createPrivateFile(file);
+        Files.writeString(file, HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.US_ASCII);
+        LOG.info("generated an AJP secret in " + file + " (give it to Apache as secret=)");
+      } else {
+        LOG.info("using the AJP secret in " + file);
+      }
+      String secret = Files.readString(file, StandardCharsets.US_ASCII).strip();
+      if (secret.isEmpty()) {
+        throw new IllegalStateException("the AJP secret file " + file + " is empty");
+      }
+      return secret;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read or create the AJP secret file " + file + ": " + e, e);
+    }
+  }
+}

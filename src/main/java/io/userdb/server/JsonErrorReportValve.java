@@ -1,0 +1,38 @@
+package io.userdb.server;
+
+import io.userdb.api.Json;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ErrorReportValve;
+
+/**
+ * Replaces Tomcat's HTML error page (which names the server and may show a stack trace) with
+ * the API's JSON error form, for errors raised outside our servlets: a rejected URL, an
+ * unsupported method, a failure in a filter.
+ */
+public final class JsonErrorReportValve extends ErrorReportValve {
+
+  private static final Logger LOG = Logger.getLogger(JsonErrorReportValve.class.getName());
+
+  @Override
+  protected void report(Request request, Response response, Throwable throwable) {
+    int status = response.getStatus();
+    if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+      return;
+    }
+    if (throwable != null) {
+      LOG.log(Level.SEVERE, "unhandled failure on " + request.getRequestURI(), throwable);
+    }
+    try {
+      response.resetBuffer();
+      String message = status >= 500 ? "unexpected error" : "request refused";
+      Json.writeError(response.getResponse(), status, Json.codeFor(status), message);
+      response.finishResponse();
+    } catch (IOException | IllegalStateException e) {
+      LOG.log(Level.FINE, "could not write an error response", e);
+    }
+  }
+}

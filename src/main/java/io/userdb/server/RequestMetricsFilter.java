@@ -1,0 +1,61 @@
+package io.userdb.server;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Times every request into a histogram by method and status, and counts requests in flight so
+ * that a graceful shutdown knows when the last one has finished. Also sets the response headers
+ * every answer carries.
+ */
+final class RequestMetricsFilter extends HttpFilter {
+
+  private static final long serialVersionUID = 1L;
+
+  private final transient MeterRegistry registry;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  RequestMetricsFilter(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    long start = System.nanoTime();
+    inFlight.incrementAndGet();
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      inFlight.decrementAndGet();
+      Timer.builder("http.server.requests")
+          .description("HTTP requests by method and status")
+          .tag("method", knownMethod(request.getMethod()))
+          .tag("status", Integer.toString(response.getStatus()))
+          .publishPercentileHistogram()
+          .register(registry)
+          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Keeps label cardinality bounded whatever methods clients invent. */
+  private static String knownMethod(String method) {
+    return switch (method) {
+      case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" -> method;
+      default -> "OTHER";
+    };
+  }
+}

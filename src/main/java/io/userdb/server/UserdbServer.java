@@ -1,0 +1,194 @@
+package io.userdb.server;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServlet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+
+/**
+ * The embedded Tomcat: an HTTP connector for direct use and an AJP connector for Apache
+ * httpd's mod_proxy_ajp, both on loopback by default, serving the API servlets on platform
+ * threads (commons-pool2 borrowing can stall under virtual threads, apache/commons-pool#339).
+ */
+public final class UserdbServer {
+
+  private static final Logger LOG = Logger.getLogger(UserdbServer.class.getName());
+
+  private final Tomcat tomcat = new Tomcat();
+  private final Path baseDir;
+  private final RequestMetricsFilter requests;
+  private Connector http;
+  private Connector ajp;
+
+  public UserdbServer(TomcatSettings settings, Map<String, HttpServlet> routes, MeterRegistry registry) {
+    try {
+      baseDir = Files.createTempDirectory("userdb-tomcat");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create Tomcat's work folder: " + e, e);
+    }
+    tomcat.setBaseDir(baseDir.toString());
+    requests = new RequestMetricsFilter(registry);
+    if (settings.httpPort() >= 0) {
+      http = httpConnector(settings);
+      tomcat.getService().addConnector(http);
+    }
+    if (settings.ajpPort() >= 0) {
+      ajp = ajpConnector(settings);
+      tomcat.getService().addConnector(ajp);
+    }
+    tomcat.setConnector(http != null ? http : ajp);
+    StandardHost host = (StandardHost) tomcat.getHost();
+    host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+    host.setAutoDeploy(false);
+    Context context = tomcat.addContext("", null);
+    context.setSessionCookieName("USERDB_UNUSED"); // the API keeps no servlet sessions
+    addFilter(context);
+    routes.forEach(
+        (pattern, servlet) -> {
+          String name = servlet.getClass().getSimpleName();
+          if (context.findChild(name) == null) {
+            Tomcat.addServlet(context, name, servlet);
+          }
+          context.addServletMappingDecoded(pattern, name);
+        });
+  }
+
+  private static Connector httpConnector(TomcatSettings settings) {
+    Connector connector = new Connector("HTTP/1.1");
+    connector.setProperty("address", settings.httpAddress());
+    connector.setPort(settings.httpPort());
+    common(connector, settings);
+    return connector;
+  }
+
+  private static Connector ajpConnector(TomcatSettings settings) {
+    Connector connector = new Connector("AJP/1.3");
+    connector.setProperty("address", settings.ajpAddress());
+    connector.setPort(settings.ajpPort());
+    connector.setProperty("secretRequired", "true");
+    connector.setProperty("secret", settings.ajpSecret());
+    connector.setProperty("packetSize", Integer.toString(TomcatSettings.AJP_PACKET_SIZE));
+    // Only with --trust-proxy-user does Tomcat take the REMOTE_USER Apache sends.
+    connector.setProperty("tomcatAuthentication", Boolean.toString(!settings.trustProxyUser()));
+    common(connector, settings);
+    return connector;
+  }
+
+  private static void common(Connector connector, TomcatSettings settings) {
+    connector.setProperty("maxThreads", Integer.toString(settings.maxThreads()));
+    connector.setProperty("server", "userdb");
+    connector.setThrowOnFailure(true);
+    connector.setXpoweredBy(false);
+  }
+
+  private void addFilter(Context context) {
+    FilterDef def = new FilterDef();
+    def.setFilterName("requests");
+    def.setFilter(requests);
+    def.setAsyncSupported("false");
+    context.addFilterDef(def);
+    FilterMap map = new FilterMap();
+    map.setFilterName("requests");
+    map.addURLPattern("/*");
+    context.addFilterMap(map);
+  }
+
+  /** Starts listening; fails (before serving anything) if a connector cannot bind. */
+  public void start() {
+    try {
+      tomcat.start();
+    } catch (LifecycleException e) {
+      stopQuietly();
+      throw new IllegalStateException("cannot start the server: " + rootMessage(e), e);
+    }
+    for (Connector connector : connectors()) {
+      if (connector.getState() != LifecycleState.STARTED) {
+        stopQuietly();
+        throw new IllegalStateException(
+            "cannot listen on " + connector.getProperty("address") + ":" + connector.getPort());
+      }
+    }
+  }
+
+  /** The HTTP port really bound, or -1 without an HTTP connector. */
+  public int httpPort() {
+    return http == null ? -1 : http.getLocalPort();
+  }
+
+  public int ajpPort() {
+    return ajp == null ? -1 : ajp.getLocalPort();
+  }
+
+  /**
+   * Stops accepting, lets requests in flight finish for up to {@code grace}, then stops.
+   */
+  public void stop(Duration grace) {
+    for (Connector connector : connectors()) {
+      connector.pause();
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (requests.inFlight() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (requests.inFlight() > 0) {
+      LOG.warning(requests.inFlight() + " requests still running after " + grace.toSeconds() + " s; stopping anyway");
+    }
+    stopQuietly();
+  }
+
+  private void stopQuietly() {
+    try {
+      tomcat.stop();
+      tomcat.destroy();
+    } catch (LifecycleException e) {
+      LOG.warning("stopping Tomcat: " + e.getMessage());
+    }
+    deleteRecursively(baseDir);
+  }
+
+  private List<Connector> connectors() {
+    List<Connector> list = new ArrayList<>();
+    if (http != null) {
+      list.add(http);
+    }
+    if (ajp != null) {
+      list.add(ajp);
+    }
+    return list;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A leftover temp folder is harmless.
+    }
+  }
+}
