@@ -1,0 +1,165 @@
+package io.userdb;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.userdb.api.ApiContext;
+import io.userdb.api.ApiRoutes;
+import io.userdb.auth.AccountService;
+import io.userdb.auth.Authenticator;
+import io.userdb.auth.BasicCredentialCache;
+import io.userdb.auth.LockoutPolicy;
+import io.userdb.auth.LoginService;
+import io.userdb.auth.PasswordHasher;
+import io.userdb.auth.SessionService;
+import io.userdb.config.ServiceConfig;
+import io.userdb.db.DatabaseException;
+import io.userdb.db.DatabaseFiles;
+import io.userdb.db.PoolSettings;
+import io.userdb.db.UserDatabasePool;
+import io.userdb.server.AjpSecrets;
+import io.userdb.server.TomcatSettings;
+import io.userdb.server.UserdbServer;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * userdb assembled: the database file, the pool, the auth services and the embedded Tomcat,
+ * wired from one {@link ServiceConfig}. {@link #start} returns once every connector listens.
+ */
+public final class UserdbService implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(UserdbService.class.getName());
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  private static final Duration SESSION_SWEEP = Duration.ofMinutes(10);
+
+  private final UserDatabasePool pool;
+  private final UserdbServer server;
+  private final ScheduledExecutorService housekeeping;
+  private final ServiceConfig config;
+
+  private UserdbService(ServiceConfig config, UserDatabasePool pool, UserdbServer server,
+      ScheduledExecutorService housekeeping) {
+    this.config = config;
+    this.pool = pool;
+    this.server = server;
+    this.housekeeping = housekeeping;
+  }
+
+  /**
+   * Opens the database, makes sure an admin exists, and starts listening.
+   *
+   * @param console where the one-time admin password and the listening lines are printed
+   */
+  public static UserdbService start(ServiceConfig config, Map<String, String> env, PrintStream console) {
+    DatabaseFiles.prepare(config.db());
+    String ajpSecret = config.ajpPort() >= 0 ? AjpSecrets.resolve(config.ajpSecret(), config.db()) : null;
+    Clock clock = Clock.systemUTC();
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    UserDatabasePool pool =
+        new UserDatabasePool(
+            new PoolSettings(
+                config.db(),
+                config.poolMaxTotal(),
+                config.poolMinIdle(),
+                config.poolMaxWait(),
+                PoolSettings.DEFAULT_BUSY_TIMEOUT,
+                PoolSettings.DEFAULT_ABANDONED_TIMEOUT),
+            metrics);
+    try {
+      pool.warmUp();
+      PasswordHasher hasher = new PasswordHasher();
+      BasicCredentialCache credentialCache = new BasicCredentialCache(clock);
+      LoginService logins = new LoginService(hasher, LockoutPolicy.DEFAULT, clock, metrics);
+      SessionService sessions =
+          new SessionService(config.sessionIdleTimeout(), config.sessionMaxAge(), clock);
+      AccountService accounts = new AccountService(hasher, credentialCache, logins, clock);
+      Authenticator authenticator =
+          new Authenticator(sessions, logins, credentialCache, config.trustProxyUser(), config.defaultUser());
+      try (UserDatabasePool.Lease lease = pool.borrow()) {
+        AdminBootstrap.ensureAdmin(lease.db(), accounts, env, console);
+      }
+      ApiContext ctx = new ApiContext(pool, authenticator, sessions, logins, accounts, metrics);
+      UserdbServer server =
+          new UserdbServer(
+              new TomcatSettings(
+                  config.httpAddress(),
+                  config.httpPort(),
+                  config.ajpAddress(),
+                  config.ajpPort(),
+                  ajpSecret,
+                  config.trustProxyUser(),
+                  config.maxThreads()),
+              ApiRoutes.servlets(ctx),
+              metrics);
+      server.start();
+      ScheduledExecutorService housekeeping = sweepSessions(pool, sessions);
+      UserdbService service = new UserdbService(config, pool, server, housekeeping);
+      service.printListening(console);
+      return service;
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  private static ScheduledExecutorService sweepSessions(UserDatabasePool pool, SessionService sessions) {
+    ScheduledExecutorService executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "userdb-session-sweeper");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.scheduleWithFixedDelay(
+        () -> {
+          try (UserDatabasePool.Lease lease = pool.borrow()) {
+            int removed = sessions.deleteExpired(lease.db());
+            if (removed > 0) {
+              LOG.fine("removed " + removed + " expired sessions");
+            }
+          } catch (DatabaseException e) {
+            LOG.warning("could not remove expired sessions: " + e.getMessage());
+          }
+        },
+        SESSION_SWEEP.toSeconds(),
+        SESSION_SWEEP.toSeconds(),
+        TimeUnit.SECONDS);
+    return executor;
+  }
+
+  private void printListening(PrintStream console) {
+    if (server.httpPort() >= 0) {
+      console.println("userdb: http listening on " + config.httpAddress() + ":" + server.httpPort());
+    }
+    if (server.ajpPort() >= 0) {
+      console.println("userdb: ajp listening on " + config.ajpAddress() + ":" + server.ajpPort());
+    }
+    console.flush();
+  }
+
+  public int httpPort() {
+    return server.httpPort();
+  }
+
+  public int ajpPort() {
+    return server.ajpPort();
+  }
+
+  public UserDatabasePool pool() {
+    return pool;
+  }
+
+  /** Graceful stop: no new requests, in-flight ones finish, every connection closed. */
+  @Override
+  public void close() {
+    housekeeping.shutdownNow();
+    server.stop(SHUTDOWN_GRACE);
+    pool.close();
+  }
+}

@@ -1,0 +1,52 @@
+package io.userdb.cli;
+
+import io.userdb.auth.AccountService;
+import io.userdb.auth.BasicCredentialCache;
+import io.userdb.auth.LockoutPolicy;
+import io.userdb.auth.LoginService;
+import io.userdb.auth.PasswordHasher;
+import io.userdb.config.ServiceConfig;
+import io.userdb.db.DatabaseFiles;
+import io.userdb.db.PoolSettings;
+import io.userdb.db.SqliteUserDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --db} and {@code --config} for the admin commands, resolved like the server's
+ * options, so a command finds the same database as the service it sits beside.
+ */
+final class DatabaseOptions {
+
+  @Option(names = "--db", paramLabel = "PATH", description = "SQLite database file (default data/userdb.db).")
+  String db;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with options.")
+  Path configFile;
+
+  Path databaseFile() {
+    Map<String, String> flags = new HashMap<>();
+    if (db != null) {
+      flags.put("db", db);
+    }
+    return ServiceConfig.load(flags, System.getenv(), configFile).db();
+  }
+
+  /** Opens the database directly (one connection; safe beside a running server). */
+  SqliteUserDatabase open() {
+    Path file = databaseFile();
+    DatabaseFiles.prepare(file);
+    return SqliteUserDatabase.open(file, PoolSettings.DEFAULT_BUSY_TIMEOUT);
+  }
+
+  static AccountService accounts() {
+    Clock clock = Clock.systemUTC();
+    PasswordHasher hasher = new PasswordHasher();
+    LoginService logins = new LoginService(hasher, LockoutPolicy.DEFAULT, clock, new SimpleMeterRegistry());
+    return new AccountService(hasher, new BasicCredentialCache(clock), logins, clock);
+  }
+}

@@ -1,0 +1,81 @@
+package io.userdb.cli;
+
+import io.userdb.auth.AccountService;
+import io.userdb.auth.Caller;
+import io.userdb.auth.InvalidInputException;
+import io.userdb.auth.PasswordHasher;
+import io.userdb.db.DuplicateUserException;
+import io.userdb.db.SqliteUserDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code userdb import-htpasswd FILE}: moves users over from an Apache htpasswd file with their
+ * hashes as they are; each is upgraded to Argon2id at its first sign-in. Every line is either
+ * imported or reported as skipped with its number; the import never stops half-way.
+ */
+@Command(name = "import-htpasswd", description = "Import users from an Apache htpasswd file.", mixinStandardHelpOptions = true)
+final class ImportHtpasswdCommand implements Callable<Integer> {
+
+  @Mixin DatabaseOptions database;
+
+  @Parameters(paramLabel = "FILE") Path file;
+
+  @Option(names = "--role", paramLabel = "ROLE", description = "Role of imported users; repeatable (default user).")
+  List<String> roles;
+
+  @Override
+  public Integer call() throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    Set<String> granted = roles == null || roles.isEmpty() ? Set.of(Caller.USER) : Set.copyOf(roles);
+    AccountService accounts = DatabaseOptions.accounts();
+    int imported = 0;
+    int skipped = 0;
+    try (SqliteUserDatabase db = database.open()) {
+      for (int i = 0; i < lines.size(); i++) {
+        String reason = importLine(db, accounts, lines.get(i).strip(), granted);
+        if (reason == null) {
+          imported++;
+        } else if (!reason.isEmpty()) {
+          skipped++;
+          System.out.println("line " + (i + 1) + ": skipped: " + reason);
+        }
+      }
+    }
+    System.out.println("imported " + imported + ", skipped " + skipped);
+    return 0;
+  }
+
+  /** Null when imported, "" for a blank or comment line, else why the line was skipped. */
+  private static String importLine(SqliteUserDatabase db, AccountService accounts, String line, Set<String> roles) {
+    if (line.isEmpty() || line.startsWith("#")) {
+      return "";
+    }
+    int colon = line.indexOf(':');
+    if (colon < 0) {
+      return "not NAME:HASH";
+    }
+    String name = line.substring(0, colon);
+    String hash = line.substring(colon + 1);
+    if (!PasswordHasher.isSupported(hash)) {
+      return "user " + name + ": unsupported hash format (crypt(3) or plain text)";
+    }
+    try {
+      accounts.createWithHash(db, name, hash, null, null, roles);
+      return null;
+    } catch (DuplicateUserException e) {
+      return "user " + name + " exists already";
+    } catch (InvalidInputException e) {
+      return e.getMessage();
+    }
+  }
+}
