@@ -29,6 +29,9 @@ abstract class ApiServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = Logger.getLogger(ApiServlet.class.getName());
 
+  private static final java.util.Set<String> KNOWN_METHODS =
+      java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
+
   protected final transient ApiContext ctx;
 
   ApiServlet(ApiContext ctx) {
@@ -89,6 +92,9 @@ abstract class ApiServlet extends HttpServlet {
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     try {
+      if (!KNOWN_METHODS.contains(request.getMethod())) {
+        throw methodNotAllowed();
+      }
       super.service(request, response);
     } catch (ApiException e) {
       send(response, e);

@@ -58,6 +58,7 @@ public final class Json {
       case 414 -> "uri_too_long";
       case 415 -> "unsupported_media_type";
       case 429 -> "too_many_requests";
+      case 501 -> "not_implemented";
       case 503 -> "service_unavailable";
       default -> status >= 500 ? "internal_error" : "http_" + status;
     };

@@ -2,6 +2,7 @@ package io.userdb.db;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,6 +34,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   /** Above every character a (lower-cased) username may hold: the upper bound of a prefix. */
   private static final char AFTER_NAME_CHARS = '\u007f';
 
+  private final Path file;
   private final Connection connection;
   private final PreparedStatement ping;
   private final PreparedStatement begin;
@@ -73,7 +75,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     try {
       connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
       Schema.migrate(connection);
-      return new SqliteUserDatabase(connection);
+      return new SqliteUserDatabase(file, connection);
     } catch (SQLException e) {
       closeQuietly(connection);
       throw new DatabaseException("cannot open database " + file + ": " + e.getMessage(), e);
@@ -83,7 +85,8 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     }
   }
 
-  private SqliteUserDatabase(Connection connection) throws SQLException {
+  private SqliteUserDatabase(Path file, Connection connection) throws SQLException {
+    this.file = file;
     this.connection = connection;
     ping = prepare("SELECT 1");
     begin = prepare("BEGIN IMMEDIATE");
@@ -391,16 +394,16 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
 
   @Override
   public void backupTo(Path target) {
-    read(
-        "back up",
-        () -> {
-          // VACUUM INTO reads one snapshot of the database: consistent while others write.
-          try (PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
-            vacuum.setString(1, target.toAbsolutePath().toString());
-            vacuum.execute();
-          }
-          return null;
-        });
+    // A connection of its own: VACUUM INTO refuses to run beside this object's prepared
+    // statements, which sqlite-jdbc leaves un-reset. It reads one snapshot: consistent while
+    // others write.
+    try (Connection own = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        PreparedStatement vacuum = own.prepareStatement("VACUUM INTO ?")) {
+      vacuum.setString(1, target.toAbsolutePath().toString());
+      vacuum.execute();
+    } catch (SQLException e) {
+      throw new DatabaseException("backup to " + target + " failed: " + e.getMessage(), e);
+    }
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------

@@ -93,11 +93,14 @@ public final class UserDatabasePool implements AutoCloseable {
     Gauge.builder("userdb.pool.max", pool, GenericObjectPool::getMaxTotal)
         .description("Database objects at most")
         .register(registry);
-    FunctionCounter.builder("userdb.pool.created", pool, GenericObjectPool::getCreatedCount)
-        .description("Database objects opened")
+    // One name with an event tag: Prometheus reserves the "_created" suffix for itself.
+    FunctionCounter.builder("userdb.pool.objects", pool, GenericObjectPool::getCreatedCount)
+        .description("Database objects opened (created) and closed (destroyed)")
+        .tag("event", "created")
         .register(registry);
-    FunctionCounter.builder("userdb.pool.destroyed", pool, GenericObjectPool::getDestroyedCount)
-        .description("Database objects closed")
+    FunctionCounter.builder("userdb.pool.objects", pool, GenericObjectPool::getDestroyedCount)
+        .description("Database objects opened (created) and closed (destroyed)")
+        .tag("event", "destroyed")
         .register(registry);
   }
 

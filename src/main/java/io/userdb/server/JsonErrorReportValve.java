@@ -24,12 +24,13 @@ public final class JsonErrorReportValve extends ErrorReportValve {
       return;
     }
     if (throwable != null) {
-      LOG.log(Level.SEVERE, "unhandled failure on " + request.getRequestURI(), throwable);
+      // A 4xx here is a malformed request Tomcat refused: the client's problem, not ours.
+      LOG.log(status >= 500 ? Level.SEVERE : Level.FINE, "failure on " + request.getRequestURI(), throwable);
     }
     try {
       response.resetBuffer();
       String message = status >= 500 ? "unexpected error" : "request refused";
-      Json.writeError(response.getResponse(), status, Json.codeFor(status), message);
+      Json.writeError(response, status, Json.codeFor(status), message);
       response.finishResponse();
     } catch (IOException | IllegalStateException e) {
       LOG.log(Level.FINE, "could not write an error response", e);

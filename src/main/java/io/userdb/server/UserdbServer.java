@@ -29,6 +29,7 @@ public final class UserdbServer {
   private static final Logger LOG = Logger.getLogger(UserdbServer.class.getName());
 
   private final Tomcat tomcat = new Tomcat();
+  private final TomcatSettings settings;
   private final Path baseDir;
   private final RequestMetricsFilter requests;
   private Connector http;
@@ -40,6 +41,7 @@ public final class UserdbServer {
     } catch (IOException e) {
       throw new IllegalStateException("cannot create Tomcat's work folder: " + e, e);
     }
+    this.settings = settings;
     tomcat.setBaseDir(baseDir.toString());
     requests = new RequestMetricsFilter(registry);
     if (settings.httpPort() >= 0) {
@@ -113,13 +115,12 @@ public final class UserdbServer {
       tomcat.start();
     } catch (LifecycleException e) {
       stopQuietly();
-      throw new IllegalStateException("cannot start the server: " + rootMessage(e), e);
+      throw new IllegalStateException("cannot listen on " + addresses() + ": " + rootMessage(e), e);
     }
     for (Connector connector : connectors()) {
       if (connector.getState() != LifecycleState.STARTED) {
         stopQuietly();
-        throw new IllegalStateException(
-            "cannot listen on " + connector.getProperty("address") + ":" + connector.getPort());
+        throw new IllegalStateException("cannot listen on " + addresses());
       }
     }
   }
@@ -163,6 +164,17 @@ public final class UserdbServer {
       LOG.warning("stopping Tomcat: " + e.getMessage());
     }
     deleteRecursively(baseDir);
+  }
+
+  private String addresses() {
+    List<String> list = new ArrayList<>();
+    if (http != null) {
+      list.add("http " + settings.httpAddress() + ":" + settings.httpPort());
+    }
+    if (ajp != null) {
+      list.add("ajp " + settings.ajpAddress() + ":" + settings.ajpPort());
+    }
+    return String.join(", ", list);
   }
 
   private List<Connector> connectors() {
