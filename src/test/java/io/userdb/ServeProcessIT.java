@@ -1,0 +1,162 @@
+package io.userdb;
+
+import static io.userdb.HttpApi.basic;
+import static io.userdb.HttpApi.session;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar as users run it: first start, restart, SIGTERM, bad configuration. */
+class ServeProcessIT {
+
+  @TempDir Path work;
+
+  @Test
+  void first_start_creates_admin_and_a_private_secret_and_a_restart_keeps_everything() throws Exception {
+    Path db = work.resolve("data/userdb.db");
+    String adminPassword;
+    String token;
+    String secret;
+    try (UserdbProcess first = UserdbProcess.serve(work, Map.of(), "--http-port", "0", "--ajp-port", "0")) {
+      Matcher m = Pattern.compile("created user 'admin' with password (\\S+)").matcher(first.stdout());
+      assertTrue(m.find(), first.stdout());
+      adminPassword = m.group(1);
+      HttpApi http = new HttpApi("http://127.0.0.1:" + first.httpPort);
+      token = http.login("admin", adminPassword);
+      assertEquals(201, http.send("POST", "/api/users", HttpApi.json("username", "kept", "password", "kept-password"),
+          session(token)).status());
+      Path secretFile = work.resolve("data/ajp-secret");
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secretFile)));
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db)));
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db.getParent())));
+      secret = Files.readString(secretFile).strip();
+      assertTrue(secret.length() >= 43, "a strong secret");
+      assertTrue(first.stderr().contains(secretFile.toString()), "the log says where the secret is");
+      assertEquals(0, first.terminate(), "SIGTERM is a clean stop");
+      assertFalse(first.stderr().contains(secret), "the secret is never logged");
+      assertFalse(first.stderr().contains(adminPassword), "the admin password is not logged");
+    }
+    assertTrue(!Files.exists(Path.of(db + "-wal")) || Files.size(Path.of(db + "-wal")) == 0,
+        "the WAL was checkpointed on the way out");
+
+    try (UserdbProcess second = UserdbProcess.serve(work, Map.of(), "--http-port", "0", "--ajp-port", "0")) {
+      assertFalse(second.stdout().contains("created user 'admin'"), "admin is created once");
+      assertEquals(secret, Files.readString(work.resolve("data/ajp-secret")).strip(), "the secret is reused");
+      HttpApi http = new HttpApi("http://127.0.0.1:" + second.httpPort);
+      assertTrue(http.get("/api/me", session(token)).body().contains("\"authenticatedBy\":\"session\""),
+          "sessions survive a restart");
+      assertEquals(200, http.get("/api/me", basic("kept", "kept-password")).status(), "users survive a restart");
+      assertEquals(403, AjpClient.send(second.ajpPort, AjpClient.get("/api/me", null)).status());
+      assertEquals(200, AjpClient.send(second.ajpPort, AjpClient.get("/api/me", secret)).status());
+      assertEquals(0, second.terminate());
+    }
+  }
+
+  @Test
+  void options_come_from_flags_env_and_a_config_file_in_that_order() throws Exception {
+    Path config = work.resolve("userdb.properties");
+    Files.writeString(config, "db = from-file.db\nhttp-port = 1\npool-max-total = 3\n");
+    Map<String, String> env = Map.of("USERDB_HTTP_PORT", "0", "USERDB_AJP_PORT", "-1", "USERDB_POOL_MAX_TOTAL", "5",
+        "USERDB_ADMIN_PASSWORD", "env-admin-password");
+    try (UserdbProcess p = UserdbProcess.serve(work, env, "--config", config.toString(), "--pool-max-total", "6",
+        "--ajp-port", "-1")) {
+      assertTrue(Files.exists(work.resolve("from-file.db")), "db from the file");
+      String health = new HttpApi("http://127.0.0.1:" + p.httpPort).get("/health").body();
+      assertTrue(health.contains("\"maxTotal\":6"), "the flag beats env and file: " + health);
+      assertTrue(p.stdout().contains("with the password from USERDB_ADMIN_PASSWORD"));
+      assertEquals(0, p.terminate());
+    }
+  }
+
+  @Test
+  void bad_configuration_exits_at_once_with_one_clear_line() throws Exception {
+    Files.writeString(work.resolve("a-file"), "not a folder");
+    String[][] cases = {
+      {"--no-such-option"},
+      {"--http-port", "70000"},
+      {"--http-port", "eighty"},
+      {"--pool-max-wait", "forever"},
+      {"--ajp-secret="},
+      {"--db", work.resolve("a-file/sub/userdb.db").toString()},
+    };
+    for (String[] args : cases) {
+      UserdbProcess.Run run = UserdbProcess.run(work, Map.of(), null, args);
+      assertNotEquals(0, run.exitCode(), String.join(" ", args));
+      String[] lines = run.stderr().strip().split("\n");
+      assertEquals(1, lines.length, "one line for " + String.join(" ", args) + ": " + run.stderr());
+      assertTrue(lines[0].startsWith("userdb: "), lines[0]);
+      assertFalse(run.stdout().contains("listening"), "nothing listened");
+    }
+    UserdbProcess.Run emptyEnv = UserdbProcess.run(work, Map.of("USERDB_AJP_SECRET", ""), null, "--http-port", "0");
+    assertNotEquals(0, emptyEnv.exitCode());
+    assertTrue(emptyEnv.stderr().contains("ajp-secret is empty"), emptyEnv.stderr());
+    assertEquals(2, UserdbProcess.run(work, Map.of(), null, "--no-such-option").exitCode(), "usage errors exit 2");
+  }
+
+  @Test
+  void the_cli_manages_users_in_the_database_of_a_running_server() throws Exception {
+    Path db = work.resolve("shared.db");
+    Map<String, String> env = Map.of("USERDB_ADMIN_PASSWORD", "cli-admin-password");
+    try (UserdbProcess server = UserdbProcess.serve(work, env, "--db", db.toString(), "--http-port", "0",
+        "--ajp-port", "-1")) {
+      HttpApi http = new HttpApi("http://127.0.0.1:" + server.httpPort);
+      UserdbProcess.Run add = UserdbProcess.run(work, Map.of(), "cli-user-password\n", "user", "add", "cli.user",
+          "--db", db.toString(), "--role", "user", "--display-name", "From CLI", "--email", "cli@example.org",
+          "--password-stdin");
+      assertEquals(0, add.exitCode(), add.stderr());
+      assertEquals(200, http.get("/api/me", basic("cli.user", "cli-user-password")).status());
+      String token = http.login("cli.user", "cli-user-password");
+
+      UserdbProcess.Run list = UserdbProcess.run(work, Map.of(), null, "user", "list", "--db", db.toString());
+      assertEquals(0, list.exitCode());
+      assertTrue(list.stdout().contains("cli.user") && list.stdout().contains("From CLI"), list.stdout());
+
+      assertEquals(0, UserdbProcess.run(work, Map.of(), "another-password\n", "user", "passwd", "cli.user", "--db",
+          db.toString(), "--password-stdin").exitCode());
+      assertEquals(401, http.get("/api/me", basic("cli.user", "cli-user-password")).status());
+      assertTrue(http.get("/api/me", session(token)).body().contains("\"default\""), "passwd ended the session");
+
+      assertEquals(0, UserdbProcess.run(work, Map.of(), null, "user", "disable", "cli.user", "--db", db.toString()).exitCode());
+      assertEquals(401, http.get("/api/me", basic("cli.user", "another-password")).status());
+      assertEquals(0, UserdbProcess.run(work, Map.of(), null, "user", "enable", "cli.user", "--db", db.toString()).exitCode());
+      assertEquals(200, http.get("/api/me", basic("cli.user", "another-password")).status());
+
+      Path backup = work.resolve("backup.db");
+      UserdbProcess.Run backupRun = UserdbProcess.run(work, Map.of(), null, "backup", backup.toString(), "--db", db.toString());
+      assertEquals(0, backupRun.exitCode(), backupRun.stderr());
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(backup)));
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + backup); Statement s = c.createStatement()) {
+        try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+          rs.next();
+          assertEquals("ok", rs.getString(1));
+        }
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM users WHERE username = 'cli.user'")) {
+          rs.next();
+          assertEquals(1, rs.getInt(1));
+        }
+      }
+
+      assertEquals(0, UserdbProcess.run(work, Map.of(), null, "user", "delete", "cli.user", "--db", db.toString()).exitCode());
+      assertEquals(401, http.get("/api/me", basic("cli.user", "another-password")).status());
+      UserdbProcess.Run missing = UserdbProcess.run(work, Map.of(), null, "user", "delete", "cli.user", "--db", db.toString());
+      assertEquals(1, missing.exitCode());
+      assertEquals("userdb: no user cli.user", missing.stderr().strip());
+      assertEquals(2, UserdbProcess.run(work, Map.of(), null, "user", "add").exitCode(), "missing NAME is usage");
+      assertEquals(0, server.terminate());
+    }
+  }
+}

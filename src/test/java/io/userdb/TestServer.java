@@ -1,0 +1,61 @@
+package io.userdb;
+
+import io.userdb.config.ServiceConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real userdb in this JVM: a SQLite file in a temp folder and Tomcat on ephemeral loopback
+ * ports. The admin password is known so tests can sign in.
+ */
+public final class TestServer implements AutoCloseable {
+
+  public static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+  private final UserdbService service;
+  private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+  public final Path db;
+  public final HttpApi http;
+
+  private TestServer(Path db, Map<String, String> options) {
+    this.db = db;
+    Map<String, String> flags = new HashMap<>();
+    flags.put("db", db.toString());
+    flags.put("http-port", "0");
+    flags.put("ajp-port", "-1");
+    flags.putAll(options);
+    ServiceConfig config = ServiceConfig.load(flags, Map.of(), null);
+    service =
+        UserdbService.start(
+            config,
+            Map.of("USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD),
+            new PrintStream(console, true, StandardCharsets.UTF_8));
+    http = new HttpApi("http://127.0.0.1:" + service.httpPort());
+  }
+
+  /** Starts a server on {@code folder/userdb.db} with extra options by name (e.g. pool-max-total). */
+  public static TestServer start(Path folder, String... options) {
+    Map<String, String> map = new HashMap<>();
+    for (int i = 0; i < options.length; i += 2) {
+      map.put(options[i], options[i + 1]);
+    }
+    return new TestServer(folder.resolve("userdb.db"), map);
+  }
+
+  public UserdbService service() {
+    return service;
+  }
+
+  public String console() {
+    return console.toString(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    service.close();
+  }
+}

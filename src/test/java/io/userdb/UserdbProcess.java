@@ -1,0 +1,146 @@
+package io.userdb;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The packaged jar run as its own process, the way users and scripts run it. */
+final class UserdbProcess implements AutoCloseable {
+
+  private static final Pattern LISTENING = Pattern.compile("userdb: (http|ajp) listening on (.+):(\\d+)");
+
+  final Process process;
+  final Path stdout;
+  final Path stderr;
+  int httpPort = -1;
+  int ajpPort = -1;
+
+  private UserdbProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  static Path jar() {
+    Path jar = Path.of(System.getProperty("userdb.jar", "target/userdb.jar"));
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run the package phase first");
+    }
+    return jar;
+  }
+
+  static List<String> command(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar().toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /** Starts the server and waits until it prints a listening line for every connector. */
+  static UserdbProcess serve(Path workDir, Map<String, String> env, String... args) throws Exception {
+    Path out = Files.createTempFile(workDir, "stdout", ".log");
+    Path err = Files.createTempFile(workDir, "stderr", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command(args)).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("USERDB_"));
+    builder.environment().putAll(env);
+    UserdbProcess p = new UserdbProcess(builder.start(), out, err);
+    p.awaitListening(List.of(args).contains("--ajp-port") && List.of(args).get(List.of(args).indexOf("--ajp-port") + 1).equals("-1") ? 1 : 2);
+    return p;
+  }
+
+  private void awaitListening(int connectors) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      int found = 0;
+      for (String line : Files.readAllLines(stdout)) {
+        Matcher m = LISTENING.matcher(line);
+        if (m.matches()) {
+          found++;
+          if (m.group(1).equals("http")) {
+            httpPort = Integer.parseInt(m.group(3));
+          } else {
+            ajpPort = Integer.parseInt(m.group(3));
+          }
+        }
+      }
+      if (found >= connectors) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("userdb exited with " + process.exitValue() + ": " + Files.readString(stderr));
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("userdb did not listen within 60 s: " + Files.readString(stderr));
+  }
+
+  String stdout() throws IOException {
+    return Files.readString(stdout);
+  }
+
+  String stderr() throws IOException {
+    return Files.readString(stderr);
+  }
+
+  /** SIGTERM, then the exit code. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("userdb did not stop within 30 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The result of one CLI command. */
+  record Run(int exitCode, String stdout, String stderr) {}
+
+  static Run run(Path workDir, Map<String, String> env, String stdin, String... args) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command(args)).directory(workDir.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("USERDB_"));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    try (OutputStream in = process.getOutputStream()) {
+      if (stdin != null) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    var err = new StringBuilder();
+    Thread errReader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+        r.lines().forEach(l -> err.append(l).append('\n'));
+      } catch (IOException e) {
+        err.append(e);
+      }
+    });
+    errReader.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("command did not finish: " + args[0]);
+    }
+    errReader.join();
+    return new Run(process.exitValue(), out, err.toString());
+  }
+}

@@ -1,0 +1,194 @@
+package io.userdb.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pool and its objects over a real SQLite file. */
+class UserDatabasePoolTest {
+
+  @TempDir Path folder;
+  Path file;
+  UserDatabasePool pool;
+
+  @BeforeEach
+  void open() {
+    file = folder.resolve("sub/dir/userdb.db");
+    DatabaseFiles.prepare(file);
+    pool = new UserDatabasePool(
+        new PoolSettings(file, 2, 0, Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(60)),
+        new SimpleMeterRegistry());
+  }
+
+  @AfterEach
+  void close() {
+    assertEquals(0, pool.stats().active(), "a test left an object borrowed");
+    pool.close();
+  }
+
+  static NewUser user(String name) {
+    return new NewUser(name, "$argon2id$fake", "", "", Set.of("user"));
+  }
+
+  @Test
+  void database_file_is_private_and_its_new_folders_too() throws Exception {
+    try (var lease = pool.borrow()) {
+      lease.db().createUser(user("x"), Instant.now());
+    }
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(file + "-wal"))));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent().getParent())));
+  }
+
+  @Test
+  void connections_use_wal_normal_sync_foreign_keys_and_a_busy_timeout() throws Exception {
+    try (var lease = pool.borrow()) {
+      Connection c = ((SqliteUserDatabase) lease.db()).connection();
+      try (Statement s = c.createStatement()) {
+        assertEquals("wal", query(s, "PRAGMA journal_mode"));
+        assertEquals("1", query(s, "PRAGMA synchronous"));
+        assertEquals("1", query(s, "PRAGMA foreign_keys"));
+        assertEquals("5000", query(s, "PRAGMA busy_timeout"));
+        assertEquals(Integer.toString(Schema.CURRENT_VERSION), query(s, "PRAGMA user_version"));
+      }
+    }
+  }
+
+  static String query(Statement s, String sql) throws Exception {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
+  void names_are_unique_whatever_their_case() {
+    try (var lease = pool.borrow()) {
+      lease.db().createUser(user("Alice"), Instant.now());
+      assertThrows(DuplicateUserException.class, () -> lease.db().createUser(user("ALICE"), Instant.now()));
+      assertEquals("Alice", lease.db().findUser("alice").orElseThrow().username());
+      assertFalse(lease.db().isBroken(), "a duplicate is the caller's error, not the connection's");
+    }
+  }
+
+  @Test
+  void deleting_a_user_deletes_their_sessions() {
+    try (var lease = pool.borrow()) {
+      UserDatabase db = lease.db();
+      User u = db.createUser(user("sam"), Instant.now());
+      Instant now = Instant.now();
+      db.createSession("hash1", u.id(), now, now.plusSeconds(60));
+      assertTrue(db.findSession("hash1", now, now.minusSeconds(60)).isPresent());
+      db.deleteUser("sam");
+      assertTrue(db.findSession("hash1", now, now.minusSeconds(60)).isEmpty());
+    }
+  }
+
+  @Test
+  void a_connection_closed_underneath_is_invalidated_and_replaced() throws Exception {
+    long destroyedBefore = pool.stats().destroyed();
+    try (var lease = pool.borrow()) {
+      ((SqliteUserDatabase) lease.db()).connection().close();
+      assertThrows(DatabaseException.class, () -> lease.db().findUser("anyone"));
+      assertTrue(lease.db().isBroken());
+    }
+    assertEquals(destroyedBefore + 1, pool.stats().destroyed(), "the broken object was destroyed, not returned");
+    try (var lease = pool.borrow()) {
+      assertTrue(lease.db().findUser("anyone").isEmpty(), "a fresh object serves");
+    }
+  }
+
+  @Test
+  void an_idle_object_that_died_is_caught_on_borrow() throws Exception {
+    SqliteUserDatabase first;
+    try (var lease = pool.borrow()) {
+      first = (SqliteUserDatabase) lease.db();
+    }
+    first.connection().close(); // dies while idle in the pool
+    try (var lease = pool.borrow()) {
+      assertTrue(lease.db() != first, "validation on borrow replaced it");
+      assertTrue(lease.db().isUsable());
+    }
+  }
+
+  @Test
+  void a_handler_that_throws_gives_the_object_back() {
+    assertThrows(IllegalStateException.class, () -> {
+      try (var lease = pool.borrow()) {
+        lease.db().countUsers();
+        throw new IllegalStateException("handler bug");
+      }
+    });
+    assertEquals(0, pool.stats().active());
+    assertEquals(1, pool.stats().idle());
+  }
+
+  @Test
+  void exhaustion_throws_after_max_wait_and_closing_twice_is_harmless() {
+    var a = pool.borrow();
+    var b = pool.borrow();
+    long start = System.nanoTime();
+    assertThrows(PoolExhaustedException.class, pool::borrow);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(millis >= 250 && millis < 3000, "waited " + millis + " ms");
+    a.close();
+    a.close();
+    b.close();
+    assertEquals(0, pool.stats().active());
+  }
+
+  @Test
+  void a_database_from_a_newer_userdb_is_refused() throws Exception {
+    Path newer = folder.resolve("newer.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + newer);
+        Statement s = c.createStatement()) {
+      s.execute("PRAGMA user_version = " + (Schema.CURRENT_VERSION + 1));
+    }
+    DatabaseException e = assertThrows(DatabaseException.class, () -> SqliteUserDatabase.open(newer, Duration.ofSeconds(1)));
+    assertTrue(e.getMessage().contains("newer than this userdb supports"), e.getMessage());
+  }
+
+  @Test
+  void listing_by_prefix_counts_and_pages() {
+    try (var lease = pool.borrow()) {
+      for (String name : new String[] {"ann", "Anna", "anne_x", "bert", "an"}) {
+        lease.db().createUser(user(name), Instant.now());
+      }
+      UserPage page = lease.db().listUsers("ANN", 0, 2);
+      assertEquals(3, page.total());
+      assertEquals("ann", page.users().get(0).username());
+      assertEquals("Anna", page.users().get(1).username());
+      assertEquals(5, lease.db().listUsers("", 0, 10).total());
+    }
+  }
+
+  @Test
+  void backup_is_a_consistent_openable_copy() throws Exception {
+    try (var lease = pool.borrow()) {
+      lease.db().createUser(user("kept"), Instant.now());
+      Path out = folder.resolve("backup.db");
+      lease.db().backupTo(out);
+      try (SqliteUserDatabase copy = SqliteUserDatabase.open(out, Duration.ofSeconds(1))) {
+        assertTrue(copy.findUser("kept").isPresent());
+      }
+    }
+  }
+}
