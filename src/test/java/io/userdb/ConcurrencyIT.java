@@ -101,7 +101,7 @@ class ConcurrencyIT {
         JsonNode user = ApiIT.JSON.readTree(http.get("/api/users/t" + t, admin).body());
         assertEquals(lastName[t], user.path("displayName").asText(), "the last acknowledged write of client " + t);
       }
-      assertEquals(0, server.service().pool().stats().active());
+      assertEquals(0, ApiIT.awaitNoneBorrowed(server));
       assertEquals(4, server.service().pool().stats().maxTotal());
     }
   }
