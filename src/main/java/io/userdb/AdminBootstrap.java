@@ -3,7 +3,7 @@ package io.userdb;
 import io.userdb.auth.AccountService;
 import io.userdb.auth.Caller;
 import io.userdb.db.DuplicateUserException;
-import io.userdb.db.UserDatabase;
+import io.userdb.db.DatabaseAccess;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -22,14 +22,14 @@ final class AdminBootstrap {
 
   private AdminBootstrap() {}
 
-  static void ensureAdmin(UserDatabase db, AccountService accounts, Map<String, String> env, PrintStream console) {
-    if (db.hasAdmin()) {
+  static void ensureAdmin(DatabaseAccess access, AccountService accounts, Map<String, String> env, PrintStream console) {
+    if (access.db().hasAdmin()) {
       return;
     }
     String given = env.get(PASSWORD_ENV);
     String password = given != null && !given.isEmpty() ? given : randomPassword();
     try {
-      accounts.create(db, "admin", password, "Administrator", "", Set.of(Caller.ADMIN, Caller.USER));
+      accounts.create(access, "admin", password, "Administrator", "", Set.of(Caller.ADMIN, Caller.USER));
     } catch (DuplicateUserException e) {
       LOG.warning("no account has the admin role and the name 'admin' is taken: grant the role"
           + " with 'userdb user add' or restore a backup");

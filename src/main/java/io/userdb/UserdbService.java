@@ -81,8 +81,8 @@ public final class UserdbService implements AutoCloseable {
       AccountService accounts = new AccountService(hasher, credentialCache, logins, clock);
       Authenticator authenticator =
           new Authenticator(sessions, logins, credentialCache, config.trustProxyUser(), config.defaultUser());
-      try (UserDatabasePool.Lease lease = pool.borrow()) {
-        AdminBootstrap.ensureAdmin(lease.db(), accounts, env, console);
+      try (UserDatabasePool.Access access = pool.access()) {
+        AdminBootstrap.ensureAdmin(access, accounts, env, console);
       }
       ApiContext ctx = new ApiContext(pool, authenticator, sessions, logins, accounts, metrics);
       UserdbServer server =

@@ -343,13 +343,14 @@ class ApiIT {
     try (TestServer small = TestServer.start(folder.resolve("small"), "pool-max-total", "1", "pool-max-wait", "500ms")) {
       try (var held = small.service().pool().borrow()) {
         long start = System.nanoTime();
-        Reply reply = small.http.get("/api/me");
+        Reply reply = small.http.get("/api/me", basic("admin", TestServer.ADMIN_PASSWORD));
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertError(reply, 503, "pool_exhausted");
         assertEquals("1", reply.header("Retry-After").orElse(""));
         assertTrue(millis >= 450 && millis < 5000, "answered after " + millis + " ms");
       }
-      assertEquals(200, small.http.get("/api/me").status(), "serves again once an object is free");
+      assertEquals(200, small.http.get("/api/me", basic("admin", TestServer.ADMIN_PASSWORD)).status(),
+          "serves again once an object is free");
     }
   }
 }

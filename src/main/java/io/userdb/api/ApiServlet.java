@@ -4,10 +4,10 @@ import io.userdb.auth.AuthenticationException;
 import io.userdb.auth.Caller;
 import io.userdb.auth.InvalidInputException;
 import io.userdb.auth.SessionService;
+import io.userdb.db.DatabaseAccess;
 import io.userdb.db.DatabaseException;
 import io.userdb.db.DuplicateUserException;
 import io.userdb.db.PoolExhaustedException;
-import io.userdb.db.UserDatabase;
 import io.userdb.db.UserDatabasePool;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
@@ -40,21 +40,20 @@ abstract class ApiServlet extends HttpServlet {
 
   @FunctionalInterface
   interface Handler {
-    void handle(UserDatabase db, Optional<Caller> caller) throws IOException;
+    void handle(DatabaseAccess access, Optional<Caller> caller) throws IOException;
   }
 
-  /** Runs {@code handler} with a borrowed database object, given back however it ends. */
+  /** Runs {@code handler} with access to a pooled database object, given back however it ends. */
   void withCaller(HttpServletRequest request, Handler handler) throws IOException {
-    try (UserDatabasePool.Lease lease = ctx.pool().borrow()) {
-      UserDatabase db = lease.db();
+    try (UserDatabasePool.Access access = ctx.pool().access()) {
       Optional<Caller> caller =
           ctx.authenticator()
               .identify(
-                  db,
+                  access,
                   sessionToken(request),
                   request.getHeader("Authorization"),
                   request.getRemoteUser());
-      handler.handle(db, caller);
+      handler.handle(access, caller);
     }
   }
 

@@ -17,7 +17,7 @@ final class MeServlet extends ApiServlet {
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
     withCaller(
         request,
-        (db, caller) ->
+        (access, caller) ->
             Json.write(
                 response,
                 200,

@@ -23,7 +23,7 @@ final class MetricsServlet extends ApiServlet {
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
     if (!isLoopback(request.getRemoteAddr())) {
-      withCaller(request, (db, caller) -> requireAdmin(caller));
+      withCaller(request, (access, caller) -> requireAdmin(caller));
     }
     byte[] body = ctx.metrics().scrape().getBytes(StandardCharsets.UTF_8);
     response.setStatus(200);

@@ -25,10 +25,10 @@ final class SessionServlet extends ApiServlet {
     JsonBody body = JsonBody.read(request, "username", "password");
     String username = body.requiredString("username");
     String password = body.requiredString("password");
-    try (UserDatabasePool.Lease lease = ctx.pool().borrow()) {
+    try (UserDatabasePool.Access access = ctx.pool().access()) {
       LoginResult result =
           AccountRules.isValidUsername(username)
-              ? ctx.logins().login(lease.db(), username, password)
+              ? ctx.logins().login(access, username, password)
               : new LoginResult.Failure();
       if (result instanceof LoginResult.Locked locked) {
         throw new AuthenticationException(AuthenticationException.Reason.LOCKED, locked.retryAfter());
@@ -38,10 +38,10 @@ final class SessionServlet extends ApiServlet {
       }
       // A fresh token at every sign-in; the session the client came with (if any) ends.
       Optional.ofNullable(sessionToken(request))
-          .flatMap(token -> ctx.sessions().resume(lease.db(), token))
+          .flatMap(token -> ctx.sessions().resume(access.db(), token))
           .map(Caller::sessionHash)
-          .ifPresent(hash -> ctx.sessions().revoke(lease.db(), hash));
-      String token = ctx.sessions().start(lease.db(), success.user());
+          .ifPresent(hash -> ctx.sessions().revoke(access.db(), hash));
+      String token = ctx.sessions().start(access.db(), success.user());
       response.addHeader("Set-Cookie", cookie(token, ctx.sessions().maxAge().toSeconds(), request.isSecure()));
       Json.write(response, 200, UserJson.of(success.user()));
     }
@@ -51,9 +51,8 @@ final class SessionServlet extends ApiServlet {
   protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
     withCaller(
         request,
-        (db, caller) -> {
-          caller.map(Caller::sessionHash).ifPresent(hash -> ctx.sessions().revoke(db, hash));
-        });
+        (access, caller) ->
+            caller.map(Caller::sessionHash).ifPresent(hash -> ctx.sessions().revoke(access.db(), hash)));
     response.addHeader("Set-Cookie", cookie("", 0, request.isSecure()));
     response.setStatus(204);
   }

@@ -62,9 +62,9 @@ final class UsersServlet extends ApiServlet {
     }
     withCaller(
         request,
-        (db, caller) -> {
+        (access, caller) -> {
           requireSelfOrAdmin(requireUser(caller), target.username());
-          User user = db.findUser(target.username()).orElseThrow(() -> ApiException.notFound("user"));
+          User user = access.db().findUser(target.username()).orElseThrow(() -> ApiException.notFound("user"));
           Json.write(response, 200, UserJson.of(user));
         });
   }
@@ -78,9 +78,9 @@ final class UsersServlet extends ApiServlet {
     }
     withCaller(
         request,
-        (db, caller) -> {
+        (access, caller) -> {
           requireAdmin(caller);
-          UserPage page = db.listUsers(prefix, offset, limit);
+          UserPage page = access.db().listUsers(prefix, offset, limit);
           List<Map<String, Object>> users = page.users().stream().map(UserJson::of).toList();
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("total", page.total());
@@ -99,13 +99,13 @@ final class UsersServlet extends ApiServlet {
     JsonBody body = JsonBody.read(request, "username", "password", "displayName", "email", "roles");
     withCaller(
         request,
-        (db, caller) -> {
+        (access, caller) -> {
           requireAdmin(caller);
           Set<String> roles = body.optionalStrings("roles");
           User user =
               ctx.accounts()
                   .create(
-                      db,
+                      access,
                       body.requiredString("username"),
                       body.requiredString("password"),
                       body.optionalString("displayName"),
@@ -125,7 +125,7 @@ final class UsersServlet extends ApiServlet {
     JsonBody body = JsonBody.read(request, "displayName", "email", "roles", "disabled");
     withCaller(
         request,
-        (db, caller) -> {
+        (access, caller) -> {
           Caller who = requireUser(caller);
           requireSelfOrAdmin(who, target.username());
           ProfileChange change =
@@ -139,7 +139,7 @@ final class UsersServlet extends ApiServlet {
           }
           User user =
               ctx.accounts()
-                  .update(db, target.username(), change)
+                  .update(access.db(), target.username(), change)
                   .orElseThrow(() -> ApiException.notFound("user"));
           Json.write(response, 200, UserJson.of(user));
         });
@@ -154,16 +154,17 @@ final class UsersServlet extends ApiServlet {
     JsonBody body = JsonBody.read(request, "password", "currentPassword");
     withCaller(
         request,
-        (db, caller) -> {
+        (access, caller) -> {
           Caller who = requireUser(caller);
           requireSelfOrAdmin(who, target.username());
-          User user = db.findUser(target.username()).orElseThrow(() -> ApiException.notFound("user"));
+          User user = access.db().findUser(target.username()).orElseThrow(() -> ApiException.notFound("user"));
           String newPassword = body.requiredString("password");
-          if (!who.isAdmin() && !ctx.accounts().verifyPassword(user, body.optionalString("currentPassword"))) {
+          if (!who.isAdmin()
+              && !ctx.accounts().verifyPassword(access, user, body.optionalString("currentPassword"))) {
             throw ApiException.forbidden("currentPassword is wrong");
           }
           String keep = who.is(user.username()) ? who.sessionHash() : null;
-          ctx.accounts().changePassword(db, user.username(), newPassword, keep);
+          ctx.accounts().changePassword(access, user.username(), newPassword, keep);
           response.setStatus(204);
         });
   }
@@ -176,9 +177,9 @@ final class UsersServlet extends ApiServlet {
     }
     withCaller(
         request,
-        (db, caller) -> {
+        (access, caller) -> {
           requireAdmin(caller);
-          if (!ctx.accounts().delete(db, target.username())) {
+          if (!ctx.accounts().delete(access.db(), target.username())) {
             throw ApiException.notFound("user");
           }
           response.setStatus(204);

@@ -1,5 +1,6 @@
 package io.userdb.auth;
 
+import io.userdb.db.DatabaseAccess;
 import io.userdb.db.NewUser;
 import io.userdb.db.ProfileChange;
 import io.userdb.db.User;
@@ -27,16 +28,22 @@ public final class AccountService {
     this.clock = clock;
   }
 
-  /** @throws io.userdb.db.DuplicateUserException if the name is taken */
+  /**
+   * Creates an account. The password is hashed with no database object held.
+   *
+   * @throws io.userdb.db.DuplicateUserException if the name is taken
+   */
   public User create(
-      UserDatabase db,
+      DatabaseAccess access,
       String username,
       String password,
       String displayName,
       String email,
       Set<String> roles) {
-    return createWithHash(
-        db, username, hasher.hash(AccountRules.password(password)), displayName, email, roles);
+    AccountRules.username(username);
+    access.release();
+    String hash = hasher.hash(AccountRules.password(password));
+    return createWithHash(access.db(), username, hash, displayName, email, roles);
   }
 
   /** Creates an account from an already hashed password (an htpasswd import). */
@@ -73,16 +80,22 @@ public final class AccountService {
     return updated;
   }
 
-  /** Sets a new password and revokes the user's sessions but {@code keepSessionHash}. */
+  /**
+   * Sets a new password and revokes the user's sessions but {@code keepSessionHash}. The
+   * password is hashed with no database object held.
+   */
   public boolean changePassword(
-      UserDatabase db, String username, String newPassword, String keepSessionHash) {
+      DatabaseAccess access, String username, String newPassword, String keepSessionHash) {
+    access.release();
     String hash = hasher.hash(AccountRules.password(newPassword));
-    boolean changed = db.changePassword(username, hash, keepSessionHash, clock.instant());
+    boolean changed = access.db().changePassword(username, hash, keepSessionHash, clock.instant());
     credentialCache.forget(username);
     return changed;
   }
 
-  public boolean verifyPassword(User user, String password) {
+  /** Verifies {@code password} against the user's, with no database object held. */
+  public boolean verifyPassword(DatabaseAccess access, User user, String password) {
+    access.release();
     return password != null && hasher.verify(password, user.passwordHash());
   }
 

@@ -1,5 +1,6 @@
 package io.userdb.auth;
 
+import io.userdb.db.DatabaseAccess;
 import io.userdb.db.User;
 import io.userdb.db.UserDatabase;
 import java.nio.charset.StandardCharsets;
@@ -44,18 +45,18 @@ public final class Authenticator {
    * @throws AuthenticationException if offered credentials are refused
    */
   public Optional<Caller> identify(
-      UserDatabase db, String sessionToken, String authorization, String proxyUser) {
+      DatabaseAccess access, String sessionToken, String authorization, String proxyUser) {
     if (sessionToken != null) {
-      Optional<Caller> caller = sessions.resume(db, sessionToken);
+      Optional<Caller> caller = sessions.resume(access.db(), sessionToken);
       if (caller.isPresent()) {
         return caller;
       }
     }
     if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return Optional.of(basic(db, authorization.substring(6).trim()));
+      return Optional.of(basic(access, authorization.substring(6).trim()));
     }
     if (trustProxyUser && proxyUser != null && !proxyUser.isEmpty()) {
-      return Optional.of(proxy(db, proxyUser));
+      return Optional.of(proxy(access.db(), proxyUser));
     }
     if (!defaultUser.isEmpty()) {
       return Optional.of(Caller.defaultUser(defaultUser));
@@ -63,7 +64,7 @@ public final class Authenticator {
     return Optional.empty();
   }
 
-  private Caller basic(UserDatabase db, String encoded) {
+  private Caller basic(DatabaseAccess access, String encoded) {
     String decoded;
     try {
       decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -79,16 +80,16 @@ public final class Authenticator {
     if (!AccountRules.isValidUsername(username)) {
       throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
     }
-    Optional<User> cached = db.findUser(username);
+    Optional<User> cached = access.db().findUser(username);
     if (cached.isPresent()
         && !cached.get().disabled()
         && credentialCache.isVerified(username, password, cached.get().passwordHash())) {
       return Caller.of(cached.get(), AuthMethod.BASIC, null);
     }
-    LoginResult result = logins.login(db, username, password);
+    LoginResult result = logins.login(access, username, password);
     if (result instanceof LoginResult.Success) {
       // Cache against the hash stored now: a legacy hash was just upgraded.
-      User current = db.findUser(username).orElseThrow();
+      User current = access.db().findUser(username).orElseThrow();
       credentialCache.remember(username, password, current.passwordHash());
       return Caller.of(current, AuthMethod.BASIC, null);
     }

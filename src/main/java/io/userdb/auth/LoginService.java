@@ -3,7 +3,7 @@ package io.userdb.auth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.userdb.db.User;
-import io.userdb.db.UserDatabase;
+import io.userdb.db.DatabaseAccess;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,9 +42,14 @@ public final class LoginService {
         .register(registry);
   }
 
-  public LoginResult login(UserDatabase db, String username, String password) {
+  /**
+   * Checks a password. The database object is let go while the hash is verified (and while
+   * a legacy hash is rehashed), so slow hashing never holds a pooled object.
+   */
+  public LoginResult login(DatabaseAccess access, String username, String password) {
     Instant now = clock.instant();
-    Optional<User> found = db.findUser(username);
+    Optional<User> found = access.db().findUser(username);
+    access.release();
     if (found.isEmpty()) {
       return loginUnknown(username, password, now);
     }
@@ -55,7 +60,7 @@ public final class LoginService {
     boolean matches = hasher.verify(password, user.passwordHash());
     if (!matches) {
       int count = user.failedLogins() + 1;
-      db.recordLoginFailure(user.id(), count, policy.lockedUntil(count, now));
+      access.db().recordLoginFailure(user.id(), count, policy.lockedUntil(count, now));
       failures.increment();
       return new LoginResult.Failure();
     }
@@ -63,11 +68,12 @@ public final class LoginService {
       failures.increment();
       return new LoginResult.Failure();
     }
+    String upgraded = hasher.needsRehash(user.passwordHash()) ? hasher.hash(password) : null;
     if (user.failedLogins() > 0) {
-      db.recordLoginSuccess(user.id());
+      access.db().recordLoginSuccess(user.id());
     }
-    if (hasher.needsRehash(user.passwordHash())) {
-      db.upgradePasswordHash(user.id(), user.passwordHash(), hasher.hash(password));
+    if (upgraded != null) {
+      access.db().upgradePasswordHash(user.id(), user.passwordHash(), upgraded);
     }
     successes.increment();
     return new LoginResult.Success(user);

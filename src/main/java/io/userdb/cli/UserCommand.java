@@ -2,6 +2,7 @@ package io.userdb.cli;
 
 import io.userdb.auth.AccountService;
 import io.userdb.auth.Caller;
+import io.userdb.db.DatabaseAccess;
 import io.userdb.db.ProfileChange;
 import io.userdb.db.SqliteUserDatabase;
 import io.userdb.db.User;
@@ -46,7 +47,7 @@ final class UserCommand {
       String password = PasswordInput.read(passwordStdin);
       try (SqliteUserDatabase db = database.open()) {
         Set<String> granted = roles == null || roles.isEmpty() ? Set.of(Caller.USER) : Set.copyOf(roles);
-        User user = DatabaseOptions.accounts().create(db, name, password, displayName, email, granted);
+        User user = DatabaseOptions.accounts().create(DatabaseAccess.of(db), name, password, displayName, email, granted);
         System.out.println("created user " + user.username());
       }
       return 0;
@@ -65,7 +66,7 @@ final class UserCommand {
       try (SqliteUserDatabase db = database.open()) {
         requireUser(db, name);
         String password = PasswordInput.read(passwordStdin);
-        DatabaseOptions.accounts().changePassword(db, name, password, null);
+        DatabaseOptions.accounts().changePassword(DatabaseAccess.of(db), name, password, null);
         System.out.println("changed the password of " + name);
       }
       return 0;

@@ -25,6 +25,9 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
  * } // returned, or destroyed if its connection failed
  * }</pre>
  *
+ * <p>Request handlers use {@link #access()}, which can let go of the object while a password
+ * is hashed and take one again after.
+ *
  * <p>Thread-safe.
  */
 public final class UserDatabasePool implements AutoCloseable {
@@ -141,6 +144,11 @@ public final class UserDatabasePool implements AutoCloseable {
     }
   }
 
+  /** Access for one request: borrows on first use, may let go during slow work, closes once. */
+  public Access access() {
+    return new Access();
+  }
+
   public PoolStats stats() {
     return new PoolStats(
         pool.getNumActive(),
@@ -196,6 +204,35 @@ public final class UserDatabasePool implements AutoCloseable {
         // Typically: reclaimed as abandoned while this request held it. Nothing to give back.
         LOG.log(Level.WARNING, "could not give a database object back to the pool: " + e);
       }
+    }
+  }
+
+  /** A {@link DatabaseAccess} that borrows lazily and gives back on release or close. */
+  public final class Access implements DatabaseAccess, AutoCloseable {
+    private Lease lease;
+
+    private Access() {}
+
+    @Override
+    public UserDatabase db() {
+      if (lease == null) {
+        lease = borrow();
+      }
+      return lease.db();
+    }
+
+    @Override
+    public void release() {
+      if (lease != null) {
+        Lease held = lease;
+        lease = null;
+        held.close();
+      }
+    }
+
+    @Override
+    public void close() {
+      release();
     }
   }
 

@@ -1,0 +1,28 @@
+package io.userdb.db;
+
+/**
+ * How one unit of work (a request, a CLI command) reaches its {@link UserDatabase}. Work that
+ * spends long on the CPU without the database (hashing a password takes ~100 ms) calls
+ * {@link #release()} first, so a pooled object is not held idle while other requests wait for
+ * one; the next {@link #db()} takes one again.
+ */
+public interface DatabaseAccess {
+
+  UserDatabase db();
+
+  /** Gives a pooled object back early; harmless when none is held. */
+  void release();
+
+  /** Access to one fixed object that is never given back (the CLI's single connection). */
+  static DatabaseAccess of(UserDatabase db) {
+    return new DatabaseAccess() {
+      @Override
+      public UserDatabase db() {
+        return db;
+      }
+
+      @Override
+      public void release() {}
+    };
+  }
+}
