@@ -203,6 +203,16 @@ class ApiIT {
   }
 
   @Test
+  void without_a_default_user_anonymous_requests_get_401() {
+    try (TestServer strict = TestServer.start(folder.resolve("strict"), "default-user", "")) {
+      Reply me = strict.http.get("/api/me");
+      assertError(me, 401, "authentication_required");
+      assertEquals("Basic realm=\"userdb\"", me.header("WWW-Authenticate").orElse(""));
+      assertEquals(200, strict.http.get("/health").status(), "health needs no one");
+    }
+  }
+
+  @Test
   void admin_creates_lists_reads_updates_and_deletes_users() {
     Reply created = http.send("POST", "/api/users", json("username", "Erin.Smith", "password", "erin-password",
         "displayName", "Erin", "email", "erin@example.org", "roles", new String[] {"user"}), session(admin));

@@ -67,6 +67,34 @@ class ServeProcessIT {
   }
 
   @Test
+  void sigterm_lets_a_request_in_flight_finish_then_exits_0() throws Exception {
+    try (UserdbProcess server = UserdbProcess.serve(work, Map.of("USERDB_ADMIN_PASSWORD", "drain-admin-password"),
+        "--http-port", "0", "--ajp-port", "-1")) {
+      byte[] body = HttpApi.json("username", "admin", "password", "drain-admin-password")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.httpPort)) {
+        socket.setSoTimeout(20_000);
+        var out = socket.getOutputStream();
+        out.write(("POST /api/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(body, 0, 10); // the request is now in flight: its handler waits for the rest
+        out.flush();
+        Thread.sleep(500);
+        server.process.destroy(); // SIGTERM
+        Thread.sleep(500);
+        assertTrue(server.process.isAlive(), "still draining the request in flight");
+        out.write(body, 10, body.length - 10);
+        out.flush();
+        String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+      }
+      assertTrue(server.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(0, server.process.exitValue());
+      assertTrue(server.stdout().contains("userdb: stopped"), server.stdout());
+    }
+  }
+
+  @Test
   void options_come_from_flags_env_and_a_config_file_in_that_order() throws Exception {
     Path config = work.resolve("userdb.properties");
     Files.writeString(config, "db = from-file.db\nhttp-port = 1\npool-max-total = 3\n");

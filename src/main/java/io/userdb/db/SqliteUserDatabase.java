@@ -19,6 +19,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * {@link UserDatabase} over one sqlite-jdbc connection, with every statement prepared once when
@@ -62,7 +63,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   private boolean broken;
 
   /**
-   * Opens the database file (which must exist with the permissions it should keep), applies the
+   * Opens the database file (which must exist, with the permissions it should keep), applies the
    * connection pragmas, migrates the schema and prepares every statement.
    */
   public static SqliteUserDatabase open(Path file, Duration busyTimeout) {
@@ -71,6 +72,9 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     config.setBusyTimeout((int) busyTimeout.toMillis());
     config.enforceForeignKeys(true);
+    // DatabaseFiles created the file (0600) at start. Should it vanish while serving, a new
+    // connection must fail loudly rather than create an empty user database in its place.
+    config.resetOpenMode(SQLiteOpenMode.CREATE);
     Connection connection = null;
     try {
       connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());

@@ -79,7 +79,7 @@ public final class UserDatabasePool implements AutoCloseable {
     config.setRemoveAbandonedTimeout(settings.abandonedTimeout());
     config.setLogAbandoned(true);
     config.setRequireFullStackTrace(false);
-    config.setLogWriter(new PrintWriter(new LogWriter(), true));
+    config.setLogWriter(new PrintWriter(new LogWriter(), false));
     return config;
   }
 
@@ -236,7 +236,10 @@ public final class UserDatabasePool implements AutoCloseable {
     }
   }
 
-  /** Sends commons-pool's abandoned-object reports (with the borrower's stack) to the log. */
+  /**
+   * Turns commons-pool's abandoned-object report (a header, then one line per class on the
+   * borrower's stack) into one log line naming userdb's classes on that stack.
+   */
   private static final class LogWriter extends Writer {
     private final StringWriter buffer = new StringWriter();
 
@@ -247,11 +250,20 @@ public final class UserDatabasePool implements AutoCloseable {
 
     @Override
     public synchronized void flush() {
-      String text = buffer.toString().strip();
+      String[] lines = buffer.toString().strip().split("\\R");
       buffer.getBuffer().setLength(0);
-      if (!text.isEmpty()) {
-        LOG.warning("reclaimed an abandoned database object; " + text);
+      if (lines[0].isEmpty()) {
+        return;
       }
+      java.util.List<String> ours = new java.util.ArrayList<>();
+      for (String line : lines) {
+        String name = line.replaceFirst("^(class|interface) ", "").strip();
+        if (name.startsWith("io.userdb.") && !name.equals(UserDatabasePool.class.getName()) && !ours.contains(name)) {
+          ours.add(name);
+        }
+      }
+      LOG.warning("reclaimed an abandoned database object (" + lines[0].strip() + "); borrower's stack: "
+          + String.join(" < ", ours));
     }
 
     @Override

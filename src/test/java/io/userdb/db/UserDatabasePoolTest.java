@@ -156,6 +156,49 @@ class UserDatabasePoolTest {
   }
 
   @Test
+  void an_object_held_past_the_abandoned_timeout_is_reclaimed_and_logged_with_its_borrower() throws Exception {
+    java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        logged.add(r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(UserDatabasePool.class.getName());
+    log.addHandler(capture);
+    try (UserDatabasePool short_ = new UserDatabasePool(
+        new PoolSettings(file, 2, 0, Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(1)),
+        new SimpleMeterRegistry())) {
+      var forgotten = short_.borrow();
+      Thread.sleep(1500);
+      try (var next = short_.borrow()) { // the pool is nearly exhausted: reclaims on borrow
+        assertTrue(next.db().isUsable());
+      }
+      assertEquals(1, short_.stats().destroyed(), "the abandoned object was reclaimed");
+      assertEquals(1, logged.size(), "one log line: " + logged);
+      assertTrue(logged.get(0).contains("abandoned") && logged.get(0).contains("UserDatabasePoolTest"),
+          "names the borrower: " + logged);
+      forgotten.close(); // giving it back late is harmless
+      assertEquals(0, short_.stats().active());
+    } finally {
+      log.removeHandler(capture);
+    }
+  }
+
+  @Test
+  void the_pool_registers_with_jmx() throws Exception {
+    var names = java.lang.management.ManagementFactory.getPlatformMBeanServer()
+        .queryNames(new javax.management.ObjectName("org.apache.commons.pool2:type=GenericObjectPool,*"), null);
+    assertTrue(names.stream().anyMatch(n -> n.getKeyProperty("name").startsWith("userdb")), names.toString());
+  }
+
+  @Test
   void a_database_from_a_newer_userdb_is_refused() throws Exception {
     Path newer = folder.resolve("newer.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + newer);
