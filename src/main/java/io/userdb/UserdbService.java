@@ -42,6 +42,7 @@ public final class UserdbService implements AutoCloseable {
   private final UserdbServer server;
   private final ScheduledExecutorService housekeeping;
   private final ServiceConfig config;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private UserdbService(ServiceConfig config, UserDatabasePool pool, UserdbServer server,
       ScheduledExecutorService housekeeping) {
@@ -84,7 +85,7 @@ public final class UserdbService implements AutoCloseable {
       try (UserDatabasePool.Access access = pool.access()) {
         AdminBootstrap.ensureAdmin(access, accounts, env, console);
       }
-      ApiContext ctx = new ApiContext(pool, authenticator, sessions, logins, accounts, metrics);
+      ApiContext ctx = new ApiContext(pool, authenticator, sessions, logins, accounts, metrics, config.jvmRoute());
       UserdbServer server =
           new UserdbServer(
               new TomcatSettings(
@@ -94,7 +95,8 @@ public final class UserdbService implements AutoCloseable {
                   config.ajpPort(),
                   ajpSecret,
                   config.trustProxyUser(),
-                  config.maxThreads()),
+                  config.maxThreads(),
+                  config.jvmRoute()),
               ApiRoutes.servlets(ctx),
               metrics);
       server.start();
@@ -158,6 +160,9 @@ public final class UserdbService implements AutoCloseable {
   /** Graceful stop: no new requests, in-flight ones finish, every connection closed. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     housekeeping.shutdownNow();
     server.stop(SHUTDOWN_GRACE);
     pool.close();

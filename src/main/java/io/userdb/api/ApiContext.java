@@ -7,11 +7,15 @@ import io.userdb.auth.LoginService;
 import io.userdb.auth.SessionService;
 import io.userdb.db.UserDatabasePool;
 
-/** What the servlets share: the pool and the services they call. */
+/**
+ * What the servlets share: the pool and the services they call, and this backend's route
+ * name in an Apache balancer (empty when not balanced).
+ */
 public record ApiContext(
     UserDatabasePool pool,
     Authenticator authenticator,
     SessionService sessions,
     LoginService logins,
     AccountService accounts,
-    PrometheusMeterRegistry metrics) {}
+    PrometheusMeterRegistry metrics,
+    String route) {}

@@ -42,6 +42,9 @@ final class HealthServlet extends ApiServlet {
       body.put("reason", reason);
     }
     body.put("pool", pool);
+    if (!ctx.route().isEmpty()) {
+      body.put("route", ctx.route());
+    }
     Json.write(response, up ? 200 : 503, body);
   }
 }

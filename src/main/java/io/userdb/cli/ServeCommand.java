@@ -75,6 +75,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-threads", paramLabel = "N", description = "Request threads per connector (default 200).")
   String maxThreads;
 
+  @Option(names = "--jvm-route", paramLabel = "NAME",
+      description = "This backend's name in an Apache balancer (its BalancerMember route=).")
+  String jvmRoute;
+
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> env = System.getenv();

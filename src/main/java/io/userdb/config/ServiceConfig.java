@@ -34,9 +34,12 @@ public record ServiceConfig(
     boolean trustProxyUser,
     Duration sessionIdleTimeout,
     Duration sessionMaxAge,
-    int maxThreads) {
+    int maxThreads,
+    String jvmRoute) {
 
   public static final String ENV_PREFIX = "USERDB_";
+  /** Apache's mod_proxy_ajp refuses a secret of 64 characters or more. */
+  static final int MAX_AJP_SECRET = 63;
   /** Option names (flags without the dashes) and their defaults; null means "none". */
   static final Map<String, String> DEFAULTS = defaults();
 
@@ -56,6 +59,7 @@ public record ServiceConfig(
     d.put("session-idle-timeout", "30m");
     d.put("session-max-age", "12h");
     d.put("max-threads", "200");
+    d.put("jvm-route", "");
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -117,6 +121,10 @@ public record ServiceConfig(
       throw new ConfigException(
           "ajp-secret is empty: give a real secret, or none to use the generated one");
     }
+    if (secret != null && secret.length() > MAX_AJP_SECRET) {
+      throw new ConfigException(
+          "ajp-secret is longer than " + MAX_AJP_SECRET + " characters, which mod_proxy_ajp refuses");
+    }
     ServiceConfig config =
         new ServiceConfig(
             Path.of(required(v, "db")),
@@ -132,7 +140,8 @@ public record ServiceConfig(
             parse(v, "trust-proxy-user", ServiceConfig::parseBoolean),
             parse(v, "session-idle-timeout", Durations::parse),
             parse(v, "session-max-age", Durations::parse),
-            parse(v, "max-threads", Integer::parseInt));
+            parse(v, "max-threads", Integer::parseInt),
+            v.get("jvm-route") == null ? "" : v.get("jvm-route").trim());
     config.validate();
     return config;
   }
@@ -158,6 +167,9 @@ public record ServiceConfig(
     }
     if (maxThreads < 1) {
       throw new ConfigException("max-threads must be at least 1, not " + maxThreads);
+    }
+    if (!jvmRoute.matches("[A-Za-z0-9._-]{0,64}")) {
+      throw new ConfigException("jvm-route must be up to 64 of A-Z a-z 0-9 . _ -");
     }
     if (!defaultUser.isEmpty() && !defaultUser.matches("[A-Za-z0-9._@-]{1,64}")) {
       throw new ConfigException("default-user '" + defaultUser + "' is not a valid username");

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.util.Base64;
 import java.util.logging.Logger;
 
 /**
@@ -36,7 +36,9 @@ public final class AjpSecrets {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         DatabaseFiles.createPrivateFile(file);
-        Files.writeString(file, HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.US_ASCII);
+        // 43 characters: mod_proxy_ajp takes secrets shorter than 64.
+        Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "\n",
+            StandardCharsets.US_ASCII);
         LOG.info("generated an AJP secret in " + file + " (give it to Apache as secret=)");
       } else {
         LOG.info("using the AJP secret in " + file);

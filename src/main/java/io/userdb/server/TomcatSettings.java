@@ -2,7 +2,8 @@ package io.userdb.server;
 
 /**
  * What the Tomcat side needs to know: where to listen, the AJP secret (already resolved), and
- * whether Apache's REMOTE_USER is trusted. Port -1 means "no such connector", 0 "any free port".
+ * whether Apache's REMOTE_USER is trusted, and the route name an Apache balancer knows this
+ * backend by (empty when not balanced). Port -1 means "no such connector", 0 "any free port".
  */
 public record TomcatSettings(
     String httpAddress,
@@ -11,7 +12,8 @@ public record TomcatSettings(
     int ajpPort,
     String ajpSecret,
     boolean trustProxyUser,
-    int maxThreads) {
+    int maxThreads,
+    String jvmRoute) {
 
   /** Matches mod_proxy_ajp's ProxyIOBufferSize in httpd-conf: headers and cookies up to 64 KiB. */
   static final int AJP_PACKET_SIZE = 65536;

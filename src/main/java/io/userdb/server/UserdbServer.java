@@ -53,6 +53,9 @@ public final class UserdbServer {
       tomcat.getService().addConnector(ajp);
     }
     tomcat.setConnector(http != null ? http : ajp);
+    if (!settings.jvmRoute().isEmpty()) {
+      tomcat.getEngine().setJvmRoute(settings.jvmRoute());
+    }
     StandardHost host = (StandardHost) tomcat.getHost();
     host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
     host.setAutoDeploy(false);

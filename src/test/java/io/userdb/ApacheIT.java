@@ -1,0 +1,133 @@
+package io.userdb;
+
+import static io.userdb.HttpApi.basic;
+import static io.userdb.HttpApi.json;
+import static io.userdb.HttpApi.session;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.userdb.HttpApi.Reply;
+import io.userdb.server.AjpSecrets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every request through a real Apache httpd running the repository's httpd-conf over AJP. */
+class ApacheIT {
+
+  @TempDir Path work;
+
+  static String secretOf(TestServer server) throws Exception {
+    return Files.readString(AjpSecrets.fileFor(server.db)).strip();
+  }
+
+  static ApacheHttpd apacheFor(Path work, TestServer server, String secret) throws Exception {
+    return ApacheHttpd.start(work, Map.of("USERDB_AJP", "127.0.0.1:" + server.service().ajpPort()), List.of(), secret);
+  }
+
+  @Test
+  void the_whole_api_works_through_apache() throws Exception {
+    ApacheHttpd.binary();
+    try (TestServer backend = TestServer.start(work.resolve("db"), "ajp-port", "0");
+        ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
+      HttpApi http = apache.http();
+      String admin = http.login("admin", TestServer.ADMIN_PASSWORD);
+      assertEquals("session", ApiIT.body(http.get("/api/me", session(admin))).path("authenticatedBy").asText());
+
+      Reply created = http.send("POST", "/api/users", json("username", "zoe", "password", "zoe-password",
+          "displayName", "Zoë Ångström 🌍"), session(admin));
+      assertEquals(201, created.status(), created.body());
+      assertEquals("/api/users/zoe", created.header("Location").orElse(""));
+      Reply read = http.get("/api/users/zoe", session(admin));
+      assertEquals("Zoë Ångström 🌍", ApiIT.body(read).path("displayName").asText(), "non-ASCII arrives intact");
+      assertEquals(200, http.send("PATCH", "/api/users/zoe", json("email", "zoe@example.org"), session(admin)).status());
+      assertEquals(204, http.send("PUT", "/api/users/zoe/password", json("password", "zoe-new-password"),
+          session(admin)).status());
+      String zoe = http.login("zoe", "zoe-new-password");
+      assertEquals("zoe@example.org", ApiIT.body(http.get("/api/me", session(zoe))).path("email").asText());
+      assertEquals(204, http.send("DELETE", "/api/session", null, session(zoe)).status());
+      assertEquals("default", ApiIT.body(http.get("/api/me", session(zoe))).path("authenticatedBy").asText());
+      assertEquals(204, http.send("DELETE", "/api/users/zoe", null, session(admin)).status());
+      ApiIT.assertError(http.get("/api/users/zoe", session(admin)), 404, "not_found");
+      ApiIT.assertError(http.send("POST", "/api/session", "{"), 400, "invalid_json");
+      ApiIT.assertError(http.get("/api/me", basic("admin", "wrong-password")), 401, "invalid_credentials");
+    }
+  }
+
+  @Test
+  void a_12_kib_cookie_and_headers_arrive_intact() throws Exception {
+    ApacheHttpd.binary();
+    try (TestServer backend = TestServer.start(work.resolve("db"), "ajp-port", "0");
+        ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
+      HttpApi http = apache.http();
+      String token = http.login("admin", TestServer.ADMIN_PASSWORD);
+      String padding = "p".repeat(8 * 1024);
+      Reply me = http.get("/api/me", "Cookie", "USERDB_SESSION=" + token + "; padding=" + padding,
+          "X-Extra-One", "x".repeat(2048), "X-Extra-Two", "y".repeat(2048));
+      assertEquals(200, me.status(), me.body());
+      assertEquals("session", ApiIT.body(me).path("authenticatedBy").asText(),
+          "the session cookie after 8 KiB of other cookies still arrived");
+    }
+  }
+
+  @Test
+  void a_client_cannot_forge_remote_user_through_a_header() throws Exception {
+    ApacheHttpd.binary();
+    try (TestServer backend = TestServer.start(work.resolve("db"), "ajp-port", "0", "trust-proxy-user", "true");
+        ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
+      Reply me = apache.http().get("/api/me", "REMOTE_USER", "admin", "Remote-User", "admin", "X-Remote-User", "admin");
+      assertEquals(200, me.status());
+      assertEquals("guest", ApiIT.body(me).path("username").asText(), me.body());
+    }
+  }
+
+  @Test
+  void a_wrong_secret_at_apache_gets_nothing_served() throws Exception {
+    ApacheHttpd.binary();
+    try (TestServer backend = TestServer.start(work.resolve("db"), "ajp-port", "0");
+        ApacheHttpd apache = apacheFor(work, backend, "not-the-backends-secret")) {
+      Reply me = apache.http().get("/api/me", basic("admin", TestServer.ADMIN_PASSWORD));
+      assertNotEquals(200, me.status());
+      assertFalse(me.body().contains("admin"), me.body());
+      Reply health = apache.http().get("/health");
+      assertNotEquals(200, health.status());
+      assertFalse(health.body().contains("pool"), health.body());
+    }
+  }
+
+  @Test
+  void a_stopped_backend_gets_a_json_503_fast_and_a_restarted_one_serves_again() throws Exception {
+    ApacheHttpd.binary();
+    Path db = work.resolve("db");
+    TestServer backend = TestServer.start(db, "ajp-port", "0");
+    int ajpPort = backend.service().ajpPort();
+    try (ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
+      HttpApi http = apache.http();
+      String token = http.login("admin", TestServer.ADMIN_PASSWORD);
+      backend.close();
+
+      long start = System.nanoTime();
+      Reply down = http.get("/api/me", session(token));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(503, down.status(), down.body());
+      assertTrue(down.header("Content-Type").orElse("").startsWith("application/json"), down.headers().map().toString());
+      JsonNode body = ApiIT.body(down);
+      assertEquals("service_unavailable", body.path("error").asText());
+      assertTrue(millis < 2000, "answered in " + millis + " ms");
+
+      try (TestServer again = TestServer.start(db, "ajp-port", Integer.toString(ajpPort))) {
+        Reply up = http.get("/api/me", session(token));
+        assertEquals(200, up.status(), up.body());
+        assertEquals("session", ApiIT.body(up).path("authenticatedBy").asText(), "the session survived, Apache untouched");
+      }
+    } finally {
+      backend.close();
+    }
+  }
+}
