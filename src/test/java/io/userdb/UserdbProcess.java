@@ -57,8 +57,14 @@ final class UserdbProcess implements AutoCloseable {
     builder.environment().keySet().removeIf(k -> k.startsWith("USERDB_"));
     builder.environment().putAll(env);
     UserdbProcess p = new UserdbProcess(builder.start(), out, err);
-    p.awaitListening(List.of(args).contains("--ajp-port") && List.of(args).get(List.of(args).indexOf("--ajp-port") + 1).equals("-1") ? 1 : 2);
+    p.awaitListening(2 - switchedOff(args, "--http-port") - switchedOff(args, "--ajp-port"));
     return p;
+  }
+
+  private static int switchedOff(String[] args, String portOption) {
+    List<String> list = List.of(args);
+    int at = list.indexOf(portOption);
+    return at >= 0 && at + 1 < list.size() && list.get(at + 1).equals("-1") ? 1 : 0;
   }
 
   private void awaitListening(int connectors) throws Exception {

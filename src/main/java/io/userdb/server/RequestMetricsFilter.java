@@ -21,10 +21,13 @@ final class RequestMetricsFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
 
   private final transient MeterRegistry registry;
+  private final String route;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  RequestMetricsFilter(MeterRegistry registry) {
+  /** @param route this backend's balancer route, sent as X-Userdb-Route; empty for none */
+  RequestMetricsFilter(MeterRegistry registry, String route) {
     this.registry = registry;
+    this.route = route;
   }
 
   @Override
@@ -33,6 +36,10 @@ final class RequestMetricsFilter extends HttpFilter {
     long start = System.nanoTime();
     inFlight.incrementAndGet();
     response.setHeader("X-Content-Type-Options", "nosniff");
+    if (!route.isEmpty()) {
+      // Which backend answered: what an admin needs when one member of a balancer misbehaves.
+      response.setHeader("X-Userdb-Route", route);
+    }
     try {
       chain.doFilter(request, response);
     } finally {

@@ -16,5 +16,5 @@ public record TomcatSettings(
     String jvmRoute) {
 
   /** Matches mod_proxy_ajp's ProxyIOBufferSize in httpd-conf: headers and cookies up to 64 KiB. */
-  static final int AJP_PACKET_SIZE = 65536;
+  public static final int AJP_PACKET_SIZE = 65536;
 }

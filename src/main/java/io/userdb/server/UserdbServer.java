@@ -43,7 +43,7 @@ public final class UserdbServer {
     }
     this.settings = settings;
     tomcat.setBaseDir(baseDir.toString());
-    requests = new RequestMetricsFilter(registry);
+    requests = new RequestMetricsFilter(registry, settings.jvmRoute());
     if (settings.httpPort() >= 0) {
       http = httpConnector(settings);
       tomcat.getService().addConnector(http);
