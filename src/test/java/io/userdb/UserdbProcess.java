@@ -57,7 +57,12 @@ final class UserdbProcess implements AutoCloseable {
     builder.environment().keySet().removeIf(k -> k.startsWith("USERDB_"));
     builder.environment().putAll(env);
     UserdbProcess p = new UserdbProcess(builder.start(), out, err);
-    p.awaitListening(2 - switchedOff(args, "--http-port") - switchedOff(args, "--ajp-port"));
+    try {
+      p.awaitListening(2 - switchedOff(args, "--http-port") - switchedOff(args, "--ajp-port"));
+    } catch (Exception | AssertionError e) {
+      p.close(); // never leave a half-started server behind
+      throw e;
+    }
     return p;
   }
 
