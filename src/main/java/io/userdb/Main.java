@@ -9,6 +9,14 @@ public final class Main {
 
   public static void main(String[] args) {
     Logging.configure();
-    System.exit(UserdbCommand.run(args));
+    int code = UserdbCommand.EXIT_FAILURE;
+    try {
+      code = UserdbCommand.run(args);
+    } catch (Throwable t) {
+      // Whatever escapes (an Error, say), the process must end rather than linger half-stopped.
+      System.err.println("userdb: " + t);
+    } finally {
+      System.exit(code);
+    }
   }
 }

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Sessions: 256-bit random tokens handed to the client, stored only as SHA-256 hashes, with an
@@ -25,7 +24,7 @@ public final class SessionService {
 
   public static final String COOKIE = "USERDB_SESSION";
   static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
+  private static final int TOKEN_LENGTH = 43;
 
   private final SecureRandom random = new SecureRandom();
   private final Duration idleTimeout;
@@ -50,7 +49,7 @@ public final class SessionService {
 
   /** The caller a token belongs to, if the session is live and its user enabled. */
   public Optional<Caller> resume(UserDatabase db, String token) {
-    if (token == null || !TOKEN.matcher(token).matches()) {
+    if (!isWellFormed(token)) {
       return Optional.empty();
     }
     Instant now = clock.instant();
@@ -63,6 +62,24 @@ public final class SessionService {
       db.touchSession(hash, now);
     }
     return Optional.of(Caller.of(found.get().user(), AuthMethod.SESSION, hash));
+  }
+
+  /**
+   * 43 base64url characters. A plain loop: on the hottest path of the service a regular
+   * expression cost about a tenth of a request (seen in a JFR profile of GET /api/me).
+   */
+  static boolean isWellFormed(String token) {
+    if (token == null || token.length() != TOKEN_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < TOKEN_LENGTH; i++) {
+      char c = token.charAt(i);
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public boolean revoke(UserDatabase db, String sessionHash) {

@@ -34,6 +34,8 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
           + " u.created_at, u.updated_at, u.failed_logins, u.locked_until";
   /** Above every character a (lower-cased) username may hold: the upper bound of a prefix. */
   private static final char AFTER_NAME_CHARS = '\u007f';
+  /** Rows sent to SQLite per executeBatch in a bulk insert. */
+  private static final int BATCH = 1000;
 
   private final Path file;
   private final Connection connection;
@@ -61,6 +63,8 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   private final PreparedStatement deleteSession;
   private final PreparedStatement deleteExpiredSessions;
   private boolean broken;
+  /** The thread that borrowed this object last, for the abandoned-object report. */
+  private volatile Thread borrower;
 
   /**
    * Opens the database file (which must exist, with the permissions it should keep), applies the
@@ -231,14 +235,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     return write(
         "create user",
         () -> {
-          insertUser.setString(1, user.username());
-          insertUser.setString(2, nameKey(user.username()));
-          insertUser.setString(3, user.passwordHash());
-          insertUser.setString(4, user.displayName());
-          insertUser.setString(5, user.email());
-          insertUser.setString(6, joinRoles(user.roles()));
-          insertUser.setLong(7, now.toEpochMilli());
-          insertUser.setLong(8, now.toEpochMilli());
+          bindNewUser(user, now);
           try {
             insertUser.executeUpdate();
           } catch (SQLException e) {
@@ -253,6 +250,48 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
             return readUser(rs, 1);
           }
         });
+  }
+
+  @Override
+  public int createUsers(Iterable<NewUser> users, Instant now) {
+    return write(
+        "create users",
+        () -> {
+          int count = 0;
+          for (NewUser user : users) {
+            bindNewUser(user, now);
+            insertUser.addBatch();
+            if (++count % BATCH == 0) {
+              executeInsertBatch(user);
+            }
+          }
+          if (count % BATCH != 0) {
+            executeInsertBatch(null);
+          }
+          return count;
+        });
+  }
+
+  private void executeInsertBatch(NewUser last) throws SQLException {
+    try {
+      insertUser.executeBatch();
+    } catch (SQLException e) {
+      if (primaryCode(e) == SQLiteErrorCode.SQLITE_CONSTRAINT.code) {
+        throw new DuplicateUserException(last == null ? "in the batch" : "near " + last.username());
+      }
+      throw e;
+    }
+  }
+
+  private void bindNewUser(NewUser user, Instant now) throws SQLException {
+    insertUser.setString(1, user.username());
+    insertUser.setString(2, nameKey(user.username()));
+    insertUser.setString(3, user.passwordHash());
+    insertUser.setString(4, user.displayName());
+    insertUser.setString(5, user.email());
+    insertUser.setString(6, joinRoles(user.roles()));
+    insertUser.setLong(7, now.toEpochMilli());
+    insertUser.setLong(8, now.toEpochMilli());
   }
 
   @Override
@@ -428,6 +467,23 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
       broken = true;
       return false;
     }
+  }
+
+  /** A field check, no I/O: not known broken and not closed. */
+  boolean isOpen() {
+    try {
+      return !broken && !connection.isClosed();
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  void lentTo(Thread thread) {
+    borrower = thread;
+  }
+
+  Thread borrower() {
+    return borrower;
   }
 
   /** Closes the connection; SQLite checkpoints the WAL when the last connection closes. */

@@ -31,6 +31,14 @@ public interface UserDatabase {
   /** @throws DuplicateUserException if the name is taken in any letter case */
   User createUser(NewUser user, Instant now);
 
+  /**
+   * Creates many users in one transaction (a bulk import): all or none.
+   *
+   * @return how many were created
+   * @throws DuplicateUserException if any name is taken, and then none is created
+   */
+  int createUsers(Iterable<NewUser> users, Instant now);
+
   /** @return the updated user, or empty if there is no such user */
   Optional<User> updateProfile(String username, ProfileChange change, Instant now);
 

@@ -4,9 +4,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.Writer;
 import java.util.NoSuchElementException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -61,7 +58,7 @@ public final class UserDatabasePool implements AutoCloseable {
     config.setBlockWhenExhausted(true);
     config.setMaxWait(settings.maxWait());
     config.setLifo(true);
-    // A cheap "SELECT 1" on borrow catches connections closed underneath before a request does.
+    // Catches connections closed underneath before a request does; cheap for busy objects.
     config.setTestOnBorrow(true);
     config.setTestWhileIdle(true);
     config.setTimeBetweenEvictionRuns(PoolSettings.EVICTION_INTERVAL);
@@ -77,9 +74,9 @@ public final class UserDatabasePool implements AutoCloseable {
     config.setRemoveAbandonedOnMaintenance(true);
     config.setRemoveAbandonedOnBorrow(true);
     config.setRemoveAbandonedTimeout(settings.abandonedTimeout());
-    config.setLogAbandoned(true);
-    config.setRequireFullStackTrace(false);
-    config.setLogWriter(new PrintWriter(new LogWriter(), false));
+    // The factory reports what the borrower is doing when its object is reclaimed; commons-pool's
+    // own report would capture a stack trace at every borrow.
+    config.setLogAbandoned(false);
     return config;
   }
 
@@ -233,42 +230,6 @@ public final class UserDatabasePool implements AutoCloseable {
     @Override
     public void close() {
       release();
-    }
-  }
-
-  /**
-   * Turns commons-pool's abandoned-object report (a header, then one line per class on the
-   * borrower's stack) into one log line naming userdb's classes on that stack.
-   */
-  private static final class LogWriter extends Writer {
-    private final StringWriter buffer = new StringWriter();
-
-    @Override
-    public synchronized void write(char[] chars, int offset, int length) {
-      buffer.write(chars, offset, length);
-    }
-
-    @Override
-    public synchronized void flush() {
-      String[] lines = buffer.toString().strip().split("\\R");
-      buffer.getBuffer().setLength(0);
-      if (lines[0].isEmpty()) {
-        return;
-      }
-      java.util.List<String> ours = new java.util.ArrayList<>();
-      for (String line : lines) {
-        String name = line.replaceFirst("^(class|interface) ", "").strip();
-        if (name.startsWith("io.userdb.") && !name.equals(UserDatabasePool.class.getName()) && !ours.contains(name)) {
-          ours.add(name);
-        }
-      }
-      LOG.warning("reclaimed an abandoned database object (" + lines[0].strip() + "); borrower's stack: "
-          + String.join(" < ", ours));
-    }
-
-    @Override
-    public void close() {
-      flush();
     }
   }
 }

@@ -15,6 +15,7 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.core.StandardServer;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
@@ -43,6 +44,8 @@ public final class UserdbServer {
     }
     this.settings = settings;
     tomcat.setBaseDir(baseDir.toString());
+    // Tomcat's housekeeping threads must never be what keeps a stopping process alive.
+    ((StandardServer) tomcat.getServer()).setUtilityThreadsAsDaemon(true);
     requests = new RequestMetricsFilter(registry, settings.jvmRoute());
     if (settings.httpPort() >= 0) {
       http = httpConnector(settings);

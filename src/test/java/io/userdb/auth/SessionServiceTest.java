@@ -123,6 +123,16 @@ class SessionServiceTest {
   }
 
   @Test
+  void only_43_base64url_characters_make_a_token() {
+    assertTrue(SessionService.isWellFormed("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN-_0"));
+    for (String bad : new String[] {null, "", "abc", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN-_0x",
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN-_=", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN-_é",
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN+/0"}) {
+      assertTrue(!SessionService.isWellFormed(bad), String.valueOf(bad));
+    }
+  }
+
+  @Test
   void malformed_tokens_are_ignored_without_a_lookup() {
     assertTrue(sessions.resume(db, "short").isEmpty());
     assertTrue(sessions.resume(db, "' OR 1=1 --" + "x".repeat(32)).isEmpty());

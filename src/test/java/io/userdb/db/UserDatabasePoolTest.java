@@ -182,8 +182,8 @@ class UserDatabasePoolTest {
       }
       assertEquals(1, short_.stats().destroyed(), "the abandoned object was reclaimed");
       assertEquals(1, logged.size(), "one log line: " + logged);
-      assertTrue(logged.get(0).contains("abandoned") && logged.get(0).contains("UserDatabasePoolTest"),
-          "names the borrower: " + logged);
+      assertTrue(logged.get(0).contains("abandoned") && logged.get(0).contains(Thread.currentThread().getName())
+          && logged.get(0).contains("UserDatabasePoolTest.an_object_held_past"), "names the borrower: " + logged);
       forgotten.close(); // giving it back late is harmless
       assertEquals(0, short_.stats().active());
     } finally {
@@ -207,6 +207,23 @@ class UserDatabasePoolTest {
     }
     DatabaseException e = assertThrows(DatabaseException.class, () -> SqliteUserDatabase.open(newer, Duration.ofSeconds(1)));
     assertTrue(e.getMessage().contains("newer than this userdb supports"), e.getMessage());
+  }
+
+  @Test
+  void bulk_creation_is_all_or_nothing() {
+    try (var lease = pool.borrow()) {
+      java.util.List<NewUser> many = new java.util.ArrayList<>();
+      for (int i = 0; i < 2500; i++) {
+        many.add(user("bulk" + i));
+      }
+      assertEquals(2500, lease.db().createUsers(many, Instant.now()));
+      assertEquals(2500, lease.db().countUsers());
+      java.util.List<NewUser> clash = java.util.List.of(user("fresh1"), user("BULK7"), user("fresh2"));
+      assertThrows(DuplicateUserException.class, () -> lease.db().createUsers(clash, Instant.now()));
+      assertEquals(2500, lease.db().countUsers(), "nothing of a failed batch is kept");
+      assertTrue(lease.db().findUser("fresh1").isEmpty());
+      assertFalse(lease.db().isBroken());
+    }
   }
 
   @Test

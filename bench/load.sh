@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Load benchmark: userdb with its default pool and with --pool-max-total 1 (the original
+# deployment), direct over HTTP and through Apache over AJP, beside the trivial 60-byte
+# servlet on the same Tomcat setup, all in one run; then throughput against pool size and
+# against table size. Needs wrk and apache2 (sudo apt-get install wrk apache2).
+#
+#   bench/load.sh                       # full run: about 25 minutes
+#   DURATION=3s WARMUP=5s bench/load.sh # a quick look
+#   PARTS="matrix trivial" bench/load.sh # only some parts (matrix trivial poolsize tablesize)
+#
+# Results: target/bench/<time>/results.tsv (one line per wrk run) and summary.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${DURATION:-10s}"
+WARMUP="${WARMUP:-20s}"
+USERS="${USERS:-10000}"
+BIG_USERS="${BIG_USERS:-1000000}"
+PASSWORD=bench-password
+ADMIN_PASSWORD=bench-admin-password
+PARTS="${PARTS:-matrix trivial poolsize tablesize}"
+out="$PWD/target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+chmod 755 "$out"
+results="$out/results.tsv"
+printf 'config\tpath\tscenario\tconnections\trequests_per_s\tp50_us\tp99_us\tp999_us\tnon2xx\terrors\tmax_db_fds\n' > "$results"
+export WRK_DIR="$PWD/bench/wrk"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+say() { echo "load: $*" >&2; }
+
+for tool in wrk apache2 curl; do
+  command -v "$tool" >/dev/null || { say "needs $tool: sudo apt-get install wrk apache2 curl"; exit 1; }
+done
+
+say "building"
+./mvnw -q -B -DskipTests package
+./mvnw -q -B -Pbench -DskipTests test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
+
+# ---- servers -----------------------------------------------------------------------------
+# start_java NAME ARGS...: starts a server that prints userdb's listening lines; sets
+# NAME_pid, NAME_http, NAME_ajp.
+start_java() {
+  local name="$1"; shift
+  local log="$out/$name"
+  "$@" > "$log.out" 2> "$log.err" &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 600); do
+    if grep -q "ajp listening" "$log.out" 2>/dev/null; then break; fi
+    kill -0 "$pid" 2>/dev/null || { say "$name did not start"; cat "$log.err" >&2; exit 1; }
+    sleep 0.1
+  done
+  printf -v "${name}_pid" '%s' "$pid"
+  printf -v "${name}_http" '%s' "$(sed -n 's/^userdb: http listening on //p' "$log.out")"
+  printf -v "${name}_ajp" '%s' "$(sed -n 's/^userdb: ajp listening on //p' "$log.out")"
+}
+
+start_userdb() { # NAME DB [userdb options...]
+  local name="$1" db="$2"; shift 2
+  USERDB_ADMIN_PASSWORD="$ADMIN_PASSWORD" start_java "$name" \
+    java -jar target/userdb.jar --db "$db" --http-port 0 --ajp-port 0 --ajp-secret bench-secret "$@"
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+start_apache() { # NAME AJP_ADDRESS [extra httpd args...]: sets NAME_port
+  local name="$1" ajp="$2"; shift 2
+  local port; port="$(free_port)"
+  local run="$out/$name-httpd"; mkdir -p "$run"; chmod 755 "$run"
+  USERDB_AJP_SECRET=bench-secret apache2 -d "$PWD/httpd-conf" -f linux/httpd.conf -DFOREGROUND \
+    -C "Define USERDB_LISTEN 127.0.0.1:$port" -C "Define USERDB_RUN_DIR $run" \
+    -C "Define USERDB_AJP $ajp" -C "Define USERDB_ACCESS_LOG /dev/null" "$@" &
+  pids+=("$!")
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break; sleep 0.1; done
+  printf -v "${name}_port" '%s' "$port"
+}
+
+login() { # BASE_URL USER PASSWORD -> session token
+  curl -fsS -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$2\",\"password\":\"$3\"}" "$1/api/session" \
+    | sed -n 's/^Set-Cookie: USERDB_SESSION=\([^;]*\);.*/\1/pi' | tr -d '\r'
+}
+
+# ---- measuring ---------------------------------------------------------------------------
+db_fds() { # PID DBFILE: open descriptors on the database file itself
+  find "/proc/$1/fd" -lname "$(readlink -f "$2")" 2>/dev/null | wc -l
+}
+
+# run_wrk CONFIG PATH SCENARIO CONNECTIONS URL [PID DB]: one measured run, one results line
+run_wrk() {
+  local config="$1" path="$2" scenario="$3" connections="$4" url="$5" pid="${6:-}" db="${7:-}"
+  local threads=2; [ "$connections" -lt 2 ] && threads=1
+  local file="$out/wrk-$config-$path-$scenario-$connections.txt"
+  local max_fds=0 sampler=""
+  if [ -n "$pid" ]; then
+    ( m=0; while kill -0 "$pid" 2>/dev/null; do n=$(db_fds "$pid" "$db"); [ "$n" -gt "$m" ] && m=$n && echo "$m" > "$file.fds"; sleep 0.2; done ) &
+    sampler=$!
+  fi
+  wrk -t"$threads" -c"$connections" -d"$DURATION" --timeout 10s -s "bench/wrk/${scenario%-in-mixed}.lua" "$url" \
+    > "$file" 2>&1 || true
+  [ -n "$sampler" ] && { kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; max_fds="$(cat "$file.fds" 2>/dev/null || echo 0)"; }
+  record "$config" "$path" "$scenario" "$connections" "$file" "$max_fds"
+}
+
+record() { # CONFIG PATH SCENARIO CONNECTIONS WRK_OUTPUT MAX_FDS
+  local line; line="$(grep '^RESULT' "$5" || echo 'RESULT requests=0 rps=0 p50=0 p99=0 p999=0 non2xx=-1 errors=-1')"
+  local get; get() { echo "$line" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$(get rps)" "$(get p50)" \
+    "$(get p99)" "$(get p999)" "$(get non2xx)" "$(get errors)" "$6" >> "$results"
+  say "$(tail -n 1 "$results")"
+}
+
+# run_mixed CONFIG PATH CONNECTIONS BASE [PID DB]: 90% of the connections on `me`, 10% on the
+# slow listing, at once: each kind gets its own latency figures.
+run_mixed() {
+  local config="$1" path="$2" connections="$3" base="$4" pid="${5:-}" db="${6:-}"
+  local slow=$(( connections / 10 )); [ "$slow" -lt 1 ] && slow=1
+  run_wrk "$config" "$path" list "$slow" "$base" &
+  local lister=$!
+  run_wrk "$config" "$path" me-in-mixed "$(( connections - slow ))" "$base" "$pid" "$db"
+  wait "$lister"
+}
+
+warm() { # URL: JIT warm-up, not recorded
+  wrk -t2 -c16 -d"$WARMUP" -s bench/wrk/me.lua "$1" > /dev/null 2>&1 || true
+}
+
+# ---- the run -----------------------------------------------------------------------------
+say "seeding $USERS users"
+db="$out/db-small/userdb.db"
+java -cp "$CP" io.userdb.bench.SeedDatabase "$db" "$USERS" "$PASSWORD" | tee "$out/seed-small.txt" >&2
+export USERDB_USERS="$USERS" USERDB_PASSWORD="$PASSWORD"
+export USERDB_BASIC; USERDB_BASIC="$(printf 'user1:%s' "$PASSWORD" | base64)"
+
+measure_userdb() { # CONFIG [userdb options...]
+  local config="$1"; shift
+  start_userdb srv "$db" "$@"
+  start_apache web "$srv_ajp"
+  local direct="http://$srv_http" apache="http://127.0.0.1:$web_port"
+  export USERDB_TOKEN; USERDB_TOKEN="$(login "$direct" admin "$ADMIN_PASSWORD")"
+  warm "$direct"; warm "$apache"
+  for path in direct apache; do
+    local base="$direct"; [ "$path" = apache ] && base="$apache"
+    for connections in 8 64; do
+      run_wrk "$config" "$path" me "$connections" "$base" "$srv_pid" "$db"
+      run_wrk "$config" "$path" basic "$connections" "$base"
+      run_wrk "$config" "$path" write "$connections" "$base" "$srv_pid" "$db"
+      run_mixed "$config" "$path" "$connections" "$base" "$srv_pid" "$db"
+      run_wrk "$config" "$path" login "$connections" "$base"
+    done
+  done
+  run_wrk "$config" direct me 256 "$direct" "$srv_pid" "$db"
+  grep -ci "busy\|database is locked" "$out/srv.err" > "$out/$config-busy.txt" || true
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  pids=()
+}
+
+part() { [[ " $PARTS " == *" $1 "* ]]; }
+
+if part matrix; then
+measure_userdb pool8
+measure_userdb pool1 --pool-max-total 1
+fi
+
+if part trivial; then
+say "trivial servlet"
+start_java triv java -cp "$CP" io.userdb.bench.TrivialServer bench-secret
+start_apache tweb "$triv_ajp"
+warm_trivial() { wrk -t2 -c16 -d"$WARMUP" -s bench/wrk/trivial.lua "$1" > /dev/null 2>&1 || true; }
+warm_trivial "http://$triv_http"; warm_trivial "http://127.0.0.1:$tweb_port"
+for connections in 8 64; do
+  run_wrk trivial direct trivial "$connections" "http://$triv_http"
+  run_wrk trivial apache trivial "$connections" "http://127.0.0.1:$tweb_port"
+done
+for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+fi
+
+if part poolsize; then
+say "pool size"
+for size in 1 2 4 8 16; do
+  start_userdb srv "$db" --pool-max-total "$size" --pool-min-idle "$size"
+  export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASSWORD")"
+  warm "http://$srv_http"
+  run_wrk "size$size" direct me 64 "http://$srv_http" "$srv_pid" "$db"
+  run_mixed "size$size" direct 64 "http://$srv_http" "$srv_pid" "$db"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+done
+fi
+
+if part tablesize; then
+say "table size: $BIG_USERS users"
+big="$out/db-big/userdb.db"
+java -cp "$CP" io.userdb.bench.SeedDatabase "$big" "$BIG_USERS" "$PASSWORD" | tee "$out/seed-big.txt" >&2
+for which in small big; do
+  file="$db"; [ "$which" = big ] && file="$big"
+  started=$(date +%s%N)
+  start_userdb srv "$file"
+  echo "$which startup_ms $(( ($(date +%s%N) - started) / 1000000 ))" >> "$out/startup.txt"
+  export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASSWORD")"
+  warm "http://$srv_http"
+  run_wrk "users-$which" direct me 64 "http://$srv_http" "$srv_pid" "$file"
+  echo "$which rss_kib $(awk '/VmRSS/ {print $2}' "/proc/$srv_pid/status")" >> "$out/startup.txt"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+done
+fi
+
+{ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {print $2}' /proc/meminfo) KiB, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+  java -version 2>&1 | head -1; apache2 -v | head -1; { wrk --version 2>&1 || true; } | head -1
+  echo "duration $DURATION, warm-up $WARMUP"; cat "$out/startup.txt" "$out"/seed-*.txt 2>/dev/null; column -t -s $'\t' "$results"; } > "$out/summary.txt"
+say "done: $out/summary.txt"
+cat "$out/summary.txt"
