@@ -87,7 +87,7 @@ login() { # BASE_URL USER PASSWORD -> session token
 
 # ---- measuring ---------------------------------------------------------------------------
 db_fds() { # PID DBFILE: open descriptors on the database file itself
-  find "/proc/$1/fd" -lname "$(readlink -f "$2")" 2>/dev/null | wc -l
+  { find "/proc/$1/fd" -lname "$(readlink -f "$2")" 2>/dev/null || true; } | wc -l
 }
 
 # run_wrk CONFIG PATH SCENARIO CONNECTIONS URL [PID DB]: one measured run, one results line
@@ -97,12 +97,19 @@ run_wrk() {
   local file="$out/wrk-$config-$path-$scenario-$connections.txt"
   local max_fds=0 sampler=""
   if [ -n "$pid" ]; then
-    ( m=0; while kill -0 "$pid" 2>/dev/null; do n=$(db_fds "$pid" "$db"); [ "$n" -gt "$m" ] && m=$n && echo "$m" > "$file.fds"; sleep 0.2; done ) &
+    ( set +e; m=0
+      while kill -0 "$pid" 2>/dev/null; do
+        n=$(db_fds "$pid" "$db"); [ "$n" -gt "$m" ] && m=$n && echo "$m" > "$file.fds"; sleep 0.2
+      done ) &
     sampler=$!
   fi
   wrk -t"$threads" -c"$connections" -d"$DURATION" --timeout 10s -s "bench/wrk/${scenario%-in-mixed}.lua" "$url" \
     > "$file" 2>&1 || true
-  [ -n "$sampler" ] && { kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; max_fds="$(cat "$file.fds" 2>/dev/null || echo 0)"; }
+  if [ -n "$sampler" ]; then
+    kill "$sampler" 2>/dev/null || true
+    wait "$sampler" 2>/dev/null || true
+    max_fds="$(cat "$file.fds" 2>/dev/null || echo 0)"
+  fi
   record "$config" "$path" "$scenario" "$connections" "$file" "$max_fds"
 }
 

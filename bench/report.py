@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Turns one bench/load.sh run into the tables and ratios of docs/PERFORMANCE.md and the
+data of the pool-size chart. Usage: bench/report.py target/bench/<run> > report.md"""
+import csv
+import sys
+from pathlib import Path
+
+run = Path(sys.argv[1])
+rows = list(csv.DictReader(open(run / "results.tsv"), delimiter="\t"))
+
+
+def get(config, path, scenario, connections):
+    for r in rows:
+        if (r["config"], r["path"], r["scenario"], r["connections"]) == (config, path, scenario, str(connections)):
+            return r
+    return None
+
+
+def rps(r):
+    return float(r["requests_per_s"]) if r else 0.0
+
+
+def ms(r, key):
+    return f"{int(r[key]) / 1000:.1f}" if r else "-"
+
+
+def table(title, selected):
+    print(f"\n### {title}\n")
+    print("| config | path | scenario | connections | requests/s | p50 ms | p99 ms | p99.9 ms | non-2xx | errors | max DB fds |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in selected:
+        print(f"| {r['config']} | {r['path']} | {r['scenario']} | {r['connections']} | {rps(r):,.0f} | {ms(r, 'p50_us')}"
+              f" | {ms(r, 'p99_us')} | {ms(r, 'p999_us')} | {r['non2xx']} | {r['errors']} | {r['max_db_fds']} |")
+
+
+def ratio(label, a, b, target=None):
+    value = a / b if b else float("nan")
+    verdict = "" if target is None else (" (target met)" if value >= target else " (target MISSED)")
+    print(f"- {label}: {value:.2f}{verdict}")
+
+
+print(f"Run `{run.name}`.")
+for part in ("pool8", "pool1"):
+    table(f"userdb, {'default pool (8)' if part == 'pool8' else '--pool-max-total 1 (the original deployment)'}",
+          [r for r in rows if r["config"] == part])
+table("Trivial 60-byte servlet, same Tomcat setup", [r for r in rows if r["config"] == "trivial"])
+table("Pool size (me and mixed at 64 connections, direct)", [r for r in rows if r["config"].startswith("size")])
+table("Table size (me at 64 connections, direct)", [r for r in rows if r["config"].startswith("users-")])
+
+print("\n### Targets, as ratios from this run\n")
+m8, m1 = get("pool8", "direct", "me-in-mixed", 58), get("pool1", "direct", "me-in-mixed", 58)
+if m8 and m1:
+    print(f"- mixed, 64 connections, direct: p99 of `me` {ms(m8, 'p99_us')} ms (pool 8) vs {ms(m1, 'p99_us')} ms (pool 1):"
+          f" {int(m8['p99_us']) / int(m1['p99_us']):.2f} of it (target at most 0.20)")
+    t8 = rps(m8) + rps(get("pool8", "direct", "list", 6))
+    t1 = rps(m1) + rps(get("pool1", "direct", "list", 6))
+    ratio("mixed total throughput, pool 8 / pool 1", t8, t1, 1.0)
+ratio("me through Apache / trivial through Apache (64 conn)", rps(get("pool8", "apache", "me", 64)),
+      rps(get("trivial", "apache", "trivial", 64)), 0.9)
+ratio("me direct / trivial direct (64 conn)", rps(get("pool8", "direct", "me", 64)),
+      rps(get("trivial", "direct", "trivial", 64)), 0.6)
+ratio("basic / me, direct, 64 conn", rps(get("pool8", "direct", "basic", 64)), rps(get("pool8", "direct", "me", 64)), 0.8)
+ratio("me at 1M users / me at 10k users", rps(get("users-big", "direct", "me", 64)), rps(get("users-small", "direct", "me", 64)), 0.9)
+login = get("pool8", "direct", "login", 8)
+if login:
+    print(f"- logins/s per core (direct, 8 connections, 2 cores shared with wrk): {rps(login) / 2:.1f}")
+bad = [r for r in rows if r["non2xx"] != "0" or r["errors"] != "0"]
+print(f"- runs with any non-2xx answer or socket error: {len(bad)} of {len(rows)}")
+fds = [int(r["max_db_fds"]) for r in rows if r["config"] == "pool8" and r["max_db_fds"] not in ("", "0")]
+if fds:
+    print(f"- open descriptors on the database file, default pool, any load (64 and 256 clients): at most {max(fds)}")
+
+with open(run / "poolsize.dat", "w") as out:
+    out.write("# size me_rps me_p99_ms mixed_me_p99_ms\n")
+    for size in (1, 2, 4, 8, 16):
+        me, mixed = get(f"size{size}", "direct", "me", 64), get(f"size{size}", "direct", "me-in-mixed", 58)
+        if me and mixed:
+            out.write(f"{size} {rps(me):.0f} {int(me['p99_us']) / 1000:.1f} {int(mixed['p99_us']) / 1000:.1f}\n")
