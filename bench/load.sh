@@ -18,7 +18,7 @@ USERS="${USERS:-10000}"
 BIG_USERS="${BIG_USERS:-1000000}"
 PASSWORD=bench-password
 ADMIN_PASSWORD=bench-admin-password
-PARTS="${PARTS:-matrix trivial poolsize tablesize}"
+PARTS="${PARTS:-matrix trivial poolsize tablesize}"  # also: core (a quick me-vs-trivial check)
 out="$PWD/target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 chmod 755 "$out"
@@ -174,6 +174,27 @@ measure_userdb pool8
 measure_userdb pool1 --pool-max-total 1
 fi
 
+if part core; then
+# The quick check while tuning: me and the trivial servlet, direct and through Apache, at 64
+# connections, alternated twice so that drift on a shared machine shows.
+say "core: me against the trivial servlet"
+start_userdb srv "$db"
+start_apache web "$srv_ajp"
+start_java triv java -cp "$CP" io.userdb.bench.TrivialServer bench-secret
+start_apache tweb "$triv_ajp"
+export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASSWORD")"
+warm "http://$srv_http"; warm "http://127.0.0.1:$web_port"
+wrk -t2 -c16 -d"$WARMUP" -s bench/wrk/trivial.lua "http://$triv_http" > /dev/null 2>&1 || true
+wrk -t2 -c16 -d"$WARMUP" -s bench/wrk/trivial.lua "http://127.0.0.1:$tweb_port" > /dev/null 2>&1 || true
+for round in 1 2; do
+  run_wrk "core$round" direct me 64 "http://$srv_http" "$srv_pid" "$db"
+  run_wrk "core$round" direct trivial 64 "http://$triv_http"
+  run_wrk "core$round" apache me 64 "http://127.0.0.1:$web_port"
+  run_wrk "core$round" apache trivial 64 "http://127.0.0.1:$tweb_port"
+done
+for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+fi
+
 if part trivial; then
 say "trivial servlet"
 start_java triv java -cp "$CP" io.userdb.bench.TrivialServer bench-secret
@@ -218,6 +239,6 @@ fi
 
 { echo "machine: $(nproc) cores, $(awk '/MemTotal/ {print $2}' /proc/meminfo) KiB, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
   java -version 2>&1 | head -1; apache2 -v | head -1; { wrk --version 2>&1 || true; } | head -1
-  echo "duration $DURATION, warm-up $WARMUP"; cat "$out/startup.txt" "$out"/seed-*.txt 2>/dev/null; column -t -s $'\t' "$results"; } > "$out/summary.txt"
+  echo "duration $DURATION, warm-up $WARMUP"; cat "$out/startup.txt" "$out"/seed-*.txt 2>/dev/null || true; column -t -s $'\t' "$results"; } > "$out/summary.txt"
 say "done: $out/summary.txt"
 cat "$out/summary.txt"

@@ -44,19 +44,37 @@ final class RequestMetricsFilter extends HttpFilter {
       chain.doFilter(request, response);
     } finally {
       inFlight.decrementAndGet();
-      Timer.builder("http.server.requests")
-          .description("HTTP requests by method and status")
-          .tag("method", knownMethod(request.getMethod()))
-          .tag("status", Integer.toString(response.getStatus()))
-          .publishPercentileHistogram()
-          .register(registry)
-          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      timer(request.getMethod(), response.getStatus()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /**
+   * The timer of one method and status, registered on first use and then found by two array
+   * indexes: looking it up in the registry on every request showed in profiles.
+   */
+  private Timer timer(String method, int status) {
+    int m = METHODS.indexOf(knownMethod(method));
+    int s = status >= 100 && status < 600 ? status : 599;
+    Timer timer = timers[m][s];
+    if (timer == null) {
+      timer = Timer.builder("http.server.requests")
+          .description("HTTP requests by method and status")
+          .tag("method", METHODS.get(m))
+          .tag("status", Integer.toString(s))
+          .publishPercentileHistogram()
+          .register(registry);
+      timers[m][s] = timer; // a benign race: register() returns the same timer to everyone
+    }
+    return timer;
   }
 
   int inFlight() {
     return inFlight.get();
   }
+
+  private static final java.util.List<String> METHODS =
+      java.util.List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "OTHER");
+  private final transient Timer[][] timers = new Timer[METHODS.size()][600];
 
   /** Keeps label cardinality bounded whatever methods clients invent. */
   private static String knownMethod(String method) {
