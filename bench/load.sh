@@ -2,7 +2,8 @@
 # Load benchmark: userdb with its default pool and with --pool-max-total 1 (the original
 # deployment), direct over HTTP and through Apache over AJP, beside the trivial 60-byte
 # servlet on the same Tomcat setup, all in one run; then throughput against pool size and
-# against table size. Needs wrk and apache2 (sudo apt-get install wrk apache2).
+# against table size, and the shipped Apache setup against mod_proxy_http, mod_jk and an
+# untuned default. Needs: sudo apt-get install wrk apache2 libapache2-mod-jk
 #
 #   bench/load.sh                       # full run: about 25 minutes
 #   DURATION=3s WARMUP=5s bench/load.sh # a quick look
@@ -18,7 +19,7 @@ USERS="${USERS:-10000}"
 BIG_USERS="${BIG_USERS:-1000000}"
 PASSWORD=bench-password
 ADMIN_PASSWORD=bench-admin-password
-PARTS="${PARTS:-matrix trivial poolsize tablesize}"  # also: core (a quick me-vs-trivial check)
+PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core (a quick me-vs-trivial check)
 out="$PWD/target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 chmod 755 "$out"
@@ -67,7 +68,7 @@ start_userdb() { # NAME DB [userdb options...]
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-start_apache() { # NAME AJP_ADDRESS [extra httpd args...]: sets NAME_port
+start_apache() { # NAME AJP_ADDRESS [extra httpd args...]: sets NAME_port (its pid is the last of pids)
   local name="$1" ajp="$2"; shift 2
   local port; port="$(free_port)"
   local run="$out/$name-httpd"; mkdir -p "$run"; chmod 755 "$run"
@@ -191,6 +192,39 @@ for round in 1 2; do
   run_wrk "core$round" direct trivial 64 "http://$triv_http"
   run_wrk "core$round" apache me 64 "http://127.0.0.1:$web_port"
   run_wrk "core$round" apache trivial 64 "http://127.0.0.1:$tweb_port"
+done
+for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+fi
+
+if part apache; then
+# The proxy hop itself: the shipped httpd-conf against mod_proxy_http, mod_jk and Debian's
+# untuned defaults (bench/httpd/), each in front of the same userdb, alternated twice.
+say "apache variants"
+[ -f /usr/lib/apache2/modules/mod_jk.so ] || { say "needs mod_jk: sudo apt-get install libapache2-mod-jk"; exit 1; }
+start_userdb srv "$db"
+export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASSWORD")"
+warm "http://$srv_http"
+for round in 1 2; do
+  for variant in shipped untuned proxy-http mod-jk; do
+    if [ "$variant" = shipped ]; then
+      start_apache var "$srv_ajp"
+      apache_pid="${pids[-1]}"
+    else
+      port="$(free_port)"; run="$out/var-$variant-$round"; mkdir -p "$run"; chmod 755 "$run"
+      printf 'worker.list=userdb\nworker.userdb.type=ajp13\nworker.userdb.host=%s\nworker.userdb.port=%s\nworker.userdb.secret=bench-secret\nworker.userdb.max_packet_size=65536\n' \
+        "${srv_ajp%:*}" "${srv_ajp##*:}" > "$run/workers.properties"
+      USERDB_AJP_SECRET=bench-secret apache2 -d "$PWD/httpd-conf" -f "$PWD/bench/httpd/$variant.conf" -DFOREGROUND \
+        -C "Define USERDB_BENCH $PWD/bench/httpd" -C "Define USERDB_MODULES /usr/lib/apache2/modules" \
+        -C "Define USERDB_LISTEN 127.0.0.1:$port" -C "Define USERDB_RUN_DIR $run" \
+        -C "Define USERDB_AJP $srv_ajp" -C "Define USERDB_HTTP $srv_http" &
+      apache_pid=$!
+      for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break; sleep 0.1; done
+      var_port="$port"
+    fi
+    wrk -t2 -c16 -d5s -s bench/wrk/me.lua "http://127.0.0.1:$var_port" > /dev/null 2>&1 || true
+    run_wrk "$variant$round" apache me 64 "http://127.0.0.1:$var_port"
+    kill "$apache_pid" 2>/dev/null || true; wait "$apache_pid" 2>/dev/null || true
+  done
 done
 for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
 fi
