@@ -35,8 +35,4 @@ public record PoolSettings(
       throw new IllegalArgumentException("pool min idle must be between 0 and max total");
     }
   }
-
-  public PoolSettings withAbandonedTimeout(Duration timeout) {
-    return new PoolSettings(databaseFile, maxTotal, minIdle, maxWait, busyTimeout, timeout);
-  }
 }
