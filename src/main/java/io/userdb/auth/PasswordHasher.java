@@ -6,6 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.text.Normalizer;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.commons.codec.digest.Md5Crypt;
 import org.apache.commons.codec.digest.Sha2Crypt;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -33,22 +36,59 @@ public final class PasswordHasher {
   private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
 
   private final SecureRandom random = new SecureRandom();
+  /**
+   * At most one slow hash per core at a time. Each Argon2id run takes ~100 ms of CPU and
+   * 19 MiB; a flood of sign-ins would otherwise take every core from the requests that only
+   * read, and the extra hashes would only wait for a core anyway.
+   */
+  private final Semaphore hashing;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger mostInFlight = new AtomicInteger();
   /** Verified against for unknown users, so that they cost what known users cost. */
   private final String dummyHash;
 
   public PasswordHasher() {
+    this(Runtime.getRuntime().availableProcessors());
+  }
+
+  PasswordHasher(int concurrentHashes) {
+    hashing = new Semaphore(concurrentHashes, true);
     dummyHash = hash("userdb dummy password for unknown users");
   }
 
   public String hash(String password) {
+    return limited(() -> hashNow(password));
+  }
+
+  /** True if {@code password} matches {@code stored}; false for a format it does not know. */
+  public boolean verify(String password, String stored) {
+    return limited(() -> verifyNow(password, stored));
+  }
+
+  /** The most hashes that ever ran at once (for tests). */
+  int mostInFlight() {
+    return mostInFlight.get();
+  }
+
+  private <T> T limited(Supplier<T> work) {
+    hashing.acquireUninterruptibly();
+    try {
+      mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      return work.get();
+    } finally {
+      inFlight.decrementAndGet();
+      hashing.release();
+    }
+  }
+
+  private String hashNow(String password) {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
     byte[] hash = argon2(normalize(password), salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
     return PHC_PREFIX + CURRENT_PARAMS + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
   }
 
-  /** True if {@code password} matches {@code stored}; false for a format it does not know. */
-  public boolean verify(String password, String stored) {
+  private boolean verifyNow(String password, String stored) {
     String normalized = normalize(password);
     try {
       if (stored.startsWith("$argon2id$")) {

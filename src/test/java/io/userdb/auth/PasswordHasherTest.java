@@ -45,6 +45,22 @@ class PasswordHasherTest {
   }
 
   @Test
+  void no_more_hashes_run_at_once_than_allowed() throws Exception {
+    PasswordHasher twoAtOnce = new PasswordHasher(2);
+    String hash = twoAtOnce.hash("parallel-password");
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(6);
+    java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      results.add(threads.submit(() -> twoAtOnce.verify("parallel-password", hash)));
+    }
+    for (var result : results) {
+      assertTrue(result.get(60, java.util.concurrent.TimeUnit.SECONDS));
+    }
+    threads.shutdown();
+    assertTrue(twoAtOnce.mostInFlight() <= 2, "ran " + twoAtOnce.mostInFlight() + " at once");
+  }
+
+  @Test
   void passwords_are_compared_after_nfc_normalisation() {
     String hash = HASHER.hash("\u00e9t\u00e9-password");
     assertTrue(HASHER.verify("e\u0301te\u0301-password", hash));
