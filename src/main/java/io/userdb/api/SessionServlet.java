@@ -9,7 +9,6 @@ import io.userdb.db.UserDatabasePool;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Optional;
 
 /** {@code POST /api/session} signs in and sets the session cookie; DELETE signs out. */
 final class SessionServlet extends ApiServlet {
@@ -37,10 +36,7 @@ final class SessionServlet extends ApiServlet {
         throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
       }
       // A fresh token at every sign-in; the session the client came with (if any) ends.
-      Optional.ofNullable(sessionToken(request))
-          .flatMap(token -> ctx.sessions().resume(access.db(), token))
-          .map(Caller::sessionHash)
-          .ifPresent(hash -> ctx.sessions().revoke(access.db(), hash));
+      ctx.sessions().revokeToken(access.db(), sessionToken(request));
       String token = ctx.sessions().start(access.db(), success.user());
       response.addHeader("Set-Cookie", cookie(token, ctx.sessions().maxAge().toSeconds(), request.isSecure()));
       Json.write(response, 200, UserJson.of(success.user()));

@@ -87,11 +87,10 @@ public final class Authenticator {
       return Caller.of(cached.get(), AuthMethod.BASIC, null);
     }
     LoginResult result = logins.login(access, username, password);
-    if (result instanceof LoginResult.Success) {
-      // Cache against the hash stored now: a legacy hash was just upgraded.
-      User current = access.db().findUser(username).orElseThrow();
-      credentialCache.remember(username, password, current.passwordHash());
-      return Caller.of(current, AuthMethod.BASIC, null);
+    if (result instanceof LoginResult.Success success) {
+      // The hash as stored now, so an upgraded legacy hash is what the cache vouches for.
+      credentialCache.remember(username, password, success.user().passwordHash());
+      return Caller.of(success.user(), AuthMethod.BASIC, null);
     }
     if (result instanceof LoginResult.Locked locked) {
       throw new AuthenticationException(AuthenticationException.Reason.LOCKED, locked.retryAfter());

@@ -6,6 +6,7 @@ import java.time.Duration;
 /** The outcome of checking a username and password. */
 public sealed interface LoginResult {
 
+  /** The user as stored after the sign-in (with the upgraded hash, if one was upgraded). */
   record Success(User user) implements LoginResult {}
 
   /** Unknown user, wrong password and disabled account look the same from outside. */

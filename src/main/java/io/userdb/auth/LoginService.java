@@ -74,6 +74,7 @@ public final class LoginService {
     }
     if (upgraded != null) {
       access.db().upgradePasswordHash(user.id(), user.passwordHash(), upgraded);
+      user = user.withPasswordHash(upgraded);
     }
     successes.increment();
     return new LoginResult.Success(user);

@@ -86,6 +86,13 @@ public final class SessionService {
     return db.deleteSession(sessionHash);
   }
 
+  /** Ends the session a client's token names, if any; a malformed token names none. */
+  public void revokeToken(UserDatabase db, String token) {
+    if (isWellFormed(token)) {
+      db.deleteSession(hash(token));
+    }
+  }
+
   public int deleteExpired(UserDatabase db) {
     Instant now = clock.instant();
     return db.deleteExpiredSessions(now, now.minus(idleTimeout));

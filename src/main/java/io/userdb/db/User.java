@@ -23,4 +23,9 @@ public record User(
   public boolean hasRole(String role) {
     return roles.contains(role);
   }
+
+  public User withPasswordHash(String hash) {
+    return new User(id, username, hash, displayName, email, roles, disabled, createdAt, updatedAt,
+        failedLogins, lockedUntil);
+  }
 }
