@@ -18,7 +18,8 @@ final class MeServlet extends ApiServlet {
     withCaller(
         request,
         (access, caller) ->
-            Json.write(
+            reply(
+                access,
                 response,
                 200,
                 UserJson.of(caller.orElseThrow(ApiException::authenticationRequired))));

@@ -39,7 +39,7 @@ final class SessionServlet extends ApiServlet {
       ctx.sessions().revokeToken(access.db(), sessionToken(request));
       String token = ctx.sessions().start(access.db(), success.user());
       response.addHeader("Set-Cookie", cookie(token, ctx.sessions().maxAge().toSeconds(), request.isSecure()));
-      Json.write(response, 200, UserJson.of(success.user()));
+      reply(access, response, 200, UserJson.of(success.user()));
     }
   }
 

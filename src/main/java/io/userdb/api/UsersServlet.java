@@ -65,7 +65,7 @@ final class UsersServlet extends ApiServlet {
         (access, caller) -> {
           requireSelfOrAdmin(requireUser(caller), target.username());
           User user = access.db().findUser(target.username()).orElseThrow(() -> ApiException.notFound("user"));
-          Json.write(response, 200, UserJson.of(user));
+          reply(access, response, 200, UserJson.of(user));
         });
   }
 
@@ -81,13 +81,14 @@ final class UsersServlet extends ApiServlet {
         (access, caller) -> {
           requireAdmin(caller);
           UserPage page = access.db().listUsers(prefix, offset, limit);
+          access.release();
           List<Map<String, Object>> users = page.users().stream().map(UserJson::of).toList();
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("total", page.total());
           body.put("offset", offset);
           body.put("limit", limit);
           body.put("users", users);
-          Json.write(response, 200, body);
+          reply(access, response, 200, body);
         });
   }
 
@@ -112,7 +113,7 @@ final class UsersServlet extends ApiServlet {
                       body.optionalString("email"),
                       roles == null ? Set.of(Caller.USER) : roles);
           response.setHeader("Location", "/api/users/" + user.username());
-          Json.write(response, 201, UserJson.of(user));
+          reply(access, response, 201, UserJson.of(user));
         });
   }
 
@@ -141,7 +142,7 @@ final class UsersServlet extends ApiServlet {
               ctx.accounts()
                   .update(access.db(), target.username(), change)
                   .orElseThrow(() -> ApiException.notFound("user"));
-          Json.write(response, 200, UserJson.of(user));
+          reply(access, response, 200, UserJson.of(user));
         });
   }
 
