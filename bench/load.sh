@@ -20,6 +20,8 @@ BIG_USERS="${BIG_USERS:-1000000}"
 PASSWORD=bench-password
 ADMIN_PASSWORD=bench-admin-password
 PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core (a quick me-vs-trivial check)
+APACHE_VARIANTS="${APACHE_VARIANTS:-shipped untuned event proxy-http mod-jk shipped-ka0}"
+ROUNDS="${ROUNDS:-4}"  # rounds of the apache part
 out="$PWD/target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 chmod 755 "$out"
@@ -197,32 +199,37 @@ for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/n
 fi
 
 if part apache; then
-# The proxy hop itself: the shipped httpd-conf against mod_proxy_http, mod_jk and Debian's
-# untuned defaults (bench/httpd/), each in front of the same userdb, alternated twice.
+# The proxy hop itself: the shipped httpd-conf against mod_proxy_http, mod_jk, mpm_event,
+# keep-alive without a request limit and Debian's untuned defaults (bench/httpd/), each in
+# front of the same userdb. Rounds alternate the order (forwards, backwards): on a shared
+# machine whichever runs later in a pair tends to win, so one order alone would rank by position.
 say "apache variants"
 [ -f /usr/lib/apache2/modules/mod_jk.so ] || { say "needs mod_jk: sudo apt-get install libapache2-mod-jk"; exit 1; }
 start_userdb srv "$db"
 export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASSWORD")"
 warm "http://$srv_http"
-for round in 1 2; do
-  for variant in shipped untuned proxy-http mod-jk; do
-    if [ "$variant" = shipped ]; then
-      start_apache var "$srv_ajp"
-      apache_pid="${pids[-1]}"
-    else
-      port="$(free_port)"; run="$out/var-$variant-$round"; mkdir -p "$run"; chmod 755 "$run"
-      printf 'worker.list=userdb\nworker.userdb.type=ajp13\nworker.userdb.host=%s\nworker.userdb.port=%s\nworker.userdb.secret=bench-secret\nworker.userdb.max_packet_size=65536\n' \
-        "${srv_ajp%:*}" "${srv_ajp##*:}" > "$run/workers.properties"
-      USERDB_AJP_SECRET=bench-secret apache2 -d "$PWD/httpd-conf" -f "$PWD/bench/httpd/$variant.conf" -DFOREGROUND \
-        -C "Define USERDB_BENCH $PWD/bench/httpd" -C "Define USERDB_MODULES /usr/lib/apache2/modules" \
-        -C "Define USERDB_LISTEN 127.0.0.1:$port" -C "Define USERDB_RUN_DIR $run" \
-        -C "Define USERDB_AJP $srv_ajp" -C "Define USERDB_HTTP $srv_http" &
-      apache_pid=$!
-      for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break; sleep 0.1; done
-      var_port="$port"
-    fi
-    wrk -t2 -c16 -d5s -s bench/wrk/me.lua "http://127.0.0.1:$var_port" > /dev/null 2>&1 || true
-    run_wrk "$variant$round" apache me 64 "http://127.0.0.1:$var_port"
+read -r -a variants <<< "$APACHE_VARIANTS"
+for round in $(seq 1 "$ROUNDS"); do
+  order=("${variants[@]}")
+  if [ $(( round % 2 )) -eq 0 ]; then order=(); for ((i=${#variants[@]}-1; i>=0; i--)); do order+=("${variants[i]}"); done; fi
+  for variant in "${order[@]}"; do
+    port="$(free_port)"; run="$out/var-$variant-$round"; mkdir -p "$run"; chmod 755 "$run"
+    printf 'worker.list=userdb\nworker.userdb.type=ajp13\nworker.userdb.host=%s\nworker.userdb.port=%s\nworker.userdb.secret=bench-secret\nworker.userdb.max_packet_size=65536\n' \
+      "${srv_ajp%:*}" "${srv_ajp##*:}" > "$run/workers.properties"
+    conf="$PWD/bench/httpd/$variant.conf" extra=()
+    case "$variant" in
+      shipped) conf="$PWD/httpd-conf/linux/httpd.conf" ;;
+      shipped-ka0) conf="$PWD/httpd-conf/linux/httpd.conf"; extra=(-c "MaxKeepAliveRequests 0") ;;
+    esac
+    USERDB_AJP_SECRET=bench-secret apache2 -d "$PWD/httpd-conf" -f "$conf" -DFOREGROUND \
+      -C "Define USERDB_BENCH $PWD/bench/httpd" -C "Define USERDB_MODULES /usr/lib/apache2/modules" \
+      -C "Define USERDB_LISTEN 127.0.0.1:$port" -C "Define USERDB_RUN_DIR $run" \
+      -C "Define USERDB_ACCESS_LOG /dev/null" \
+      -C "Define USERDB_AJP $srv_ajp" -C "Define USERDB_HTTP $srv_http" "${extra[@]}" &
+    apache_pid=$!
+    for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break; sleep 0.1; done
+    wrk -t2 -c16 -d5s -s bench/wrk/me.lua "http://127.0.0.1:$port" > /dev/null 2>&1 || true
+    run_wrk "$variant$round" apache me 64 "http://127.0.0.1:$port"
     kill "$apache_pid" 2>/dev/null || true; wait "$apache_pid" 2>/dev/null || true
   done
 done
