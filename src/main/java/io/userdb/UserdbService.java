@@ -76,7 +76,13 @@ public final class UserdbService implements AutoCloseable {
       pool.warmUp();
       PasswordHasher hasher = new PasswordHasher();
       BasicCredentialCache credentialCache = new BasicCredentialCache(clock);
-      LoginService logins = new LoginService(hasher, LockoutPolicy.DEFAULT, clock, metrics);
+      LoginService logins =
+          new LoginService(
+              hasher,
+              LockoutPolicy.DEFAULT,
+              LockoutPolicy.perAddress(config.loginFailuresPerAddress()),
+              clock,
+              metrics);
       SessionService sessions =
           new SessionService(config.sessionIdleTimeout(), config.sessionMaxAge(), clock);
       AccountService accounts = new AccountService(hasher, credentialCache, logins, clock);

@@ -52,7 +52,8 @@ abstract class ApiServlet extends HttpServlet {
                   access,
                   sessionToken(request),
                   request.getHeader("Authorization"),
-                  request.getRemoteUser());
+                  request.getRemoteUser(),
+                  request.getRemoteAddr());
       handler.handle(access, caller);
     }
   }

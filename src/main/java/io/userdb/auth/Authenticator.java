@@ -41,11 +41,12 @@ public final class Authenticator {
    * @param sessionToken the session cookie's value, or null
    * @param authorization the Authorization header, or null
    * @param proxyUser the REMOTE_USER Apache sent, or null
+   * @param clientAddress the client's address (through AJP, the one Apache saw)
    * @return the caller, or empty if anonymous requests have no default user
    * @throws AuthenticationException if offered credentials are refused
    */
   public Optional<Caller> identify(
-      DatabaseAccess access, String sessionToken, String authorization, String proxyUser) {
+      DatabaseAccess access, String sessionToken, String authorization, String proxyUser, String clientAddress) {
     if (sessionToken != null) {
       Optional<Caller> caller = sessions.resume(access.db(), sessionToken);
       if (caller.isPresent()) {
@@ -53,7 +54,7 @@ public final class Authenticator {
       }
     }
     if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return Optional.of(basic(access, authorization.substring(6).trim()));
+      return Optional.of(basic(access, authorization.substring(6).trim(), clientAddress));
     }
     if (trustProxyUser && proxyUser != null && !proxyUser.isEmpty()) {
       return Optional.of(proxy(access.db(), proxyUser));
@@ -64,7 +65,7 @@ public final class Authenticator {
     return Optional.empty();
   }
 
-  private Caller basic(DatabaseAccess access, String encoded) {
+  private Caller basic(DatabaseAccess access, String encoded, String clientAddress) {
     String decoded;
     try {
       decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -86,7 +87,7 @@ public final class Authenticator {
         && credentialCache.isVerified(username, password, cached.get().passwordHash())) {
       return Caller.of(cached.get(), AuthMethod.BASIC, null);
     }
-    LoginResult result = logins.login(access, username, password);
+    LoginResult result = logins.login(access, username, password, clientAddress);
     if (result instanceof LoginResult.Success success) {
       // The hash as stored now, so an upgraded legacy hash is what the cache vouches for.
       credentialCache.remember(username, password, success.user().passwordHash());

@@ -12,6 +12,14 @@ public record LockoutPolicy(int threshold, Duration firstDelay, Duration maxDela
   public static final LockoutPolicy DEFAULT =
       new LockoutPolicy(5, Duration.ofSeconds(5), Duration.ofMinutes(15));
 
+  /**
+   * Per client address: {@code threshold} leaves room for a few users behind one NAT mistyping
+   * their passwords, but not for one address working through a list of accounts.
+   */
+  public static LockoutPolicy perAddress(int threshold) {
+    return new LockoutPolicy(threshold, Duration.ofSeconds(5), Duration.ofMinutes(15));
+  }
+
   /** When an account with {@code failures} consecutive failures may try again. */
   public Instant lockedUntil(int failures, Instant now) {
     if (failures < threshold) {

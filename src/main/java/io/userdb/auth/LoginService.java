@@ -19,16 +19,19 @@ public final class LoginService {
 
   private final PasswordHasher hasher;
   private final LockoutPolicy policy;
-  private final UnknownUserFailures unknownUsers;
+  private final FailureTracker unknownUsers;
+  private final FailureTracker addresses;
   private final Clock clock;
   private final Counter successes;
   private final Counter failures;
   private final Counter locked;
 
-  public LoginService(PasswordHasher hasher, LockoutPolicy policy, Clock clock, MeterRegistry registry) {
+  public LoginService(
+      PasswordHasher hasher, LockoutPolicy policy, LockoutPolicy perAddress, Clock clock, MeterRegistry registry) {
     this.hasher = hasher;
     this.policy = policy;
-    this.unknownUsers = new UnknownUserFailures(policy);
+    this.unknownUsers = new FailureTracker(policy);
+    this.addresses = new FailureTracker(perAddress);
     this.clock = clock;
     this.successes = loginCounter(registry, "success");
     this.failures = loginCounter(registry, "failure");
@@ -45,9 +48,26 @@ public final class LoginService {
   /**
    * Checks a password. The database object is let go while the hash is verified (and while
    * a legacy hash is rehashed), so slow hashing never holds a pooled object.
+   *
+   * @param clientAddress where the attempt comes from, for the per-address limit; null for
+   *     none (the CLI, run by whoever owns the database file)
    */
-  public LoginResult login(DatabaseAccess access, String username, String password) {
+  public LoginResult login(DatabaseAccess access, String username, String password, String clientAddress) {
     Instant now = clock.instant();
+    if (clientAddress != null) {
+      Instant until = addresses.lockedUntil(clientAddress);
+      if (until.isAfter(now)) {
+        return lockedFor(until, now); // refused before any hashing: an attack costs us nothing
+      }
+    }
+    LoginResult result = check(access, username, password, now);
+    if (result instanceof LoginResult.Failure && clientAddress != null) {
+      addresses.recordFailure(clientAddress, now);
+    }
+    return result;
+  }
+
+  private LoginResult check(DatabaseAccess access, String username, String password, Instant now) {
     Optional<User> found = access.db().findUser(username);
     access.release();
     if (found.isEmpty()) {

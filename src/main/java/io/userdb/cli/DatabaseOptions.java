@@ -46,7 +46,9 @@ final class DatabaseOptions {
   static AccountService accounts() {
     Clock clock = Clock.systemUTC();
     PasswordHasher hasher = new PasswordHasher();
-    LoginService logins = new LoginService(hasher, LockoutPolicy.DEFAULT, clock, new SimpleMeterRegistry());
+    // The CLI signs no one in (it is run by whoever owns the file): no address limit applies.
+    LoginService logins =
+        new LoginService(hasher, LockoutPolicy.DEFAULT, LockoutPolicy.DEFAULT, clock, new SimpleMeterRegistry());
     return new AccountService(hasher, new BasicCredentialCache(clock), logins, clock);
   }
 }

@@ -72,6 +72,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--session-max-age", paramLabel = "DURATION", description = "Default 12h.")
   String sessionMaxAge;
 
+  @Option(names = "--login-failures-per-address", paramLabel = "N",
+      description = "Failed sign-ins from one client address before it must wait (default 20).")
+  String loginFailuresPerAddress;
+
   @Option(names = "--max-threads", paramLabel = "N", description = "Request threads per connector (default 200).")
   String maxThreads;
 

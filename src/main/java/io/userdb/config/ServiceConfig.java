@@ -34,6 +34,7 @@ public record ServiceConfig(
     boolean trustProxyUser,
     Duration sessionIdleTimeout,
     Duration sessionMaxAge,
+    int loginFailuresPerAddress,
     int maxThreads,
     String jvmRoute) {
 
@@ -58,6 +59,7 @@ public record ServiceConfig(
     d.put("trust-proxy-user", "false");
     d.put("session-idle-timeout", "30m");
     d.put("session-max-age", "12h");
+    d.put("login-failures-per-address", "20");
     d.put("max-threads", "200");
     d.put("jvm-route", "");
     return java.util.Collections.unmodifiableMap(d);
@@ -140,6 +142,7 @@ public record ServiceConfig(
             parse(v, "trust-proxy-user", ServiceConfig::parseBoolean),
             parse(v, "session-idle-timeout", Durations::parse),
             parse(v, "session-max-age", Durations::parse),
+            parse(v, "login-failures-per-address", Integer::parseInt),
             parse(v, "max-threads", Integer::parseInt),
             v.get("jvm-route") == null ? "" : v.get("jvm-route").trim());
     config.validate();
@@ -164,6 +167,9 @@ public record ServiceConfig(
     }
     if (sessionIdleTimeout.isZero() || sessionMaxAge.isZero()) {
       throw new ConfigException("session-idle-timeout and session-max-age must be longer than 0");
+    }
+    if (loginFailuresPerAddress < 1) {
+      throw new ConfigException("login-failures-per-address must be at least 1, not " + loginFailuresPerAddress);
     }
     if (maxThreads < 1) {
       throw new ConfigException("max-threads must be at least 1, not " + maxThreads);
