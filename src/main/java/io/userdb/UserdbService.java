@@ -70,7 +70,8 @@ public final class UserdbService implements AutoCloseable {
                 config.poolMinIdle(),
                 config.poolMaxWait(),
                 PoolSettings.DEFAULT_BUSY_TIMEOUT,
-                PoolSettings.DEFAULT_ABANDONED_TIMEOUT),
+                PoolSettings.DEFAULT_ABANDONED_TIMEOUT,
+                config.dbMaxBytes()),
             metrics);
     try {
       pool.warmUp();

@@ -6,6 +6,7 @@ import io.userdb.auth.InvalidInputException;
 import io.userdb.auth.SessionService;
 import io.userdb.db.DatabaseAccess;
 import io.userdb.db.DatabaseException;
+import io.userdb.db.DatabaseFullException;
 import io.userdb.db.DuplicateUserException;
 import io.userdb.db.PoolExhaustedException;
 import io.userdb.db.UserDatabasePool;
@@ -119,6 +120,10 @@ abstract class ApiServlet extends HttpServlet {
       LOG.warning(e.getMessage());
       send(response, new ApiException(503, "pool_exhausted", "the service is busy; try again",
           Map.of("Retry-After", "1")));
+    } catch (DatabaseFullException e) {
+      LOG.warning(e.getMessage());
+      send(response, new ApiException(507, "insufficient_storage",
+          "the database is full (disk or db-max-size); nothing was changed", Map.of()));
     } catch (DatabaseException e) {
       LOG.warning(e.getMessage());
       send(response, new ApiException(503, "database_unavailable", "the database cannot be used right now",

@@ -33,6 +33,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--db", paramLabel = "PATH", description = "SQLite database file (default data/userdb.db).")
   String db;
 
+  @Option(names = "--db-max-size", paramLabel = "SIZE",
+      description = "Most the database file may grow to, e.g. 512MB; writes past it get 507 (default 0: no limit).")
+  String dbMaxSize;
+
   @Option(names = "--http-address", paramLabel = "ADDR", description = "HTTP address (default 127.0.0.1).")
   String httpAddress;
 

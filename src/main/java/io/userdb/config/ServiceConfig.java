@@ -22,6 +22,7 @@ import java.util.function.Function;
  */
 public record ServiceConfig(
     Path db,
+    long dbMaxBytes,
     String httpAddress,
     int httpPort,
     String ajpAddress,
@@ -47,6 +48,7 @@ public record ServiceConfig(
   private static Map<String, String> defaults() {
     Map<String, String> d = new LinkedHashMap<>();
     d.put("db", "data/userdb.db");
+    d.put("db-max-size", "0");
     d.put("http-address", "127.0.0.1");
     d.put("http-port", "8080");
     d.put("ajp-address", "127.0.0.1");
@@ -130,6 +132,7 @@ public record ServiceConfig(
     ServiceConfig config =
         new ServiceConfig(
             Path.of(required(v, "db")),
+            parse(v, "db-max-size", ByteSizes::parse),
             required(v, "http-address"),
             parse(v, "http-port", Integer::parseInt),
             required(v, "ajp-address"),

@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param maxWait how long a request waits for a free object before it gets 503
  * @param busyTimeout how long a statement waits for SQLite's write lock
  * @param abandonedTimeout a borrow held longer than this is reclaimed and logged
+ * @param maxDatabaseBytes a quota for the database file (0: none); writes past it fail with
+ *     {@link DatabaseFullException}, exactly as they would on a full disk
  */
 public record PoolSettings(
     Path databaseFile,
@@ -19,13 +21,19 @@ public record PoolSettings(
     int minIdle,
     Duration maxWait,
     Duration busyTimeout,
-    Duration abandonedTimeout) {
+    Duration abandonedTimeout,
+    long maxDatabaseBytes) {
 
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_ABANDONED_TIMEOUT = Duration.ofSeconds(120);
   static final Duration EVICTION_INTERVAL = Duration.ofSeconds(30);
   /** Idle objects above minIdle are closed after this long unused. */
   static final Duration SOFT_MIN_EVICTABLE_IDLE = Duration.ofMinutes(5);
+
+  public PoolSettings(
+      Path databaseFile, int maxTotal, int minIdle, Duration maxWait, Duration busyTimeout, Duration abandonedTimeout) {
+    this(databaseFile, maxTotal, minIdle, maxWait, busyTimeout, abandonedTimeout, 0);
+  }
 
   public PoolSettings {
     if (maxTotal < 1) {

@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,6 +72,15 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
    * connection pragmas, migrates the schema and prepares every statement.
    */
   public static SqliteUserDatabase open(Path file, Duration busyTimeout) {
+    return open(file, busyTimeout, 0);
+  }
+
+  /**
+   * As {@link #open(Path, Duration)}, with a quota: {@code maxBytes} (0 for none) becomes
+   * SQLite's max_page_count, so a write that would grow the file past it fails with SQLITE_FULL
+   * and rolls back, as on a full disk.
+   */
+  public static SqliteUserDatabase open(Path file, Duration busyTimeout, long maxBytes) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
@@ -83,6 +93,9 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     try {
       connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
       Schema.migrate(connection);
+      if (maxBytes > 0) {
+        limitSize(connection, maxBytes);
+      }
       return new SqliteUserDatabase(file, connection);
     } catch (SQLException e) {
       closeQuietly(connection);
@@ -551,12 +564,27 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     int code = primaryCode(e);
     boolean transientBusy =
         code == SQLiteErrorCode.SQLITE_BUSY.code || code == SQLiteErrorCode.SQLITE_LOCKED.code;
+    if (code == SQLiteErrorCode.SQLITE_FULL.code) {
+      // The write rolled back whole and reads go on, but sqlite-jdbc leaves the statement that
+      // failed unusable ("statement is not executing"): this object is replaced all the same.
+      broken = true;
+      return new DatabaseFullException("database failed to " + what + ": " + e.getMessage(), e);
+    }
     if (!transientBusy) {
       broken = true;
     }
     return new DatabaseException(
         "database failed to " + what + (transientBusy ? " (busy)" : "") + ": " + e.getMessage(),
         e);
+  }
+
+  private static void limitSize(Connection connection, long maxBytes) throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA page_size")) {
+      rs.next();
+      long pages = Math.max(1, maxBytes / rs.getLong(1));
+      s.execute("PRAGMA max_page_count = " + pages);
+    }
   }
 
   private static int primaryCode(SQLException e) {

@@ -24,15 +24,17 @@ final class UserDatabaseFactory extends BasePooledObjectFactory<SqliteUserDataba
 
   private final Path file;
   private final Duration busyTimeout;
+  private final long maxDatabaseBytes;
 
-  UserDatabaseFactory(Path file, Duration busyTimeout) {
+  UserDatabaseFactory(Path file, Duration busyTimeout, long maxDatabaseBytes) {
     this.file = file;
     this.busyTimeout = busyTimeout;
+    this.maxDatabaseBytes = maxDatabaseBytes;
   }
 
   @Override
   public SqliteUserDatabase create() {
-    return SqliteUserDatabase.open(file, busyTimeout);
+    return SqliteUserDatabase.open(file, busyTimeout, maxDatabaseBytes);
   }
 
   @Override

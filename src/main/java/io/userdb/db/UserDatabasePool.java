@@ -39,7 +39,7 @@ public final class UserDatabasePool implements AutoCloseable {
     this.settings = settings;
     this.pool =
         new GenericObjectPool<>(
-            new UserDatabaseFactory(settings.databaseFile(), settings.busyTimeout()),
+            new UserDatabaseFactory(settings.databaseFile(), settings.busyTimeout(), settings.maxDatabaseBytes()),
             poolConfig(settings),
             abandonedConfig(settings));
     this.borrowWait =
