@@ -1,6 +1,9 @@
 package io.userdb.db;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -64,6 +67,9 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   private final PreparedStatement deleteSession;
   private final PreparedStatement deleteExpiredSessions;
   private boolean broken;
+  /** The (device, inode) of the file this connection opened; null where the OS has none. */
+  private final Object fileKey;
+  private long fileCheckedAt = System.nanoTime();
   /** The thread that borrowed this object last, for the abandoned-object report. */
   private volatile Thread borrower;
 
@@ -109,6 +115,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   private SqliteUserDatabase(Path file, Connection connection) throws SQLException {
     this.file = file;
     this.connection = connection;
+    this.fileKey = fileKeyAt(file);
     ping = prepare("SELECT 1");
     begin = prepare("BEGIN IMMEDIATE");
     commit = prepare("COMMIT");
@@ -471,7 +478,8 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
 
   @Override
   public boolean isUsable() {
-    if (broken) {
+    if (broken || !stillAtItsPath()) {
+      broken = true;
       return false;
     }
     try (ResultSet rs = ping.executeQuery()) {
@@ -479,6 +487,35 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     } catch (SQLException e) {
       broken = true;
       return false;
+    }
+  }
+
+  /**
+   * Whether the file at this object's path is still the one its connection has open. A
+   * database moved or deleted while open (its folder removed, a restore copied over it) keeps
+   * working through the open descriptor, and writes to it would be lost at the next start: so
+   * writes check every time (one stat, ~1 us next to a commit) and lending at most once a second.
+   */
+  boolean stillAtItsPath() {
+    fileCheckedAt = System.nanoTime();
+    Object now = fileKeyAt(file);
+    return now != null && (fileKey == null || fileKey.equals(now));
+  }
+
+  /** {@link #stillAtItsPath()}, if it was not checked within the last second. */
+  boolean stillAtItsPathRecently() {
+    return System.nanoTime() - fileCheckedAt < FILE_CHECK_INTERVAL_NANOS || stillAtItsPath();
+  }
+
+  private static final long FILE_CHECK_INTERVAL_NANOS = 1_000_000_000L;
+
+  /** The file's identity, or null if there is no file at {@code path}. */
+  private static Object fileKeyAt(Path path) {
+    try {
+      Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+      return key == null ? "no file keys here" : key;
+    } catch (IOException e) {
+      return null;
     }
   }
 
@@ -527,6 +564,10 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
 
   /** Runs {@code work} in a BEGIN IMMEDIATE transaction: writers queue for the lock up front. */
   private <T> T write(String what, SqlWork<T> work) {
+    if (!stillAtItsPath()) {
+      broken = true;
+      throw new DatabaseException("database file " + file + " was moved or deleted while open: not written");
+    }
     try {
       begin.execute();
     } catch (SQLException e) {

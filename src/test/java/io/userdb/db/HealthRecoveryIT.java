@@ -42,6 +42,47 @@ class HealthRecoveryIT {
     }
   }
 
+  @Test
+  void removing_the_database_folder_while_serving_stops_writes_at_once_and_a_restore_recovers() throws Exception {
+    Path data = folder.resolve("data");
+    try (TestServer server = TestServer.start(data)) {
+      HttpApi http = server.http;
+      String[] admin = HttpApi.basic("admin", TestServer.ADMIN_PASSWORD);
+      assertEquals(201, http.send("POST", "/api/users", HttpApi.json("username", "before", "password", "before-password"),
+          admin).status());
+      Path copy = folder.resolve("copy.db");
+      try (SqliteUserDatabase db = SqliteUserDatabase.open(server.db, PoolSettings.DEFAULT_BUSY_TIMEOUT)) {
+        db.backupTo(copy);
+      }
+      try (var files = Files.list(data)) { // the folder goes, connections still open on it
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(data);
+
+      long start = System.nanoTime();
+      HttpApi.Reply write = http.send("POST", "/api/users", HttpApi.json("username", "lost", "password", "lost-password"),
+          admin);
+      assertEquals(503, write.status(), "a write into a deleted file would be lost: " + write.body());
+      assertTrue(write.body().contains("database_unavailable"), write.body());
+      assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused promptly, no hang");
+      Thread.sleep(1100); // lending checks the file at most once a second
+      assertEquals(503, http.get("/api/me", admin).status(), "reads stop too");
+      HttpApi.Reply down = http.get("/health");
+      assertEquals(503, down.status());
+      assertTrue(down.body().contains("\"status\":\"DOWN\""), down.body());
+      assertFalse(Files.exists(server.db), "no empty database was created in its place");
+
+      Files.createDirectories(data);
+      Files.copy(copy, server.db);
+      assertEquals(200, http.get("/health").status(), "recovers without a restart once the file is back");
+      assertEquals(200, http.get("/api/users/before", admin).status());
+      assertEquals(201, http.send("POST", "/api/users", HttpApi.json("username", "after", "password", "after-password"),
+          admin).status());
+    }
+  }
+
   /** Every idle object's connection dies underneath it, as after an I/O failure. */
   private static void closeEveryPooledConnection(UserDatabasePool pool) throws Exception {
     List<UserDatabasePool.Lease> leases = new ArrayList<>();
