@@ -125,7 +125,7 @@ public final class HttpApi {
     return String.valueOf(v);
   }
 
-  private static String quote(String s) {
+  static String quote(String s) {
     StringBuilder sb = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
       switch (c) {
