@@ -18,6 +18,7 @@ final class AjpClient {
 
   private static final int FORWARD_REQUEST = 2;
   private static final int ATTR_REMOTE_USER = 0x03;
+  private static final int ATTR_REQ_ATTRIBUTE = 0x0A;
   private static final int ATTR_SECRET = 0x0C;
   private static final int ATTR_END = 0xFF;
 
@@ -31,9 +32,14 @@ final class AjpClient {
   }
 
   static Response send(int port, Request request) throws IOException {
+    return send(port, request, Map.of());
+  }
+
+  /** With arbitrary request attributes, as Ghostcat sent (javax.servlet.include.*). */
+  static Response send(int port, Request request, Map<String, String> attributes) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(packet(forwardRequest(request)));
+      socket.getOutputStream().write(packet(forwardRequest(request, attributes)));
       if (request.body().length > 0) {
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
         int16(chunk, request.body().length);
@@ -45,7 +51,7 @@ final class AjpClient {
     }
   }
 
-  private static byte[] forwardRequest(Request r) throws IOException {
+  private static byte[] forwardRequest(Request r, Map<String, String> attributes) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(FORWARD_REQUEST);
     out.write(methodCode(r.method()));
@@ -69,6 +75,11 @@ final class AjpClient {
     if (r.remoteUser() != null) {
       out.write(ATTR_REMOTE_USER);
       string(out, r.remoteUser());
+    }
+    for (Map.Entry<String, String> a : attributes.entrySet()) {
+      out.write(ATTR_REQ_ATTRIBUTE);
+      string(out, a.getKey());
+      string(out, a.getValue());
     }
     if (r.secret() != null) {
       out.write(ATTR_SECRET);

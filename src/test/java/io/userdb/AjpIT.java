@@ -8,6 +8,7 @@ import io.userdb.server.AjpSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,22 @@ class AjpIT {
       AjpClient.Response ok = AjpClient.send(port, AjpClient.get("/api/me", secret));
       assertEquals(200, ok.status(), ok.body());
       assertTrue(ok.body().contains("\"authenticatedBy\":\"default\""), ok.body());
+    }
+  }
+
+  @Test
+  void ghostcat_style_request_attributes_are_refused_even_with_the_secret() throws Exception {
+    try (TestServer server = TestServer.start(folder, "ajp-port", "0", "ajp-secret", "s3cret-for-test")) {
+      int port = server.service().ajpPort();
+      var request = AjpClient.get("/api/me", "s3cret-for-test");
+      for (String attribute : List.of("javax.servlet.include.request_uri", "jakarta.servlet.include.servlet_path",
+          "javax.servlet.include.path_info", "anything.else")) {
+        AjpClient.Response refused = AjpClient.send(port, request, Map.of(attribute, "/WEB-INF/web.xml"));
+        assertEquals(403, refused.status(), attribute + ": " + refused.body());
+      }
+      assertEquals(200, AjpClient.send(port, request).status(), "the same request without them is served");
+      // The attributes Apache itself sends (mod_proxy_ajp forwards these) are accepted.
+      assertEquals(200, AjpClient.send(port, request, Map.of("AJP_LOCAL_ADDR", "127.0.0.1")).status());
     }
   }
 
