@@ -358,6 +358,9 @@ class ApiIT {
         assertError(reply, 503, "pool_exhausted");
         assertEquals("1", reply.header("Retry-After").orElse(""));
         assertTrue(millis >= 450 && millis < 5000, "answered after " + millis + " ms");
+        long anonymousStart = System.nanoTime();
+        assertEquals(200, small.http.get("/api/me").status(), "work that needs no database keeps flowing");
+        assertTrue(System.nanoTime() - anonymousStart < 450_000_000L, "without waiting for the pool");
       }
       assertEquals(200, small.http.get("/api/me", basic("admin", TestServer.ADMIN_PASSWORD)).status(),
           "serves again once an object is free");

@@ -40,19 +40,29 @@ final class UserdbProcess implements AutoCloseable {
   }
 
   static List<String> command(String... args) {
-    List<String> command = new ArrayList<>();
+    return command(List.of(), jar(), args);
+  }
+
+  /** {@code prefix} runs the JVM (e.g. as another user); {@code jar} is the jar to run. */
+  static List<String> command(List<String> prefix, Path jar, String... args) {
+    List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
-    command.add(jar().toAbsolutePath().toString());
+    command.add(jar.toAbsolutePath().toString());
     command.addAll(List.of(args));
     return command;
   }
 
   /** Starts the server and waits until it prints a listening line for every connector. */
   static UserdbProcess serve(Path workDir, Map<String, String> env, String... args) throws Exception {
+    return serve(List.of(), jar(), workDir, env, args);
+  }
+
+  static UserdbProcess serve(List<String> prefix, Path jar, Path workDir, Map<String, String> env, String... args)
+      throws Exception {
     Path out = Files.createTempFile(workDir, "stdout", ".log");
     Path err = Files.createTempFile(workDir, "stderr", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command(args)).directory(workDir.toFile())
+    ProcessBuilder builder = new ProcessBuilder(command(prefix, jar, args)).directory(workDir.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("USERDB_"));
     builder.environment().putAll(env);

@@ -19,16 +19,17 @@ final class HealthServlet extends ApiServlet {
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    boolean up;
+    boolean up = false;
     String reason = null;
-    try (UserDatabasePool.Lease lease = ctx.pool().borrow()) {
-      up = lease.db().isUsable();
-      if (!up) {
-        reason = "the database does not answer";
+    // Twice: an object left over from a fault (opened while the file was read-only, say) fails
+    // its check and is destroyed; the question is whether a fresh one works now.
+    for (int attempt = 0; attempt < 2 && !up; attempt++) {
+      try (UserDatabasePool.Lease lease = ctx.pool().borrow()) {
+        up = lease.db().isUsable();
+        reason = up ? null : "the database does not answer";
+      } catch (DatabaseException e) {
+        reason = e.getMessage();
       }
-    } catch (DatabaseException e) {
-      up = false;
-      reason = e.getMessage();
     }
     UserDatabasePool.PoolStats stats = ctx.pool().stats();
     Map<String, Object> pool = new LinkedHashMap<>();

@@ -69,6 +69,10 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   private boolean broken;
   /** The (device, inode) of the file this connection opened; null where the OS has none. */
   private final Object fileKey;
+  /** SQLite opens a write-protected file read-only, for good: such an object never writes. */
+  private final boolean writableAtOpen;
+  private final Path walFile;
+  private final Path shmFile;
   private long fileCheckedAt = System.nanoTime();
   /** The thread that borrowed this object last, for the abandoned-object report. */
   private volatile Thread borrower;
@@ -116,6 +120,9 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     this.file = file;
     this.connection = connection;
     this.fileKey = fileKeyAt(file);
+    this.writableAtOpen = Files.isWritable(file);
+    this.walFile = file.resolveSibling(file.getFileName() + "-wal");
+    this.shmFile = file.resolveSibling(file.getFileName() + "-shm");
     ping = prepare("SELECT 1");
     begin = prepare("BEGIN IMMEDIATE");
     commit = prepare("COMMIT");
@@ -478,7 +485,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
 
   @Override
   public boolean isUsable() {
-    if (broken || !stillAtItsPath()) {
+    if (broken || !fileUsable()) {
       broken = true;
       return false;
     }
@@ -491,20 +498,43 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   }
 
   /**
-   * Whether the file at this object's path is still the one its connection has open. A
-   * database moved or deleted while open (its folder removed, a restore copied over it) keeps
-   * working through the open descriptor, and writes to it would be lost at the next start: so
-   * writes check every time (one stat, ~1 us next to a commit) and lending at most once a second.
+   * Whether the file at this object's path is still the one its connection has open, and
+   * writable by this process. A database moved or deleted while open (its folder removed, a
+   * restore copied over it) keeps working through the open descriptor, and writes to it would
+   * be lost at the next start; a file made read-only keeps taking writes through descriptors
+   * opened before. So writes check every time (a stat and an access, ~2 us next to a commit)
+   * and lending at most once a second.
    */
-  boolean stillAtItsPath() {
-    fileCheckedAt = System.nanoTime();
-    Object now = fileKeyAt(file);
-    return now != null && (fileKey == null || fileKey.equals(now));
+  boolean fileUsable() {
+    return fileProblem() == null;
   }
 
-  /** {@link #stillAtItsPath()}, if it was not checked within the last second. */
-  boolean stillAtItsPathRecently() {
-    return System.nanoTime() - fileCheckedAt < FILE_CHECK_INTERVAL_NANOS || stillAtItsPath();
+  /** {@link #fileUsable()}, if it was not checked within the last second. */
+  boolean fileUsableRecently() {
+    if (!writableAtOpen) {
+      return false;
+    }
+    return System.nanoTime() - fileCheckedAt < FILE_CHECK_INTERVAL_NANOS || fileUsable();
+  }
+
+  /** What is wrong with the file at this object's path, or null. */
+  private String fileProblem() {
+    fileCheckedAt = System.nanoTime();
+    Object now = fileKeyAt(file);
+    if (now == null || (fileKey != null && !fileKey.equals(now))) {
+      return "was moved or deleted while open";
+    }
+    if (!writableAtOpen) {
+      return "was read-only when this connection opened it";
+    }
+    // SQLite recreates -wal and -shm with the database file's mode: made while the file was
+    // read-only, they stay so after the file itself is writable again.
+    for (Path part : new Path[] {file, walFile, shmFile}) {
+      if (!Files.isWritable(part) && (part == file || Files.exists(part))) {
+        return "(" + part.getFileName() + ") is read-only";
+      }
+    }
+    return null;
   }
 
   private static final long FILE_CHECK_INTERVAL_NANOS = 1_000_000_000L;
@@ -564,9 +594,10 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
 
   /** Runs {@code work} in a BEGIN IMMEDIATE transaction: writers queue for the lock up front. */
   private <T> T write(String what, SqlWork<T> work) {
-    if (!stillAtItsPath()) {
+    String problem = fileProblem();
+    if (problem != null) {
       broken = true;
-      throw new DatabaseException("database file " + file + " was moved or deleted while open: not written");
+      throw new DatabaseException("database file " + file + " " + problem + ": not written");
     }
     try {
       begin.execute();
