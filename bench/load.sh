@@ -22,6 +22,7 @@ ADMIN_PASSWORD=bench-admin-password
 PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core (a quick me-vs-trivial check)
 APACHE_VARIANTS="${APACHE_VARIANTS:-shipped untuned event proxy-http mod-jk shipped-ka0}"
 ROUNDS="${ROUNDS:-4}"  # rounds of the apache part
+APACHE_CONNECTIONS="${APACHE_CONNECTIONS:-64 256}"  # client counts of the apache part
 out="$PWD/target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 chmod 755 "$out"
@@ -229,7 +230,9 @@ for round in $(seq 1 "$ROUNDS"); do
     apache_pid=$!
     for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break; sleep 0.1; done
     wrk -t2 -c16 -d5s -s bench/wrk/me.lua "http://127.0.0.1:$port" > /dev/null 2>&1 || true
-    run_wrk "$variant$round" apache me 64 "http://127.0.0.1:$port"
+    for connections in $APACHE_CONNECTIONS; do
+      run_wrk "$variant$round" apache me "$connections" "http://127.0.0.1:$port"
+    done
     kill "$apache_pid" 2>/dev/null || true; wait "$apache_pid" 2>/dev/null || true
   done
 done
