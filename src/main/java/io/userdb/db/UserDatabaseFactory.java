@@ -56,7 +56,7 @@ final class UserDatabaseFactory extends BasePooledObjectFactory<SqliteUserDataba
   public boolean validateObject(PooledObject<SqliteUserDatabase> pooled) {
     SqliteUserDatabase db = pooled.getObject();
     if (pooled.getIdleDuration().compareTo(DEEP_CHECK_AFTER_IDLE) < 0) {
-      return db.isOpen() && db.stillAtItsPathRecently();
+      return db.isOpen() && db.fileUsableRecently();
     }
     return db.isUsable();
   }
