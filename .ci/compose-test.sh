@@ -35,6 +35,10 @@ wait_healthy() { # until /health answers UP through Apache, at most 5 minutes
 }
 
 compose up -d --build || { echo "FAILED: compose up"; echo "0 passed, 1 failed"; exit 1; }
+# podman-compose 1.0.3 carries on (and exits 0) when an image fails to build: check for both.
+for service in backend httpd; do
+  podman image exists "${project}_$service" || { echo "FAILED: image $service did not build"; echo "0 passed, 1 failed"; exit 1; }
+done
 check "stack healthy through Apache" wait_healthy
 jar=/tmp/userdb-compose-cookies.$$
 check "sign in through Apache" sh -c "curl -fsS -c $jar -H 'Content-Type: application/json' \
