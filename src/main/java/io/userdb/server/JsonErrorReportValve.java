@@ -23,6 +23,12 @@ public final class JsonErrorReportValve extends ErrorReportValve {
     if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
       return;
     }
+    if (status == 501) {
+      // Tomcat's answer to a method it does not implement (CONNECT): for the API that is a
+      // method not allowed, the client's mistake, as for any other method userdb does not serve.
+      response.setStatus(405);
+      status = 405;
+    }
     if (throwable != null) {
       // A 4xx here is a malformed request Tomcat refused: the client's problem, not ours.
       LOG.log(status >= 500 ? Level.SEVERE : Level.FINE, "failure on " + request.getRequestURI(), throwable);
