@@ -10,6 +10,7 @@ import io.userdb.db.DatabaseFullException;
 import io.userdb.db.DuplicateUserException;
 import io.userdb.db.PoolExhaustedException;
 import io.userdb.db.UserDatabasePool;
+import io.userdb.server.SecurityHeadersFilter;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -109,30 +110,30 @@ abstract class ApiServlet extends HttpServlet {
       }
       super.service(request, response);
     } catch (ApiException e) {
-      send(response, e);
+      send(request, response, e);
     } catch (InvalidInputException e) {
-      send(response, ApiException.badRequest(e.code(), e.getMessage()));
+      send(request, response, ApiException.badRequest(e.code(), e.getMessage()));
     } catch (AuthenticationException e) {
-      send(response, fromAuthentication(e));
+      send(request, response, fromAuthentication(e));
     } catch (DuplicateUserException e) {
-      send(response, new ApiException(409, "user_exists", e.getMessage()));
+      send(request, response, new ApiException(409, "user_exists", e.getMessage()));
     } catch (PoolExhaustedException e) {
       LOG.warning(e.getMessage());
-      send(response, new ApiException(503, "pool_exhausted", "the service is busy; try again",
+      send(request, response, new ApiException(503, "pool_exhausted", "the service is busy; try again",
           Map.of("Retry-After", "1")));
     } catch (DatabaseFullException e) {
       LOG.warning(e.getMessage());
-      send(response, new ApiException(507, "insufficient_storage",
+      send(request, response, new ApiException(507, "insufficient_storage",
           "the database is full (disk or db-max-size); nothing was changed", Map.of()));
     } catch (DatabaseException e) {
       LOG.warning(e.getMessage());
-      send(response, new ApiException(503, "database_unavailable", "the database cannot be used right now",
+      send(request, response, new ApiException(503, "database_unavailable", "the database cannot be used right now",
           Map.of("Retry-After", "5")));
     } catch (IOException e) {
       throw e; // the client went away; nothing to answer
     } catch (Exception e) {
       LOG.log(Level.SEVERE, "unexpected failure on " + request.getMethod() + " " + request.getRequestURI(), e);
-      send(response, new ApiException(500, "internal_error", "unexpected error; it has been logged"));
+      send(request, response, new ApiException(500, "internal_error", "unexpected error; it has been logged"));
     }
   }
 
@@ -151,12 +152,19 @@ abstract class ApiServlet extends HttpServlet {
     return Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
   }
 
-  private static void send(HttpServletResponse response, ApiException e) throws IOException {
+  private static void send(HttpServletRequest request, HttpServletResponse response, ApiException e)
+      throws IOException {
     if (response.isCommitted()) {
       return;
     }
     response.reset();
+    SecurityHeadersFilter.apply(response); // reset() took them with everything else
     e.headers().forEach(response::setHeader);
+    if (e.status() == 401 && request.getHeader("X-Requested-With") != null) {
+      // A page's script (the console) handles sign-in itself: a Basic challenge would make the
+      // browser open its own password dialog over it, or, headless, wait for one forever.
+      response.setHeader("WWW-Authenticate", "Session realm=\"userdb\"");
+    }
     Json.writeError(response, e.status(), e.code(), e.getMessage());
   }
 

@@ -104,13 +104,18 @@ public final class UserdbServer {
   }
 
   private void addFilter(Context context) {
+    addFilter(context, "requests", requests);
+    addFilter(context, "security-headers", new SecurityHeadersFilter());
+  }
+
+  private static void addFilter(Context context, String name, jakarta.servlet.Filter filter) {
     FilterDef def = new FilterDef();
-    def.setFilterName("requests");
-    def.setFilter(requests);
+    def.setFilterName(name);
+    def.setFilter(filter);
     def.setAsyncSupported("false");
     context.addFilterDef(def);
     FilterMap map = new FilterMap();
-    map.setFilterName("requests");
+    map.setFilterName(name);
     map.addURLPattern("/*");
     context.addFilterMap(map);
   }

@@ -1,0 +1,87 @@
+package io.userdb.console;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * The admin console's static files, read from the jar once at start: a fixed list, so no path
+ * a client sends can name anything else. {@code /} and {@code /console} redirect to
+ * {@code /console/}; unknown names get the API's JSON 404.
+ */
+public final class ConsoleServlet extends HttpServlet {
+
+  private static final long serialVersionUID = 1L;
+
+  private record Asset(byte[] bytes, String type) {}
+
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "index.html", "text/html;charset=UTF-8",
+          "console.css", "text/css;charset=UTF-8",
+          "console.js", "text/javascript;charset=UTF-8",
+          "api.js", "text/javascript;charset=UTF-8",
+          "dom.js", "text/javascript;charset=UTF-8",
+          "admin.js", "text/javascript;charset=UTF-8",
+          "pool.js", "text/javascript;charset=UTF-8");
+
+  private final transient Map<String, Asset> assets = load();
+
+  private static Map<String, Asset> load() {
+    Map<String, Asset> loaded = new java.util.HashMap<>();
+    TYPES.forEach((name, type) -> {
+      try (InputStream in = ConsoleServlet.class.getResourceAsStream("/console/" + name)) {
+        if (in == null) {
+          throw new IllegalStateException("console/" + name + " is missing from the jar");
+        }
+        loaded.put(name, new Asset(in.readAllBytes(), type));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    return Map.copyOf(loaded);
+  }
+
+  /** Files are only read: every other method gets the API's JSON 405, OPTIONS included. */
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws jakarta.servlet.ServletException, IOException {
+    if (request.getMethod().equals("GET") || request.getMethod().equals("HEAD")) {
+      super.service(request, response);
+      return;
+    }
+    response.setHeader("Allow", "GET, HEAD");
+    json(response, 405, "{\"error\":\"method_not_allowed\",\"message\":\"the console's files are only read\"}");
+  }
+
+  private static void json(HttpServletResponse response, int status, String body) throws IOException {
+    response.setStatus(status);
+    response.setContentType("application/json");
+    response.setCharacterEncoding("UTF-8");
+    response.getWriter().write(body);
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+    if (path.isEmpty() || path.equals("/") || path.equals("/console")) {
+      response.setStatus(302);
+      response.setHeader("Location", "/console/");
+      return;
+    }
+    String name = path.equals("/console/") ? "index.html" : path.substring("/console/".length());
+    Asset asset = assets.get(name);
+    if (asset == null) {
+      json(response, 404, "{\"error\":\"not_found\",\"message\":\"no such resource\"}");
+      return;
+    }
+    response.setContentType(asset.type());
+    response.setHeader("Cache-Control", "no-cache"); // revalidate: a new jar brings new files
+    response.setContentLength(asset.bytes().length);
+    response.getOutputStream().write(asset.bytes());
+  }
+}
