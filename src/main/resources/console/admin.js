@@ -1,7 +1,7 @@
 // For admins: the user list (prefix search, pages), creating, editing, disabling, setting a
 // password, deleting; and a live view of the pool and the request rate.
-import { call, fieldOf } from "./api.js";
-import { el, field, showFieldError, clearErrors, status } from "./dom.js";
+import { call } from "./api.js";
+import { el, field, showFieldError, clearErrors, status, reportError } from "./dom.js";
 import { poolSection } from "./pool.js";
 
 const PAGE = 20;
@@ -104,7 +104,7 @@ function createForm(refresh) {
       form.reset();
       refresh();
     } else {
-      report(form, message, reply);
+      reportError(form, message, reply);
     }
   });
   return form;
@@ -126,7 +126,7 @@ function editForm(user, refresh, close) {
     clearErrors(form);
     const reply = await call("PATCH", path, { displayName: form.elements.displayName.value,
       email: form.elements.email.value, roles: chosenRoles(form) });
-    if (reply.status === 200) { status(message, "Saved.", true); refresh(); } else { report(form, message, reply); }
+    if (reply.status === 200) { status(message, "Saved.", true); refresh(); } else { reportError(form, message, reply); }
   });
 
   const toggle = el("button", { type: "button", class: "secondary", id: "toggle-disabled" },
@@ -153,7 +153,7 @@ function editForm(user, refresh, close) {
     const reply = await call("PUT", `${path}/password`, { password: passwordForm.elements.password.value });
     passwordForm.reset();
     if (reply.status === 204) status(passwordMessage, "Password set; their sessions have ended.", true);
-    else report(passwordForm, passwordMessage, reply);
+    else reportError(passwordForm, passwordMessage, reply);
   });
 
   const remove = el("button", { type: "button", class: "danger", id: "delete-user" }, `Delete ${name}`);
@@ -171,11 +171,4 @@ function editForm(user, refresh, close) {
   });
 
   return el("div", { class: "editor" }, form, el("div", { class: "actions" }, toggle, remove), passwordForm);
-}
-
-function report(form, message, reply) {
-  const error = reply.body || { message: `failed (${reply.status})` };
-  const name = fieldOf(error);
-  if (name && showFieldError(form, name, error.message)) status(message, "Not saved: see the field marked above.", false);
-  else status(message, error.message, false);
 }

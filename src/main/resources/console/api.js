@@ -1,12 +1,15 @@
 // The JSON API as the console uses it. State-changing calls always send JSON, so a
 // cross-site HTML form (which cannot send application/json) can never forge one.
 
+/**
+ * Sent with every request the console makes. X-Requested-With: a 401 then carries no Basic
+ * challenge, which would make the browser open its own password dialog over the page.
+ */
+export const SCRIPT_HEADERS = { "X-Requested-With": "userdb-console" };
+
 /** Calls the API; resolves to {status, body, headers} whatever the status. */
 export async function call(method, path, body) {
-  // X-Requested-With: a failed sign-in then carries no Basic challenge, which would make the
-  // browser open its own password dialog over the page.
-  const init = { method, credentials: "same-origin",
-    headers: { Accept: "application/json", "X-Requested-With": "userdb-console" } };
+  const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...SCRIPT_HEADERS } };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);

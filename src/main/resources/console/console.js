@@ -1,7 +1,7 @@
 // userdb console: sign-in; for every signed-in user their profile and password; for admins
 // user management and the live pool view (admin.js, pool.js).
-import { call, fieldOf, signInMessage } from "./api.js";
-import { el, field, showFieldError, clearErrors, status } from "./dom.js";
+import { call, signInMessage } from "./api.js";
+import { el, field, showFieldError, clearErrors, status, reportError } from "./dom.js";
 import { adminSections } from "./admin.js";
 
 const main = document.getElementById("main");
@@ -104,17 +104,6 @@ function passwordSection(user) {
     }
   });
   return el("section", { "aria-labelledby": "password-title" }, el("h2", { id: "password-title" }, "Change password"), form);
-}
-
-/** An API error in words: next to its field when it names one, else under the form. */
-function reportError(form, message, reply) {
-  const error = reply.body || { error: "unknown", message: `failed (${reply.status})` };
-  const name = fieldOf(error);
-  if (name && showFieldError(form, name, error.message)) {
-    status(message, "Not saved: see the field marked above.", false);
-  } else {
-    status(message, error.message, false);
-  }
 }
 
 start();

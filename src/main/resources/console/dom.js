@@ -1,5 +1,6 @@
 // Building the page: every piece of user-supplied text goes in through text nodes or an
 // attribute value and is never parsed as markup, so a display name is always shown as text.
+import { fieldOf } from "./api.js";
 
 /** An element with attributes and children (strings become text nodes). */
 export function el(tag, attrs = {}, ...children) {
@@ -38,4 +39,15 @@ export function clearErrors(form) {
 export function status(node, text, ok) {
   node.textContent = text;
   node.className = `status ${ok ? "ok" : "bad"}`;
+}
+
+/** An API error in words: next to its field when it names one, else under the form. */
+export function reportError(form, message, reply) {
+  const error = reply.body || { error: "unknown", message: `failed (${reply.status})` };
+  const name = fieldOf(error);
+  if (name && showFieldError(form, name, error.message)) {
+    status(message, "Not saved: see the field marked above.", false);
+  } else {
+    status(message, error.message, false);
+  }
 }

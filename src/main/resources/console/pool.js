@@ -1,10 +1,11 @@
 // The live view: the pool from /health, requests per second and p99 latency from /metrics
 // (two scrapes 2 s apart), drawn on a canvas by the page itself.
+import { SCRIPT_HEADERS } from "./api.js";
 import { el } from "./dom.js";
 
 const EVERY_MS = 2000;
 const KEEP = 60; // points on the chart: two minutes
-const FROM_SCRIPT = { credentials: "same-origin", headers: { "X-Requested-With": "userdb-console" } };
+const FROM_SCRIPT = { credentials: "same-origin", headers: SCRIPT_HEADERS };
 
 export function poolSection() {
   const numbers = el("dl", { id: "pool-numbers" });
