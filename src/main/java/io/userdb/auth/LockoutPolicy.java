@@ -14,10 +14,11 @@ public record LockoutPolicy(int threshold, Duration firstDelay, Duration maxDela
 
   /**
    * Per client address: {@code threshold} leaves room for a few users behind one NAT mistyping
-   * their passwords, but not for one address working through a list of accounts.
+   * their passwords, but not for one address working through a list of accounts. The delays
+   * are an account's.
    */
   public static LockoutPolicy perAddress(int threshold) {
-    return new LockoutPolicy(threshold, Duration.ofSeconds(5), Duration.ofMinutes(15));
+    return new LockoutPolicy(threshold, DEFAULT.firstDelay(), DEFAULT.maxDelay());
   }
 
   /** When an account with {@code failures} consecutive failures may try again. */

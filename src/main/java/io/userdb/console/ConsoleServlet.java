@@ -1,5 +1,6 @@
 package io.userdb.console;
 
+import io.userdb.api.Json;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -55,14 +56,7 @@ public final class ConsoleServlet extends HttpServlet {
       return;
     }
     response.setHeader("Allow", "GET, HEAD");
-    json(response, 405, "{\"error\":\"method_not_allowed\",\"message\":\"the console's files are only read\"}");
-  }
-
-  private static void json(HttpServletResponse response, int status, String body) throws IOException {
-    response.setStatus(status);
-    response.setContentType("application/json");
-    response.setCharacterEncoding("UTF-8");
-    response.getWriter().write(body);
+    Json.writeError(response, 405, "method_not_allowed", "the console's files are only read");
   }
 
   @Override
@@ -76,7 +70,7 @@ public final class ConsoleServlet extends HttpServlet {
     String name = path.equals("/console/") ? "index.html" : path.substring("/console/".length());
     Asset asset = assets.get(name);
     if (asset == null) {
-      json(response, 404, "{\"error\":\"not_found\",\"message\":\"no such resource\"}");
+      Json.writeError(response, 404, "not_found", "no such resource");
       return;
     }
     response.setContentType(asset.type());

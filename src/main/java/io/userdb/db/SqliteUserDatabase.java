@@ -67,7 +67,11 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   private final PreparedStatement deleteSession;
   private final PreparedStatement deleteExpiredSessions;
   private boolean broken;
-  /** The (device, inode) of the file this connection opened; null where the OS has none. */
+  /**
+   * The identity of the file this connection opened: (device, inode), or a fixed stand-in
+   * where the file system has no keys (then only the file's presence is checked); null if the
+   * file was gone already when the object was built.
+   */
   private final Object fileKey;
   /** SQLite opens a write-protected file read-only, for good: such an object never writes. */
   private final boolean writableAtOpen;
