@@ -52,7 +52,7 @@ class HostileInputIT {
       String[] alice = HttpApi.session(http.login("alice", "alice-password"));
       List<String[]> callers = List.of(admin, alice, new String[0]);
 
-      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+      HttpClient client = HttpApi.newClient();
       HostileRequests generator = new HostileRequests(random);
       List<String> failures = new ArrayList<>();
       String before = fingerprint(server.db);

@@ -15,8 +15,12 @@ import java.util.Optional;
 public final class HttpApi {
 
   private final String base;
-  private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient client = newClient();
+
+  /** An HTTP/1.1 client with a 5 s connect timeout, for tests that send raw requests of their own. */
+  public static HttpClient newClient() {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+  }
 
   public HttpApi(String base) {
     this.base = base;

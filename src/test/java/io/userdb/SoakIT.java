@@ -110,7 +110,7 @@ class SoakIT {
 
   private static void client(String base, String user, String token, String adminToken, long deadline,
       Map<Integer, AtomicLong> statuses, AtomicLong transportErrors) {
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient client = HttpApi.newClient();
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (long i = 0; System.nanoTime() < deadline; i++) {
       int dice = random.nextInt(1000);

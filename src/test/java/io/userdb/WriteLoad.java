@@ -41,7 +41,7 @@ final class WriteLoad implements AutoCloseable {
 
   static WriteLoad start(HttpApi http, WriteLedger ledger, String prefix, int writers) {
     WriteLoad load = new WriteLoad();
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient client = HttpApi.newClient();
     for (int t = 0; t < writers; t++) {
       String writer = prefix + "w" + t;
       Thread thread = new Thread(() -> load.write(client, http.base(), ledger, writer), writer);
