@@ -85,7 +85,7 @@ public final class UserdbService implements AutoCloseable {
               clock,
               metrics);
       SessionService sessions =
-          new SessionService(config.sessionIdleTimeout(), config.sessionMaxAge(), clock);
+          new SessionService(config.sessionIdleTimeout(), config.sessionMaxAge(), clock, metrics);
       AccountService accounts = new AccountService(hasher, credentialCache, logins, clock);
       Authenticator authenticator =
           new Authenticator(sessions, logins, credentialCache, config.trustProxyUser(), config.defaultUser());

@@ -153,6 +153,9 @@ class ServeProcessIT {
       assertEquals(0, list.exitCode());
       assertTrue(list.stdout().contains("cli.user") && list.stdout().contains("From CLI"), list.stdout());
 
+      for (int i = 0; i < 2; i++) { // the second from the server's session cache
+        assertTrue(http.get("/api/me", session(token)).body().contains("\"cli.user\""));
+      }
       assertEquals(0, UserdbProcess.run(work, Map.of(), "another-password\n", "user", "passwd", "cli.user", "--db",
           db.toString(), "--password-stdin").exitCode());
       assertEquals(401, http.get("/api/me", basic("cli.user", "cli-user-password")).status());

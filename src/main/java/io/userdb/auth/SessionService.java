@@ -1,5 +1,6 @@
 package io.userdb.auth;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.userdb.db.SessionRecord;
 import io.userdb.db.User;
 import io.userdb.db.UserDatabase;
@@ -18,7 +19,7 @@ import java.util.Optional;
  * Sessions: 256-bit random tokens handed to the client, stored only as SHA-256 hashes, with an
  * idle timeout and an absolute lifetime. A read stays a read: the last-seen time is written at
  * most once a {@link #TOUCH_INTERVAL}, since every write queues for SQLite's one write lock.
- * Thread-safe.
+ * Sessions read while nothing was written since come from a {@link SessionCache}. Thread-safe.
  */
 public final class SessionService {
 
@@ -27,11 +28,13 @@ public final class SessionService {
   private static final int TOKEN_LENGTH = 43;
 
   private final SecureRandom random = new SecureRandom();
+  private final SessionCache cache;
   private final Duration idleTimeout;
   private final Duration maxAge;
   private final Clock clock;
 
-  public SessionService(Duration idleTimeout, Duration maxAge, Clock clock) {
+  public SessionService(Duration idleTimeout, Duration maxAge, Clock clock, MeterRegistry registry) {
+    this.cache = new SessionCache(registry);
     this.idleTimeout = idleTimeout;
     this.maxAge = maxAge;
     this.clock = clock;
@@ -54,14 +57,30 @@ public final class SessionService {
     }
     Instant now = clock.instant();
     String hash = hash(token);
-    Optional<SessionRecord> found = db.findSession(hash, now, now.minus(idleTimeout));
-    if (found.isEmpty() || found.get().user().disabled()) {
+    long version = db.dataVersion();
+    SessionRecord session = cache.get(hash, version);
+    if (session == null) {
+      Optional<SessionRecord> found = db.findSession(hash, now, now.minus(idleTimeout));
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      session = found.get();
+      cache.put(version, session);
+    }
+    if (!isLive(session, now) || session.user().disabled()) {
       return Optional.empty();
     }
-    if (found.get().lastSeenAt().plus(TOUCH_INTERVAL).isBefore(now)) {
+    if (session.lastSeenAt().plus(TOUCH_INTERVAL).isBefore(now)) {
       db.touchSession(hash, now);
     }
-    return Optional.of(Caller.of(found.get().user(), AuthMethod.SESSION, hash));
+    return Optional.of(Caller.of(session.user(), AuthMethod.SESSION, hash));
+  }
+
+  /** The database's own test (findSession), to the millisecond, for a session read earlier. */
+  private boolean isLive(SessionRecord session, Instant now) {
+    long nowMillis = now.toEpochMilli();
+    return session.expiresAt().toEpochMilli() > nowMillis
+        && session.lastSeenAt().toEpochMilli() > now.minus(idleTimeout).toEpochMilli();
   }
 
   /**

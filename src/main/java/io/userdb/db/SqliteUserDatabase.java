@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
@@ -40,10 +41,17 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   private static final char AFTER_NAME_CHARS = '\u007f';
   /** Rows sent to SQLite per executeBatch in a bulk insert. */
   private static final int BATCH = 1000;
+  /**
+   * The process's change count behind {@link #dataVersion()}: one counter for every object, so
+   * that versions from any two of them compare. Moves after each commit through any of them and
+   * whenever one sees that another connection (in this process or another) committed.
+   */
+  private static final AtomicLong CHANGES = new AtomicLong();
 
   private final Path file;
   private final Connection connection;
   private final PreparedStatement ping;
+  private final PreparedStatement dataVersion;
   private final PreparedStatement begin;
   private final PreparedStatement commit;
   private final PreparedStatement rollback;
@@ -67,6 +75,9 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   private final PreparedStatement deleteSession;
   private final PreparedStatement deleteExpiredSessions;
   private boolean broken;
+  /** SQLite's data_version as this connection last saw it; none seen yet at first. */
+  private long lastDataVersion;
+  private boolean dataVersionSeen;
   /**
    * The identity of the file this connection opened: (device, inode), or a fixed stand-in
    * where the file system has no keys (then only the file's presence is checked); null if the
@@ -128,6 +139,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     this.walFile = file.resolveSibling(file.getFileName() + "-wal");
     this.shmFile = file.resolveSibling(file.getFileName() + "-shm");
     ping = prepare("SELECT 1");
+    dataVersion = prepare("PRAGMA data_version");
     begin = prepare("BEGIN IMMEDIATE");
     commit = prepare("COMMIT");
     rollback = prepare("ROLLBACK");
@@ -256,6 +268,26 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
                     Instant.ofEpochMilli(rs.getLong(2)),
                     Instant.ofEpochMilli(rs.getLong(3))));
           }
+        });
+  }
+
+  /**
+   * SQLite's data_version changes for a connection when any other connection, in this process
+   * or another, committed since it last asked; this connection's own commits move
+   * {@link #CHANGES} in {@link #write}.
+   */
+  @Override
+  public long dataVersion() {
+    return read(
+        "check for changes",
+        () -> {
+          long seen = singleLong(dataVersion);
+          if (!dataVersionSeen || seen != lastDataVersion) {
+            lastDataVersion = seen;
+            dataVersionSeen = true;
+            return CHANGES.incrementAndGet();
+          }
+          return CHANGES.get();
         });
   }
 
@@ -611,6 +643,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     try {
       T result = work.run();
       commit.execute();
+      CHANGES.incrementAndGet();
       return result;
     } catch (SQLException e) {
       rollbackQuietly();

@@ -66,6 +66,15 @@ public interface UserDatabase {
 
   int deleteExpiredSessions(Instant now, Instant idleSince);
 
+  /**
+   * A number that changes whenever the stored data may have changed: it moves after every commit
+   * made through any object of this process, and once one of them sees a commit made elsewhere
+   * (another process on the same file). Two calls, on any objects of one process, that return
+   * the same number saw no commit in between, so what was read under that number still holds:
+   * caches key on it.
+   */
+  long dataVersion();
+
   /** A consistent copy of the whole database, taken online. */
   void backupTo(Path target);
 

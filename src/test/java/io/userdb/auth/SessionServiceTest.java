@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.userdb.db.DatabaseFiles;
 import io.userdb.db.NewUser;
 import io.userdb.db.SqliteUserDatabase;
@@ -50,7 +51,8 @@ class SessionServiceTest {
   Path file;
   SqliteUserDatabase db;
   ManualClock clock = new ManualClock();
-  SessionService sessions = new SessionService(Duration.ofMinutes(30), Duration.ofHours(12), clock);
+  SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+  SessionService sessions = new SessionService(Duration.ofMinutes(30), Duration.ofHours(12), clock, metrics);
   User user;
 
   @BeforeEach
@@ -64,6 +66,18 @@ class SessionServiceTest {
   @AfterEach
   void close() {
     db.close();
+  }
+
+  /** Runs SQL through a connection of its own: to this process's objects, another process. */
+  void elsewhere(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.executeUpdate(sql);
+    }
+  }
+
+  double cacheHits() {
+    return metrics.get("userdb.session.cache").tag("result", "hit").counter().count();
   }
 
   long lastSeenMillis() throws Exception {
@@ -136,5 +150,59 @@ class SessionServiceTest {
   void malformed_tokens_are_ignored_without_a_lookup() {
     assertTrue(sessions.resume(db, "short").isEmpty());
     assertTrue(sessions.resume(db, "' OR 1=1 --" + "x".repeat(32)).isEmpty());
+  }
+
+  @Test
+  void a_session_read_again_with_nothing_written_between_comes_from_memory() {
+    String token = sessions.start(db, user);
+    assertTrue(sessions.resume(db, token).isPresent());
+    assertEquals(0, cacheHits(), "the first read after the session was written goes to the database");
+    assertEquals("sam", sessions.resume(db, token).orElseThrow().username());
+    assertEquals(1, cacheHits());
+  }
+
+  @Test
+  void a_session_ended_by_another_process_is_refused_at_once() throws Exception {
+    String token = sessions.start(db, user);
+    sessions.resume(db, token);
+    assertTrue(sessions.resume(db, token).isPresent());
+    elsewhere("DELETE FROM sessions");
+    assertTrue(sessions.resume(db, token).isEmpty(), "the remembered session is not trusted after a commit");
+  }
+
+  @Test
+  void a_user_disabled_or_given_new_roles_by_another_process_is_seen_at_once() throws Exception {
+    String token = sessions.start(db, user);
+    sessions.resume(db, token);
+    elsewhere("UPDATE users SET roles = 'admin,user'");
+    assertTrue(sessions.resume(db, token).orElseThrow().isAdmin(), "the new role, read fresh");
+    elsewhere("UPDATE users SET disabled = 1");
+    assertTrue(sessions.resume(db, token).isEmpty());
+  }
+
+  @Test
+  void a_session_ended_through_another_object_of_this_process_is_refused_at_once() {
+    String token = sessions.start(db, user);
+    sessions.resume(db, token);
+    try (SqliteUserDatabase other = SqliteUserDatabase.open(file, Duration.ofSeconds(5))) {
+      sessions.revokeToken(other, token);
+    }
+    assertTrue(sessions.resume(db, token).isEmpty());
+    String second = sessions.start(db, user);
+    sessions.resume(db, second);
+    sessions.revokeToken(db, second);
+    assertTrue(sessions.resume(db, second).isEmpty(), "ended through the same object");
+  }
+
+  @Test
+  void a_remembered_session_still_ends_on_time() {
+    String token = sessions.start(db, user);
+    clock.now = clock.now.plusSeconds(30);
+    sessions.resume(db, token);
+    assertTrue(sessions.resume(db, token).isPresent());
+    double hits = cacheHits();
+    clock.now = clock.now.minusSeconds(30).plus(Duration.ofMinutes(30));
+    assertTrue(sessions.resume(db, token).isEmpty(), "idle for exactly the timeout since it was last seen");
+    assertEquals(hits + 1, cacheHits(), "refused by the remembered copy, not by the database");
   }
 }
