@@ -22,6 +22,7 @@ ADMIN_PASSWORD=bench-admin-password
 PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core (a quick me-vs-trivial check)
 APACHE_VARIANTS="${APACHE_VARIANTS:-shipped untuned event proxy-http mod-jk shipped-ka0}"
 ROUNDS="${ROUNDS:-4}"  # rounds of the apache part
+CORE_ROUNDS="${CORE_ROUNDS:-3}"  # rounds of the core part
 APACHE_CONNECTIONS="${APACHE_CONNECTIONS:-64 256}"  # client counts of the apache part
 out="$PWD/target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
@@ -34,7 +35,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 say() { echo "load: $*" >&2; }
 
-for tool in wrk apache2 curl; do
+for tool in wrk apache2 curl jstat; do
   command -v "$tool" >/dev/null || { say "needs $tool: sudo apt-get install wrk apache2 curl"; exit 1; }
 done
 
@@ -136,9 +137,25 @@ run_mixed() {
   wait "$lister"
 }
 
-warm() { # URL: JIT warm-up, not recorded
-  wrk -t2 -c16 -d"$WARMUP" -s bench/wrk/me.lua "$1" > /dev/null 2>&1 || true
+# warm URL PID [SCRIPT]: JIT warm-up, not recorded: WARMUP of load, then 5 s more at a time until
+# the server's JIT compiles fewer than 10 methods in one (at most a minute more). A fixed
+# warm-up left C2 still compiling through the measured seconds, more for userdb than for the
+# trivial servlet (async-profiler: 16-20 us of JIT per `me` request against 6), so the ratio
+# measured how far each JVM had got, not what a request costs.
+warm() {
+  local url="$1" pid="$2" script="${3:-me}"
+  wrk -t2 -c16 -d"$WARMUP" -s "bench/wrk/$script.lua" "$url" > /dev/null 2>&1 || true
+  local before after
+  before="$(compiled "$pid")"
+  for round in $(seq 1 12); do
+    wrk -t2 -c16 -d5s -s "bench/wrk/$script.lua" "$url" > /dev/null 2>&1 || true
+    after="$(compiled "$pid")"
+    echo "$script $url: $(( after - before )) methods compiled in warm-up round $round" >> "$out/warmup.txt"
+    [ $(( after - before )) -lt 10 ] && return
+    before="$after"
+  done
 }
+compiled() { jstat -compiler "$1" | awk 'NR == 2 { print $1 }'; }
 
 # ---- the run -----------------------------------------------------------------------------
 say "seeding $USERS users"
@@ -153,7 +170,7 @@ measure_userdb() { # CONFIG [userdb options...]
   start_apache web "$srv_ajp"
   local direct="http://$srv_http" apache="http://127.0.0.1:$web_port"
   export USERDB_TOKEN; USERDB_TOKEN="$(login "$direct" admin "$ADMIN_PASSWORD")"
-  warm "$direct"; warm "$apache"
+  warm "$direct" "$srv_pid"; warm "$apache" "$srv_pid"
   for path in direct apache; do
     local base="$direct"; [ "$path" = apache ] && base="$apache"
     for connections in 8 64; do
@@ -180,21 +197,27 @@ fi
 
 if part core; then
 # The quick check while tuning: me and the trivial servlet, direct and through Apache, at 64
-# connections, alternated twice so that drift on a shared machine shows.
+# connections, CORE_ROUNDS rounds in alternating order so that drift on a shared machine shows.
 say "core: me against the trivial servlet"
 start_userdb srv "$db"
 start_apache web "$srv_ajp"
 start_java triv java -cp "$CP" io.userdb.bench.TrivialServer bench-secret
 start_apache tweb "$triv_ajp"
 export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASSWORD")"
-warm "http://$srv_http"; warm "http://127.0.0.1:$web_port"
-wrk -t2 -c16 -d"$WARMUP" -s bench/wrk/trivial.lua "http://$triv_http" > /dev/null 2>&1 || true
-wrk -t2 -c16 -d"$WARMUP" -s bench/wrk/trivial.lua "http://127.0.0.1:$tweb_port" > /dev/null 2>&1 || true
-for round in 1 2; do
-  run_wrk "core$round" direct me 64 "http://$srv_http" "$srv_pid" "$db"
-  run_wrk "core$round" direct trivial 64 "http://$triv_http"
-  run_wrk "core$round" apache me 64 "http://127.0.0.1:$web_port"
-  run_wrk "core$round" apache trivial 64 "http://127.0.0.1:$tweb_port"
+warm "http://$srv_http" "$srv_pid"; warm "http://127.0.0.1:$web_port" "$srv_pid"
+warm "http://$triv_http" "$triv_pid" trivial; warm "http://127.0.0.1:$tweb_port" "$triv_pid" trivial
+for round in $(seq 1 "$CORE_ROUNDS"); do
+  pair=(me trivial); [ $(( round % 2 )) -eq 0 ] && pair=(trivial me)  # whoever runs second tends to win
+  for path in direct apache; do
+    for which in "${pair[@]}"; do
+      case "$path-$which" in
+        direct-me) run_wrk "core$round" direct me 64 "http://$srv_http" "$srv_pid" "$db" ;;
+        direct-trivial) run_wrk "core$round" direct trivial 64 "http://$triv_http" ;;
+        apache-me) run_wrk "core$round" apache me 64 "http://127.0.0.1:$web_port" ;;
+        apache-trivial) run_wrk "core$round" apache trivial 64 "http://127.0.0.1:$tweb_port" ;;
+      esac
+    done
+  done
 done
 for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
 fi
@@ -208,7 +231,7 @@ say "apache variants"
 [ -f /usr/lib/apache2/modules/mod_jk.so ] || { say "needs mod_jk: sudo apt-get install libapache2-mod-jk"; exit 1; }
 start_userdb srv "$db"
 export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASSWORD")"
-warm "http://$srv_http"
+warm "http://$srv_http" "$srv_pid"
 read -r -a variants <<< "$APACHE_VARIANTS"
 for round in $(seq 1 "$ROUNDS"); do
   order=("${variants[@]}")
@@ -243,8 +266,7 @@ if part trivial; then
 say "trivial servlet"
 start_java triv java -cp "$CP" io.userdb.bench.TrivialServer bench-secret
 start_apache tweb "$triv_ajp"
-warm_trivial() { wrk -t2 -c16 -d"$WARMUP" -s bench/wrk/trivial.lua "$1" > /dev/null 2>&1 || true; }
-warm_trivial "http://$triv_http"; warm_trivial "http://127.0.0.1:$tweb_port"
+warm "http://$triv_http" "$triv_pid" trivial; warm "http://127.0.0.1:$tweb_port" "$triv_pid" trivial
 for connections in 8 64; do
   run_wrk trivial direct trivial "$connections" "http://$triv_http"
   run_wrk trivial apache trivial "$connections" "http://127.0.0.1:$tweb_port"
@@ -257,7 +279,7 @@ say "pool size"
 for size in 1 2 4 8 16; do
   start_userdb srv "$db" --pool-max-total "$size" --pool-min-idle "$size"
   export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASSWORD")"
-  warm "http://$srv_http"
+  warm "http://$srv_http" "$srv_pid"
   run_wrk "size$size" direct me 64 "http://$srv_http" "$srv_pid" "$db"
   run_mixed "size$size" direct 64 "http://$srv_http" "$srv_pid" "$db"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
@@ -274,7 +296,7 @@ for which in small big; do
   start_userdb srv "$file"
   echo "$which startup_ms $(( ($(date +%s%N) - started) / 1000000 ))" >> "$out/startup.txt"
   export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASSWORD")"
-  warm "http://$srv_http"
+  warm "http://$srv_http" "$srv_pid"
   run_wrk "users-$which" direct me 64 "http://$srv_http" "$srv_pid" "$file"
   echo "$which rss_kib $(awk '/VmRSS/ {print $2}' "/proc/$srv_pid/status")" >> "$out/startup.txt"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()

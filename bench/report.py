@@ -2,6 +2,7 @@
 """Turns one bench/load.sh run into the tables and ratios of docs/PERFORMANCE.md and the
 data of the pool-size chart. Usage: bench/report.py target/bench/<run> > report.md"""
 import csv
+import statistics
 import sys
 from pathlib import Path
 
@@ -34,7 +35,9 @@ def table(title, selected):
 
 
 def ratio(label, a, b, target=None):
-    value = a / b if b else float("nan")
+    if not a or not b:
+        return  # that part of load.sh did not run
+    value = a / b
     verdict = "" if target is None else (" (target met)" if value >= target else " (target MISSED)")
     print(f"- {label}: {value:.2f}{verdict}")
 
@@ -46,6 +49,7 @@ for part in ("pool8", "pool1"):
 table("Trivial 60-byte servlet, same Tomcat setup", [r for r in rows if r["config"] == "trivial"])
 table("Pool size (me and mixed at 64 connections, direct)", [r for r in rows if r["config"].startswith("size")])
 table("Table size (me at 64 connections, direct)", [r for r in rows if r["config"].startswith("users-")])
+table("me against the trivial servlet, rounds in alternating order", [r for r in rows if r["config"].startswith("core")])
 
 print("\n### Targets, as ratios from this run\n")
 m8, m1 = get("pool8", "direct", "me-in-mixed", 58), get("pool1", "direct", "me-in-mixed", 58)
@@ -64,6 +68,17 @@ ratio("me at 1M users / me at 10k users", rps(get("users-big", "direct", "me", 6
 login = get("pool8", "direct", "login", 8)
 if login:
     print(f"- logins/s per core (direct, 8 connections, 2 cores shared with wrk): {rps(login) / 2:.1f}")
+for path, target in (("direct", 0.6), ("apache", 0.9)):
+    rounds = sorted({r["config"] for r in rows if r["config"].startswith("core")})
+    pairs = [rps(get(c, path, "me", 64)) / rps(get(c, path, "trivial", 64)) for c in rounds
+             if get(c, path, "me", 64) and get(c, path, "trivial", 64)]
+    if pairs:
+        ratio(f"me / trivial, {path}, 64 conn, median of {len(pairs)} rounds"
+              f" ({', '.join(f'{p:.2f}' for p in pairs)})", statistics.median(pairs), 1.0, target)
+s8, s1 = get("size8", "direct", "me-in-mixed", 58), get("size1", "direct", "me-in-mixed", 58)
+if s8 and s1:
+    print(f"- pool-size part, mixed: p99 of `me` {ms(s8, 'p99_us')} ms (pool 8) vs {ms(s1, 'p99_us')} ms (pool 1):"
+          f" {int(s8['p99_us']) / int(s1['p99_us']):.2f} of it (target at most 0.20)")
 bad = [r for r in rows if r["non2xx"] != "0" or r["errors"] != "0"]
 print(f"- runs with any non-2xx answer or socket error: {len(bad)} of {len(rows)}")
 fds = [int(r["max_db_fds"]) for r in rows if r["config"] == "pool8" and r["max_db_fds"] not in ("", "0")]
