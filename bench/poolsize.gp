@@ -10,7 +10,10 @@ set ylabel "requests/s"
 set y2label "p99 latency (ms)"
 set y2tics
 set ytics nomirror
-set key top left
+set key top right
+set offsets 0, 0, graph 0.3, 0
+set yrange [0:*]
+set y2range [0:*]
 set grid
 plot data using 1:2 with linespoints lw 2 title "requests/s (me alone)" axes x1y1, \
      data using 1:3 with linespoints lw 2 title "p99 ms (me alone)" axes x1y2, \
