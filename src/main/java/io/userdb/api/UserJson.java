@@ -1,39 +1,51 @@
 package io.userdb.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.userdb.auth.Caller;
 import io.userdb.db.User;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
-/** The public shape of a user: never the hash, never the lockout counters. */
-final class UserJson {
+/**
+ * The public shape of a user: never the hash, never the lockout counters. A record rather than
+ * a map: the fields and their order are in one place, and Jackson writes it with a serializer
+ * built once (building and writing took 3.9 us of a {@code GET /api/me} against the map's 5.1,
+ * bench/profile.sh). Absent fields are left out: the default user has no account, and only
+ * {@code /api/me} says how the caller was recognised.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record UserJson(
+    String username,
+    String displayName,
+    String email,
+    Set<String> roles,
+    Boolean disabled,
+    String createdAt,
+    String updatedAt,
+    String authenticatedBy) {
 
-  private UserJson() {}
-
-  static Map<String, Object> of(User user) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("username", user.username());
-    json.put("displayName", user.displayName());
-    json.put("email", user.email());
-    json.put("roles", new TreeSet<>(user.roles()));
-    json.put("disabled", user.disabled());
-    json.put("createdAt", user.createdAt().toString());
-    json.put("updatedAt", user.updatedAt().toString());
-    return json;
+  static UserJson of(User user) {
+    return of(user, null);
   }
 
   /** What {@code /api/me} shows: the account, or just name and roles for the default user. */
-  static Map<String, Object> of(Caller caller) {
-    Map<String, Object> json;
+  static UserJson of(Caller caller) {
+    String method = caller.method().jsonName();
     if (caller.user() != null) {
-      json = of(caller.user());
-    } else {
-      json = new LinkedHashMap<>();
-      json.put("username", caller.username());
-      json.put("roles", new TreeSet<>(caller.roles()));
+      return of(caller.user(), method);
     }
-    json.put("authenticatedBy", caller.method().jsonName());
-    return json;
+    return new UserJson(caller.username(), null, null, new TreeSet<>(caller.roles()), null, null, null, method);
+  }
+
+  private static UserJson of(User user, String authenticatedBy) {
+    return new UserJson(
+        user.username(),
+        user.displayName(),
+        user.email(),
+        new TreeSet<>(user.roles()),
+        user.disabled(),
+        user.createdAt().toString(),
+        user.updatedAt().toString(),
+        authenticatedBy);
   }
 }

@@ -82,7 +82,7 @@ final class UsersServlet extends ApiServlet {
           requireAdmin(caller);
           UserPage page = access.db().listUsers(prefix, offset, limit);
           access.release();
-          List<Map<String, Object>> users = page.users().stream().map(UserJson::of).toList();
+          List<UserJson> users = page.users().stream().map(UserJson::of).toList();
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("total", page.total());
           body.put("offset", offset);
