@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Times every request into a histogram by method and status, and counts requests in flight so
- * that a graceful shutdown knows when the last one has finished. Also sets the response headers
- * every answer carries.
+ * that a graceful shutdown knows when the last one has finished. Also names the backend that
+ * answered (X-Userdb-Route); the browser-safety headers are {@link SecurityHeadersFilter}'s.
  */
 final class RequestMetricsFilter extends HttpFilter {
 
@@ -35,7 +35,6 @@ final class RequestMetricsFilter extends HttpFilter {
       throws IOException, ServletException {
     long start = System.nanoTime();
     inFlight.incrementAndGet();
-    response.setHeader("X-Content-Type-Options", "nosniff");
     if (!route.isEmpty()) {
       // Which backend answered: what an admin needs when one member of a balancer misbehaves.
       response.setHeader("X-Userdb-Route", route);
