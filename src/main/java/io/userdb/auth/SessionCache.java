@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SessionCache {
 
-  static final int MAX_ENTRIES = 10_000;
+  private static final int MAX_ENTRIES = 10_000;
 
   private record Entry(long version, SessionRecord session) {}
 
@@ -51,9 +51,5 @@ final class SessionCache {
       entries.clear(); // bounded whatever clients do; entries from old versions are useless anyway
     }
     entries.put(session.tokenHash(), new Entry(version, session));
-  }
-
-  int size() {
-    return entries.size();
   }
 }

@@ -56,18 +56,19 @@ public final class SessionService {
       return Optional.empty();
     }
     Instant now = clock.instant();
+    Instant idleSince = now.minus(idleTimeout);
     String hash = hash(token);
     long version = db.dataVersion();
     SessionRecord session = cache.get(hash, version);
     if (session == null) {
-      Optional<SessionRecord> found = db.findSession(hash, now, now.minus(idleTimeout));
+      Optional<SessionRecord> found = db.findSession(hash, now, idleSince);
       if (found.isEmpty()) {
         return Optional.empty();
       }
       session = found.get();
       cache.put(version, session);
     }
-    if (!isLive(session, now) || session.user().disabled()) {
+    if (!isLive(session, now, idleSince) || session.user().disabled()) {
       return Optional.empty();
     }
     if (session.lastSeenAt().plus(TOUCH_INTERVAL).isBefore(now)) {
@@ -77,10 +78,9 @@ public final class SessionService {
   }
 
   /** The database's own test (findSession), to the millisecond, for a session read earlier. */
-  private boolean isLive(SessionRecord session, Instant now) {
-    long nowMillis = now.toEpochMilli();
-    return session.expiresAt().toEpochMilli() > nowMillis
-        && session.lastSeenAt().toEpochMilli() > now.minus(idleTimeout).toEpochMilli();
+  private static boolean isLive(SessionRecord session, Instant now, Instant idleSince) {
+    return session.expiresAt().toEpochMilli() > now.toEpochMilli()
+        && session.lastSeenAt().toEpochMilli() > idleSince.toEpochMilli();
   }
 
   /**
