@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real Apache httpd (Debian's apache2, or httpd) running the repository's own httpd-conf/
@@ -41,10 +40,7 @@ final class ApacheHttpd implements AutoCloseable {
     if (found.isEmpty()) {
       String message = "Apache httpd is not installed: the end-to-end tests through Apache need it"
           + " (Debian/Ubuntu: sudo apt-get install apache2; Fedora/RHEL: sudo dnf install httpd)";
-      if (System.getenv("CI") != null || Boolean.getBoolean("userdb.requireApache")) {
-        throw new AssertionError(message);
-      }
-      Assumptions.abort(message);
+      Prerequisites.missing(message, Boolean.getBoolean("userdb.requireApache"));
     }
     return found.get();
   }

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConsoleIT {
 
+  static final List<String> FILES = List.of("/console/", "/console/console.js", "/console/api.js",
+      "/console/dom.js", "/console/admin.js", "/console/pool.js", "/console/console.css");
+
   @TempDir static Path folder;
   static TestServer server;
 
@@ -34,8 +37,7 @@ class ConsoleIT {
 
   @Test
   void the_console_is_served_with_a_strict_policy_on_every_file() {
-    for (String path : List.of("/console/", "/console/console.js", "/console/api.js", "/console/dom.js", "/console/admin.js", "/console/pool.js",
-        "/console/console.css")) {
+    for (String path : FILES) {
       Reply reply = server.http.get(path);
       assertEquals(200, reply.status(), path);
       String csp = reply.header("Content-Security-Policy").orElse("");
@@ -56,8 +58,7 @@ class ConsoleIT {
     assertFalse(Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>", Pattern.CASE_INSENSITIVE).matcher(html).find(),
         "every script is a file");
     assertFalse(Pattern.compile("\\son[a-z]+\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(), "no inline handlers");
-    for (String path : List.of("/console/", "/console/console.js", "/console/api.js", "/console/dom.js", "/console/admin.js", "/console/pool.js",
-        "/console/console.css")) {
+    for (String path : FILES) {
       String body = server.http.get(path).body();
       assertFalse(body.contains("http://") || body.contains("https://") || body.contains("//cdn"), path);
       assertFalse(body.contains("innerHTML") || body.contains("insertAdjacentHTML") || body.contains("document.write"),
