@@ -34,6 +34,8 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 say() { echo "load: $*" >&2; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh  # login, warm (until the JIT settles)
 
 for tool in wrk apache2 curl jstat; do
   command -v "$tool" >/dev/null || { say "needs $tool: sudo apt-get install wrk apache2 curl"; exit 1; }
@@ -84,12 +86,6 @@ start_apache() { # NAME AJP_ADDRESS [extra httpd args...]: sets NAME_port (its p
   printf -v "${name}_port" '%s' "$port"
 }
 
-login() { # BASE_URL USER PASSWORD -> session token
-  curl -fsS -D - -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$2\",\"password\":\"$3\"}" "$1/api/session" \
-    | sed -n 's/^Set-Cookie: USERDB_SESSION=\([^;]*\);.*/\1/pi' | tr -d '\r'
-}
-
 # ---- measuring ---------------------------------------------------------------------------
 db_fds() { # PID DBFILE: open descriptors on the database file itself
   { find "/proc/$1/fd" -lname "$(readlink -f "$2")" 2>/dev/null || true; } | wc -l
@@ -136,26 +132,6 @@ run_mixed() {
   run_wrk "$config" "$path" me-in-mixed "$(( connections - slow ))" "$base" "$pid" "$db"
   wait "$lister"
 }
-
-# warm URL PID [SCRIPT]: JIT warm-up, not recorded: WARMUP of load, then 5 s more at a time until
-# the server's JIT compiles fewer than 10 methods in one (at most a minute more). A fixed
-# warm-up left C2 still compiling through the measured seconds, more for userdb than for the
-# trivial servlet (async-profiler: 16-20 us of JIT per `me` request against 6), so the ratio
-# measured how far each JVM had got, not what a request costs.
-warm() {
-  local url="$1" pid="$2" script="${3:-me}"
-  wrk -t2 -c16 -d"$WARMUP" -s "bench/wrk/$script.lua" "$url" > /dev/null 2>&1 || true
-  local before after
-  before="$(compiled "$pid")"
-  for round in $(seq 1 12); do
-    wrk -t2 -c16 -d5s -s "bench/wrk/$script.lua" "$url" > /dev/null 2>&1 || true
-    after="$(compiled "$pid")"
-    echo "$script $url: $(( after - before )) methods compiled in warm-up round $round" >> "$out/warmup.txt"
-    [ $(( after - before )) -lt 10 ] && return
-    before="$after"
-  done
-}
-compiled() { jstat -compiler "$1" | awk 'NR == 2 { print $1 }'; }
 
 # ---- the run -----------------------------------------------------------------------------
 say "seeding $USERS users"

@@ -16,6 +16,8 @@ WARMUP="${WARMUP:-20s}"
 DURATION="${DURATION:-10s}"
 out="$PWD/target/profile/$(date -u +%Y%m%dT%H%M%SZ)-$target"
 mkdir -p "$out"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh  # login, warm
 for tool in wrk curl jcmd jstat python3; do
   command -v "$tool" >/dev/null || { echo "profile: needs $tool" >&2; exit 1; }
 done
@@ -41,20 +43,9 @@ trap 'kill "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do grep -q "ajp listening" "$out/server.out" 2>/dev/null && break; sleep 0.1; done
 url="http://$(sed -n 's/^userdb: http listening on //p' "$out/server.out")"
 export WRK_DIR="$PWD/bench/wrk" USERDB_TOKEN=""
-if [ "$target" != trivial ]; then
-  USERDB_TOKEN="$(curl -fsS -D - -o /dev/null -H 'Content-Type: application/json' \
-    -d '{"username":"admin","password":"bench-admin-password"}' "$url/api/session" \
-    | sed -n 's/^Set-Cookie: USERDB_SESSION=\([^;]*\);.*/\1/pi' | tr -d '\r')"
-fi
+[ "$target" = trivial ] || USERDB_TOKEN="$(login "$url" admin bench-admin-password)"
 
-# Warm up as bench/load.sh does: until the JIT compiles fewer than 10 methods in 5 s.
-wrk -t2 -c16 -d"$WARMUP" -s "bench/wrk/$target.lua" "$url" > /dev/null 2>&1 || true
-compiled() { jstat -compiler "$pid" | awk 'NR == 2 { print $1 }'; }
-before="$(compiled)"
-for _ in $(seq 1 12); do
-  wrk -t2 -c16 -d5s -s "bench/wrk/$target.lua" "$url" > /dev/null 2>&1 || true
-  after="$(compiled)"; [ $(( after - before )) -lt 10 ] && break; before="$after"
-done
+warm "$url" "$pid" "$target"  # as bench/load.sh does: until the JIT settles
 
 # jcmd hands the agent its options as one quoted argument.
 jcmd "$pid" JVMTI.agent_load "$agent" "\"start,event=cpu,interval=997us\"" > /dev/null
