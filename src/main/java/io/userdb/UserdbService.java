@@ -71,7 +71,8 @@ public final class UserdbService implements AutoCloseable {
                 config.poolMaxWait(),
                 PoolSettings.DEFAULT_BUSY_TIMEOUT,
                 PoolSettings.DEFAULT_ABANDONED_TIMEOUT,
-                config.dbMaxBytes()),
+                config.dbMaxBytes(),
+                config.changeCheckInterval()),
             metrics);
     try {
       pool.warmUp();

@@ -48,7 +48,7 @@ public final class Authenticator {
   public Optional<Caller> identify(
       DatabaseAccess access, String sessionToken, String authorization, String proxyUser, String clientAddress) {
     if (sessionToken != null) {
-      Optional<Caller> caller = sessions.resume(access.db(), sessionToken);
+      Optional<Caller> caller = sessions.resume(access, sessionToken);
       if (caller.isPresent()) {
         return caller;
       }
@@ -81,16 +81,24 @@ public final class Authenticator {
     if (!AccountRules.isValidUsername(username)) {
       throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
     }
-    Optional<User> cached = access.db().findUser(username);
-    if (cached.isPresent()
-        && !cached.get().disabled()
-        && credentialCache.isVerified(username, password, cached.get().passwordHash())) {
-      return Caller.of(cached.get(), AuthMethod.BASIC, null);
+    BasicCredentialCache.Key key = credentialCache.key(username, password);
+    long version = access.dataVersion();
+    User known = credentialCache.verifiedUser(key, version);
+    if (known != null) {
+      return Caller.of(known, AuthMethod.BASIC, null); // nothing committed since it was read
+    }
+    Optional<User> current = access.db().findUser(username);
+    if (current.isPresent()
+        && !current.get().disabled()
+        && credentialCache.isVerified(key, current.get().passwordHash())) {
+      credentialCache.refresh(key, current.get(), version);
+      return Caller.of(current.get(), AuthMethod.BASIC, null);
     }
     LoginResult result = logins.login(access, username, password, clientAddress);
     if (result instanceof LoginResult.Success success) {
-      // The hash as stored now, so an upgraded legacy hash is what the cache vouches for.
-      credentialCache.remember(username, password, success.user().passwordHash());
+      // The hash as stored now, so an upgraded legacy hash is what the cache vouches for; the
+      // version from before the login's own write, so the next request reads the account again.
+      credentialCache.remember(key, success.user(), version);
       return Caller.of(success.user(), AuthMethod.BASIC, null);
     }
     if (result instanceof LoginResult.Locked locked) {

@@ -1,5 +1,6 @@
 package io.userdb.auth;
 
+import io.userdb.db.User;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -20,36 +21,75 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Safe by construction: the key is an HMAC of name and password under a random per-process
  * key, so no password is held in clear; an entry only vouches for the exact stored hash it was
  * verified against, so a password changed anywhere (even by the CLI in another process) misses
- * at once; roles and the disabled flag are always read fresh from the database. Entries are
- * also dropped explicitly when an account changes. Thread-safe.
+ * at once. The account itself (roles, the disabled flag) is trusted only under the data version
+ * it was read at ({@link io.userdb.db.UserDatabase#dataVersion()}), so any commit since sends
+ * the next request to the database for it. Entries are also dropped explicitly when an account
+ * changes. Thread-safe.
  */
 public final class BasicCredentialCache {
 
   static final Duration TIME_TO_LIVE = Duration.ofMinutes(2);
   private static final int MAX_ENTRIES = 10_000;
 
-  private record Entry(String username, String verifiedHash, Instant expires) {}
+  /** Name and password, reduced to the HMAC that stands for them. */
+  public record Key(String username, String mac) {}
+
+  /** {@code user} as read under {@code version}; its password hash is the one verified. */
+  private record Entry(String username, User user, long version, Instant expires) {}
 
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
-  private final SecretKeySpec key;
+  private final ThreadLocal<Mac> macs;
   private final Clock clock;
 
   public BasicCredentialCache(Clock clock) {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
-    this.key = new SecretKeySpec(secret, "HmacSHA256");
+    SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
+    // One keyed Mac per request thread: getting and keying one costs more than the HMAC itself.
+    this.macs = ThreadLocal.withInitial(() -> newMac(key));
     this.clock = clock;
   }
 
-  /** True if this name and password were verified against {@code currentHash} recently. */
-  public boolean isVerified(String username, String password, String currentHash) {
-    Entry entry = entries.get(cacheKey(username, password));
+  private static Mac newMac(SecretKeySpec key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      return mac;
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
+  public Key key(String username, String password) {
+    String name = username.toLowerCase(Locale.ROOT);
+    Mac mac = macs.get();
+    mac.update(name.getBytes(StandardCharsets.UTF_8));
+    mac.update((byte) 0);
+    mac.update(PasswordHasher.normalize(password).getBytes(StandardCharsets.UTF_8));
+    return new Key(name, Base64.getEncoder().encodeToString(mac.doFinal()));
+  }
+
+  /**
+   * The enabled account these credentials were verified for, if it was read under
+   * {@code version} (nothing committed since) and the entry is fresh; else null.
+   */
+  public User verifiedUser(Key key, long version) {
+    Entry entry = entries.get(key.mac());
+    return entry != null && entry.version() == version && entry.expires().isAfter(clock.instant())
+        ? entry.user()
+        : null;
+  }
+
+  /** True if these credentials were verified against {@code currentHash} recently. */
+  public boolean isVerified(Key key, String currentHash) {
+    Entry entry = entries.get(key.mac());
     return entry != null
-        && entry.verifiedHash().equals(currentHash)
+        && entry.user().passwordHash().equals(currentHash)
         && entry.expires().isAfter(clock.instant());
   }
 
-  public void remember(String username, String password, String verifiedHash) {
+  /** After a full check of the password: vouches for it for {@link #TIME_TO_LIVE}. */
+  public void remember(Key key, User user, long version) {
     Instant now = clock.instant();
     if (entries.size() >= MAX_ENTRIES) {
       entries.values().removeIf(e -> !e.expires().isAfter(now));
@@ -57,9 +97,21 @@ public final class BasicCredentialCache {
         entries.clear();
       }
     }
-    entries.put(
-        cacheKey(username, password),
-        new Entry(username.toLowerCase(Locale.ROOT), verifiedHash, now.plus(TIME_TO_LIVE)));
+    entries.put(key.mac(), new Entry(key.username(), user, version, now.plus(TIME_TO_LIVE)));
+  }
+
+  /**
+   * After the account was read again (under {@code version}) and still holds the verified hash:
+   * the entry now vouches for it as read. The expiry stays, so the password itself is checked
+   * again at least every {@link #TIME_TO_LIVE} however often the account is re-read.
+   */
+  public void refresh(Key key, User user, long version) {
+    entries.computeIfPresent(
+        key.mac(),
+        (mac, old) ->
+            old.user().passwordHash().equals(user.passwordHash())
+                ? new Entry(old.username(), user, version, old.expires())
+                : old);
   }
 
   /** Drops every entry of {@code username}: its password, roles or status changed. */
@@ -70,18 +122,5 @@ public final class BasicCredentialCache {
 
   int size() {
     return entries.size();
-  }
-
-  private String cacheKey(String username, String password) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      mac.update(username.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-      mac.update((byte) 0);
-      mac.update(PasswordHasher.normalize(password).getBytes(StandardCharsets.UTF_8));
-      return Base64.getEncoder().encodeToString(mac.doFinal());
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-    }
   }
 }

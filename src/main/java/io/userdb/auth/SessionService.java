@@ -1,6 +1,7 @@
 package io.userdb.auth;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.userdb.db.DatabaseAccess;
 import io.userdb.db.SessionRecord;
 import io.userdb.db.User;
 import io.userdb.db.UserDatabase;
@@ -50,18 +51,21 @@ public final class SessionService {
     return token;
   }
 
-  /** The caller a token belongs to, if the session is live and its user enabled. */
-  public Optional<Caller> resume(UserDatabase db, String token) {
+  /**
+   * The caller a token belongs to, if the session is live and its user enabled. A session found
+   * in the cache under the current {@link DatabaseAccess#dataVersion()} needs no database object.
+   */
+  public Optional<Caller> resume(DatabaseAccess access, String token) {
     if (!isWellFormed(token)) {
       return Optional.empty();
     }
     Instant now = clock.instant();
     Instant idleSince = now.minus(idleTimeout);
     String hash = hash(token);
-    long version = db.dataVersion();
+    long version = access.dataVersion();
     SessionRecord session = cache.get(hash, version);
     if (session == null) {
-      Optional<SessionRecord> found = db.findSession(hash, now, idleSince);
+      Optional<SessionRecord> found = access.db().findSession(hash, now, idleSince);
       if (found.isEmpty()) {
         return Optional.empty();
       }
@@ -72,7 +76,7 @@ public final class SessionService {
       return Optional.empty();
     }
     if (session.lastSeenAt().plus(TOUCH_INTERVAL).isBefore(now)) {
-      db.touchSession(hash, now);
+      access.db().touchSession(hash, now);
     }
     return Optional.of(Caller.of(session.user(), AuthMethod.SESSION, hash));
   }

@@ -62,6 +62,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--pool-max-wait", paramLabel = "DURATION", description = "Wait for a free object before 503 (default 2s).")
   String poolMaxWait;
 
+  @Option(names = "--change-check-interval", paramLabel = "DURATION",
+      description = "How soon a change made by another process (the CLI, a second backend) reaches"
+          + " sessions and credentials cached here; 0ms checks on every request (default 1ms).")
+  String changeCheckInterval;
+
   @Option(names = "--default-user", paramLabel = "NAME",
       description = "Name anonymous requests act as, with role guest; empty for none (default guest).")
   String defaultUser;

@@ -31,6 +31,7 @@ public record ServiceConfig(
     int poolMaxTotal,
     int poolMinIdle,
     Duration poolMaxWait,
+    Duration changeCheckInterval,
     String defaultUser,
     boolean trustProxyUser,
     Duration sessionIdleTimeout,
@@ -57,6 +58,7 @@ public record ServiceConfig(
     d.put("pool-max-total", "8");
     d.put("pool-min-idle", "1");
     d.put("pool-max-wait", "2s");
+    d.put("change-check-interval", "1ms");
     d.put("default-user", "guest");
     d.put("trust-proxy-user", "false");
     d.put("session-idle-timeout", "30m");
@@ -141,6 +143,7 @@ public record ServiceConfig(
             parse(v, "pool-max-total", Integer::parseInt),
             parse(v, "pool-min-idle", Integer::parseInt),
             parse(v, "pool-max-wait", Durations::parse),
+            parse(v, "change-check-interval", Durations::parse),
             v.get("default-user") == null ? "" : v.get("default-user").trim(),
             parse(v, "trust-proxy-user", ServiceConfig::parseBoolean),
             parse(v, "session-idle-timeout", Durations::parse),

@@ -10,6 +10,16 @@ public interface DatabaseAccess {
 
   UserDatabase db();
 
+  /**
+   * {@link UserDatabase#dataVersion()}, or the same number from memory where the access allows a
+   * view of other processes' commits a moment old (the pool's, see
+   * {@link PoolSettings#changeCheckInterval()}). Commits made through this process count at
+   * once either way.
+   */
+  default long dataVersion() {
+    return db().dataVersion();
+  }
+
   /** Gives a pooled object back early; harmless when none is held. */
   void release();
 

@@ -14,6 +14,10 @@ import java.time.Duration;
  * @param abandonedTimeout a borrow held longer than this is reclaimed and logged
  * @param maxDatabaseBytes a quota for the database file (0: none); writes past it fail with
  *     {@link DatabaseFullException}, exactly as they would on a full disk
+ * @param changeCheckInterval how old a look for other processes' commits may be before a cached
+ *     read asks SQLite again ({@link UserDatabasePool.Access#dataVersion()}); zero asks every time. Bounds how long
+ *     a change made by another process (the CLI, a second backend on the file) takes to reach
+ *     answers served from memory; changes made through this process reach them at once.
  */
 public record PoolSettings(
     Path databaseFile,
@@ -22,17 +26,24 @@ public record PoolSettings(
     Duration maxWait,
     Duration busyTimeout,
     Duration abandonedTimeout,
-    long maxDatabaseBytes) {
+    long maxDatabaseBytes,
+    Duration changeCheckInterval) {
 
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_ABANDONED_TIMEOUT = Duration.ofSeconds(120);
   static final Duration EVICTION_INTERVAL = Duration.ofSeconds(30);
   /** Idle objects above minIdle are closed after this long unused. */
   static final Duration SOFT_MIN_EVICTABLE_IDLE = Duration.ofMinutes(5);
+  /**
+   * Below any round trip a person or a script makes through Apache, yet enough, at thousands of
+   * requests a second, to spare nearly every cached read its 10 us visit to SQLite.
+   */
+  public static final Duration DEFAULT_CHANGE_CHECK_INTERVAL = Duration.ofMillis(1);
 
   public PoolSettings(
       Path databaseFile, int maxTotal, int minIdle, Duration maxWait, Duration busyTimeout, Duration abandonedTimeout) {
-    this(databaseFile, maxTotal, minIdle, maxWait, busyTimeout, abandonedTimeout, 0);
+    this(databaseFile, maxTotal, minIdle, maxWait, busyTimeout, abandonedTimeout, 0,
+        DEFAULT_CHANGE_CHECK_INTERVAL);
   }
 
   public PoolSettings {
@@ -41,6 +52,9 @@ public record PoolSettings(
     }
     if (minIdle < 0 || minIdle > maxTotal) {
       throw new IllegalArgumentException("pool min idle must be between 0 and max total");
+    }
+    if (changeCheckInterval.isNegative()) {
+      throw new IllegalArgumentException("change check interval must not be negative");
     }
   }
 }

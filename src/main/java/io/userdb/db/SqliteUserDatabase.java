@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
@@ -41,14 +40,10 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   private static final char AFTER_NAME_CHARS = '\u007f';
   /** Rows sent to SQLite per executeBatch in a bulk insert. */
   private static final int BATCH = 1000;
-  /**
-   * The process's change count behind {@link #dataVersion()}: one counter for every object, so
-   * that versions from any two of them compare. Moves after each commit through any of them and
-   * whenever one sees that another connection (in this process or another) committed.
-   */
-  private static final AtomicLong CHANGES = new AtomicLong();
 
   private final Path file;
+  /** Shared by every object on this file: versions from any two of them compare. */
+  private final ChangeTracker changes;
   private final Connection connection;
   private final PreparedStatement ping;
   private final PreparedStatement dataVersion;
@@ -133,6 +128,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
 
   private SqliteUserDatabase(Path file, Connection connection) throws SQLException {
     this.file = file;
+    this.changes = ChangeTracker.forFile(file);
     this.connection = connection;
     this.fileKey = fileKeyAt(file);
     this.writableAtOpen = Files.isWritable(file);
@@ -273,22 +269,26 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
 
   /**
    * SQLite's data_version changes for a connection when any other connection, in this process
-   * or another, committed since it last asked; this connection's own commits move
-   * {@link #CHANGES} in {@link #write}.
+   * or another, committed since it last asked; this connection's own commits are counted in
+   * {@link #write}.
    */
   @Override
   public long dataVersion() {
-    return read(
-        "check for changes",
-        () -> {
-          long seen = singleLong(dataVersion);
-          if (!dataVersionSeen || seen != lastDataVersion) {
-            lastDataVersion = seen;
-            dataVersionSeen = true;
-            return CHANGES.incrementAndGet();
-          }
-          return CHANGES.get();
-        });
+    long started = System.nanoTime();
+    long version =
+        read(
+            "check for changes",
+            () -> {
+              long seen = singleLong(dataVersion);
+              if (!dataVersionSeen || seen != lastDataVersion) {
+                lastDataVersion = seen;
+                dataVersionSeen = true;
+                return changes.changed();
+              }
+              return changes.version();
+            });
+    changes.looked(started);
+    return version;
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -643,7 +643,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     try {
       T result = work.run();
       commit.execute();
-      CHANGES.incrementAndGet();
+      changes.changed();
       return result;
     } catch (SQLException e) {
       rollbackQuietly();

@@ -68,10 +68,11 @@ public interface UserDatabase {
 
   /**
    * A number that changes whenever the stored data may have changed: it moves after every commit
-   * made through any object of this process, and once one of them sees a commit made elsewhere
-   * (another process on the same file). Two calls, on any objects of one process, that return
-   * the same number saw no commit in between, so what was read under that number still holds:
-   * caches key on it.
+   * made through any object of this process on the same file, and once one of them sees a commit
+   * made elsewhere (another process on the file). Two calls, on any objects of one process on
+   * one file, that return the same number saw no commit in between, so what was read under that
+   * number still holds: caches key on it. This call always asks the database; see
+   * {@link DatabaseAccess#dataVersion()} for one that may answer from memory.
    */
   long dataVersion();
 

@@ -33,10 +33,12 @@ public final class UserDatabasePool implements AutoCloseable {
 
   private final GenericObjectPool<SqliteUserDatabase> pool;
   private final PoolSettings settings;
+  private final ChangeTracker changes;
   private final Timer borrowWait;
 
   public UserDatabasePool(PoolSettings settings, MeterRegistry registry) {
     this.settings = settings;
+    this.changes = ChangeTracker.forFile(settings.databaseFile());
     this.pool =
         new GenericObjectPool<>(
             new UserDatabaseFactory(settings.databaseFile(), settings.busyTimeout(), settings.maxDatabaseBytes()),
@@ -216,6 +218,13 @@ public final class UserDatabasePool implements AutoCloseable {
         lease = borrow();
       }
       return lease.db();
+    }
+
+    /** From memory while a look at SQLite began within the change-check interval. */
+    @Override
+    public long dataVersion() {
+      long recent = changes.versionIfLookedWithin(settings.changeCheckInterval());
+      return recent != ChangeTracker.UNKNOWN ? recent : db().dataVersion();
     }
 
     @Override

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.userdb.db.DatabaseAccess;
 import io.userdb.db.DatabaseFiles;
 import io.userdb.db.NewUser;
 import io.userdb.db.SqliteUserDatabase;
+import io.userdb.db.PoolSettings;
 import io.userdb.db.User;
+import io.userdb.db.UserDatabasePool;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +54,8 @@ class SessionServiceTest {
   @TempDir Path folder;
   Path file;
   SqliteUserDatabase db;
+  /** Asks SQLite on every call: the strictest access, as the CLI has. */
+  DatabaseAccess direct;
   ManualClock clock = new ManualClock();
   SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   SessionService sessions = new SessionService(Duration.ofMinutes(30), Duration.ofHours(12), clock, metrics);
@@ -60,6 +66,7 @@ class SessionServiceTest {
     file = folder.resolve("sessions.db");
     DatabaseFiles.prepare(file);
     db = SqliteUserDatabase.open(file, Duration.ofSeconds(5));
+    direct = DatabaseAccess.of(db);
     user = db.createUser(new NewUser("sam", "$argon2id$x", "", "", Set.of("user")), clock.instant());
   }
 
@@ -109,10 +116,10 @@ class SessionServiceTest {
     String token = sessions.start(db, user);
     long created = lastSeenMillis();
     clock.now = clock.now.plusSeconds(30);
-    assertTrue(sessions.resume(db, token).isPresent());
+    assertTrue(sessions.resume(direct, token).isPresent());
     assertEquals(created, lastSeenMillis(), "no write within the minute");
     clock.now = clock.now.plusSeconds(31);
-    assertTrue(sessions.resume(db, token).isPresent());
+    assertTrue(sessions.resume(direct, token).isPresent());
     assertEquals(clock.now.toEpochMilli(), lastSeenMillis(), "refreshed after a minute");
   }
 
@@ -120,9 +127,9 @@ class SessionServiceTest {
   void sessions_end_after_the_idle_timeout() {
     String token = sessions.start(db, user);
     clock.now = clock.now.plus(Duration.ofMinutes(29));
-    assertTrue(sessions.resume(db, token).isPresent());
+    assertTrue(sessions.resume(direct, token).isPresent());
     clock.now = clock.now.plus(Duration.ofMinutes(31));
-    assertTrue(sessions.resume(db, token).isEmpty(), "idle for 31 minutes since the last refresh");
+    assertTrue(sessions.resume(direct, token).isEmpty(), "idle for 31 minutes since the last refresh");
   }
 
   @Test
@@ -130,7 +137,7 @@ class SessionServiceTest {
     String token = sessions.start(db, user);
     for (int i = 0; i < 12 * 3; i++) {
       clock.now = clock.now.plus(Duration.ofMinutes(20));
-      boolean live = sessions.resume(db, token).isPresent();
+      boolean live = sessions.resume(direct, token).isPresent();
       assertEquals(clock.now.isBefore(Instant.parse("2026-06-01T22:00:00Z")), live, "at " + clock.now);
     }
     assertEquals(1, sessions.deleteExpired(db), "the sweeper removes it");
@@ -148,61 +155,103 @@ class SessionServiceTest {
 
   @Test
   void malformed_tokens_are_ignored_without_a_lookup() {
-    assertTrue(sessions.resume(db, "short").isEmpty());
-    assertTrue(sessions.resume(db, "' OR 1=1 --" + "x".repeat(32)).isEmpty());
+    assertTrue(sessions.resume(direct, "short").isEmpty());
+    assertTrue(sessions.resume(direct, "' OR 1=1 --" + "x".repeat(32)).isEmpty());
   }
 
   @Test
   void a_session_read_again_with_nothing_written_between_comes_from_memory() {
     String token = sessions.start(db, user);
-    assertTrue(sessions.resume(db, token).isPresent());
+    assertTrue(sessions.resume(direct, token).isPresent());
     assertEquals(0, cacheHits(), "the first read after the session was written goes to the database");
-    assertEquals("sam", sessions.resume(db, token).orElseThrow().username());
+    assertEquals("sam", sessions.resume(direct, token).orElseThrow().username());
     assertEquals(1, cacheHits());
   }
 
   @Test
   void a_session_ended_by_another_process_is_refused_at_once() throws Exception {
     String token = sessions.start(db, user);
-    sessions.resume(db, token);
-    assertTrue(sessions.resume(db, token).isPresent());
+    sessions.resume(direct, token);
+    assertTrue(sessions.resume(direct, token).isPresent());
     elsewhere("DELETE FROM sessions");
-    assertTrue(sessions.resume(db, token).isEmpty(), "the remembered session is not trusted after a commit");
+    assertTrue(sessions.resume(direct, token).isEmpty(), "the remembered session is not trusted after a commit");
   }
 
   @Test
   void a_user_disabled_or_given_new_roles_by_another_process_is_seen_at_once() throws Exception {
     String token = sessions.start(db, user);
-    sessions.resume(db, token);
+    sessions.resume(direct, token);
     elsewhere("UPDATE users SET roles = 'admin,user'");
-    assertTrue(sessions.resume(db, token).orElseThrow().isAdmin(), "the new role, read fresh");
+    assertTrue(sessions.resume(direct, token).orElseThrow().isAdmin(), "the new role, read fresh");
     elsewhere("UPDATE users SET disabled = 1");
-    assertTrue(sessions.resume(db, token).isEmpty());
+    assertTrue(sessions.resume(direct, token).isEmpty());
   }
 
   @Test
   void a_session_ended_through_another_object_of_this_process_is_refused_at_once() {
     String token = sessions.start(db, user);
-    sessions.resume(db, token);
+    sessions.resume(direct, token);
     try (SqliteUserDatabase other = SqliteUserDatabase.open(file, Duration.ofSeconds(5))) {
       sessions.revokeToken(other, token);
     }
-    assertTrue(sessions.resume(db, token).isEmpty());
+    assertTrue(sessions.resume(direct, token).isEmpty());
     String second = sessions.start(db, user);
-    sessions.resume(db, second);
+    sessions.resume(direct, second);
     sessions.revokeToken(db, second);
-    assertTrue(sessions.resume(db, second).isEmpty(), "ended through the same object");
+    assertTrue(sessions.resume(direct, second).isEmpty(), "ended through the same object");
   }
 
   @Test
   void a_remembered_session_still_ends_on_time() {
     String token = sessions.start(db, user);
     clock.now = clock.now.plusSeconds(30);
-    sessions.resume(db, token);
-    assertTrue(sessions.resume(db, token).isPresent());
+    sessions.resume(direct, token);
+    assertTrue(sessions.resume(direct, token).isPresent());
     double hits = cacheHits();
     clock.now = clock.now.minusSeconds(30).plus(Duration.ofMinutes(30));
-    assertTrue(sessions.resume(db, token).isEmpty(), "idle for exactly the timeout since it was last seen");
+    assertTrue(sessions.resume(direct, token).isEmpty(), "idle for exactly the timeout since it was last seen");
     assertEquals(hits + 1, cacheHits(), "refused by the remembered copy, not by the database");
+  }
+
+  UserDatabasePool pool(Duration changeCheckInterval) {
+    return new UserDatabasePool(
+        new PoolSettings(file, 2, 0, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60), 0,
+            changeCheckInterval),
+        metrics);
+  }
+
+  Optional<Caller> resume(UserDatabasePool pool, String token) {
+    try (UserDatabasePool.Access access = pool.access()) {
+      return sessions.resume(access, token);
+    }
+  }
+
+  @Test
+  void through_the_pool_a_session_ended_elsewhere_is_refused_once_the_check_interval_passed()
+      throws Exception {
+    Duration interval = Duration.ofMillis(100);
+    try (UserDatabasePool pool = pool(interval)) {
+      String token = sessions.start(db, user);
+      assertTrue(resume(pool, token).isPresent());
+      assertTrue(resume(pool, token).isPresent());
+      elsewhere("DELETE FROM sessions");
+      Thread.sleep(interval.toMillis() + 20);
+      assertTrue(resume(pool, token).isEmpty());
+    }
+  }
+
+  @Test
+  void through_the_pool_a_session_ended_by_this_process_is_refused_at_once() {
+    try (UserDatabasePool pool = pool(Duration.ofHours(1))) {
+      String token = sessions.start(db, user);
+      assertTrue(resume(pool, token).isPresent());
+      double hits = cacheHits();
+      assertTrue(resume(pool, token).isPresent());
+      assertEquals(hits + 1, cacheHits(), "served from memory");
+      try (UserDatabasePool.Lease lease = pool.borrow()) {
+        sessions.revokeToken(lease.db(), token);
+      }
+      assertTrue(resume(pool, token).isEmpty());
+    }
   }
 }

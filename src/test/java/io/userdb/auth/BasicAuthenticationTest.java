@@ -1,0 +1,145 @@
+package io.userdb.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.userdb.db.DatabaseAccess;
+import io.userdb.db.DatabaseFiles;
+import io.userdb.db.NewUser;
+import io.userdb.db.PoolSettings;
+import io.userdb.db.ProfileChange;
+import io.userdb.db.SqliteUserDatabase;
+import io.userdb.db.UserDatabasePool;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTP Basic through {@link Authenticator} over a real SQLite file: a repeated request costs
+ * no password check, and no change to the account, made here or by another process, is missed.
+ */
+class BasicAuthenticationTest {
+
+  @TempDir Path folder;
+  Path file;
+  SqliteUserDatabase db;
+  SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+  Clock clock = Clock.systemUTC();
+  PasswordHasher hasher = new PasswordHasher();
+  BasicCredentialCache credentials = new BasicCredentialCache(clock);
+  LoginService logins =
+      new LoginService(hasher, LockoutPolicy.DEFAULT, LockoutPolicy.perAddress(20), clock, metrics);
+  AccountService accounts = new AccountService(hasher, credentials, logins, clock);
+  Authenticator authenticator =
+      new Authenticator(new SessionService(Duration.ofMinutes(30), Duration.ofHours(12), clock, metrics),
+          logins, credentials, false, "");
+
+  @BeforeEach
+  void open() {
+    file = folder.resolve("basic.db");
+    DatabaseFiles.prepare(file);
+    db = SqliteUserDatabase.open(file, Duration.ofSeconds(5));
+    accounts.create(DatabaseAccess.of(db), "kim", "kim-password-1", "", "", Set.of("user"));
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  static String basic(String name, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  Caller identify(DatabaseAccess access, String password) {
+    return authenticator.identify(access, null, basic("kim", password), null, "127.0.0.1").orElseThrow();
+  }
+
+  /** Asks SQLite on every call, as the CLI's access does. */
+  Caller identify(String password) {
+    return identify(DatabaseAccess.of(db), password);
+  }
+
+  double passwordChecks() {
+    return metrics.get("userdb.logins").tag("outcome", "success").counter().count();
+  }
+
+  void elsewhere(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      s.executeUpdate(sql);
+    }
+  }
+
+  @Test
+  void the_password_is_checked_once_then_remembered() {
+    assertEquals("kim", identify("kim-password-1").username());
+    assertEquals(1, passwordChecks());
+    identify("kim-password-1");
+    identify("kim-password-1");
+    assertEquals(1, passwordChecks());
+    assertThrows(AuthenticationException.class, () -> identify("not-kims-password"));
+  }
+
+  @Test
+  void an_account_disabled_or_given_new_roles_by_another_process_is_seen_at_once() throws Exception {
+    identify("kim-password-1");
+    elsewhere("UPDATE users SET roles = 'admin,user'");
+    assertTrue(identify("kim-password-1").isAdmin(), "the new role, read fresh");
+    assertEquals(1, passwordChecks(), "the password itself needed no new check");
+    elsewhere("UPDATE users SET disabled = 1");
+    assertThrows(AuthenticationException.class, () -> identify("kim-password-1"));
+  }
+
+  @Test
+  void a_password_changed_by_another_process_ends_the_old_one_at_once() throws Exception {
+    identify("kim-password-1");
+    String otherHash = hasher.hash("kim-password-2");
+    elsewhere("UPDATE users SET password_hash = '" + otherHash + "'");
+    assertThrows(AuthenticationException.class, () -> identify("kim-password-1"));
+    assertEquals("kim", identify("kim-password-2").username());
+  }
+
+  @Test
+  void through_the_pool_a_change_made_here_is_seen_at_once_without_asking_sqlite() {
+    try (UserDatabasePool pool =
+        new UserDatabasePool(
+            new PoolSettings(file, 2, 0, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60), 0,
+                Duration.ofHours(1)),
+            metrics)) {
+      try (UserDatabasePool.Access access = pool.access()) {
+        identify(access, "kim-password-1");
+      }
+      try (UserDatabasePool.Access access = pool.access()) {
+        assertFalse(identify(access, "kim-password-1").isAdmin());
+      }
+      try (UserDatabasePool.Lease lease = pool.borrow()) {
+        // Past AccountService, which would also drop the entry: the data version alone must do.
+        lease.db().updateProfile("kim", new ProfileChange(null, null, Set.of("admin", "user"), null), Instant.now());
+      }
+      try (UserDatabasePool.Access access = pool.access()) {
+        assertTrue(identify(access, "kim-password-1").isAdmin());
+      }
+      try (UserDatabasePool.Lease lease = pool.borrow()) {
+        lease.db().updateProfile("kim", ProfileChange.disabled(true), Instant.now());
+      }
+      try (UserDatabasePool.Access access = pool.access()) {
+        assertThrows(AuthenticationException.class, () -> identify(access, "kim-password-1"));
+      }
+    }
+  }
+}
