@@ -48,8 +48,10 @@ class ConsoleIT {
     }
     assertTrue(server.http.get("/console/").header("Content-Type").orElse("").startsWith("text/html"));
     assertTrue(server.http.get("/console/console.js").header("Content-Type").orElse("").startsWith("text/javascript"));
-    assertEquals("nosniff", server.http.get("/api/me").header("X-Content-Type-Options").orElse(""),
-        "the API's answers carry the same headers");
+    Reply api = server.http.get("/api/me");
+    assertEquals("nosniff", api.header("X-Content-Type-Options").orElse(""), "the API's answers carry the same headers");
+    assertEquals("default-src 'none'; frame-ancestors 'none'", api.header("Content-Security-Policy").orElse(""),
+        "JSON loads nothing: the strictest policy");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.userdb.console;
 
 import io.userdb.api.Json;
+import io.userdb.server.SecurityHeadersFilter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -74,6 +75,7 @@ public final class ConsoleServlet extends HttpServlet {
       return;
     }
     response.setContentType(asset.type());
+    response.setHeader("Content-Security-Policy", SecurityHeadersFilter.PAGE_POLICY);
     response.setHeader("Cache-Control", "no-cache"); // revalidate: a new jar brings new files
     response.setContentLength(asset.bytes().length);
     response.getOutputStream().write(asset.bytes());
