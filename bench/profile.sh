@@ -6,6 +6,8 @@
 #
 #   bench/profile.sh            # GET /api/me, session cookie, 64 connections
 #   bench/profile.sh trivial    # the trivial 60-byte servlet, the baseline
+#   VIA=apache bench/profile.sh # the same through Apache (httpd-conf/linux) and AJP: the
+#                               # server's share only, Apache's own CPU is not in the profile
 #
 # Attaching an agent deoptimises some compiled code, so a profiled run serves less than an
 # unprofiled one: compare profiles with profiles, and quote throughput from bench/load.sh.
@@ -14,7 +16,7 @@ cd "$(dirname "$0")/.."
 target="${1:-me}"
 WARMUP="${WARMUP:-20s}"
 DURATION="${DURATION:-10s}"
-out="$PWD/target/profile/$(date -u +%Y%m%dT%H%M%SZ)-$target"
+out="$PWD/target/profile/$(date -u +%Y%m%dT%H%M%SZ)-$target-${VIA:-direct}"
 mkdir -p "$out"
 # shellcheck source=bench/lib.sh
 . bench/lib.sh  # login, warm
@@ -42,6 +44,18 @@ pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do grep -q "ajp listening" "$out/server.out" 2>/dev/null && break; sleep 0.1; done
 url="http://$(sed -n 's/^userdb: http listening on //p' "$out/server.out")"
+if [ "${VIA:-direct}" = apache ]; then
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  mkdir -p "$out/httpd"; chmod 755 "$out/httpd"
+  USERDB_AJP_SECRET=bench-secret apache2 -d "$PWD/httpd-conf" -f linux/httpd.conf -DFOREGROUND \
+    -C "Define USERDB_LISTEN 127.0.0.1:$port" -C "Define USERDB_RUN_DIR $out/httpd" \
+    -C "Define USERDB_AJP $(sed -n 's/^userdb: ajp listening on //p' "$out/server.out")" \
+    -C "Define USERDB_ACCESS_LOG /dev/null" &
+  httpd_pid=$!
+  trap 'kill "$pid" "$httpd_pid" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break; sleep 0.1; done
+  url="http://127.0.0.1:$port"
+fi
 export WRK_DIR="$PWD/bench/wrk" USERDB_TOKEN=""
 [ "$target" = trivial ] || USERDB_TOKEN="$(login "$url" admin bench-admin-password)"
 
@@ -60,6 +74,7 @@ path, requests = sys.argv[1], int(sys.argv[2])
 layers = [("MeServlet.doGet", "servlet"), ("TrivialServer$1.doGet", "servlet"),
           ("CompileBroker", "JIT compiler"), ("G1", "garbage collector"),
           ("NioEndpoint$Poller", "Tomcat poller"), ("Http11Processor.service", "Tomcat, the rest of a request"),
+          ("AjpProcessor.service", "Tomcat, the rest of a request"),
           ("NioEndpoint", "Tomcat, connections")]
 by_layer, in_servlet, total = collections.Counter(), collections.Counter(), 0
 for line in open(path):

@@ -64,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--change-check-interval", paramLabel = "DURATION",
       description = "How soon a change made by another process (the CLI, a second backend) reaches"
-          + " sessions and credentials cached here; 0ms checks on every request (default 1ms).")
+          + " sessions and credentials cached here; 0ms checks on every request (default 10ms).")
   String changeCheckInterval;
 
   @Option(names = "--default-user", paramLabel = "NAME",

@@ -58,7 +58,7 @@ public record ServiceConfig(
     d.put("pool-max-total", "8");
     d.put("pool-min-idle", "1");
     d.put("pool-max-wait", "2s");
-    d.put("change-check-interval", "1ms");
+    d.put("change-check-interval", "10ms");
     d.put("default-user", "guest");
     d.put("trust-proxy-user", "false");
     d.put("session-idle-timeout", "30m");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.userdb.db.PoolSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,7 @@ class ServiceConfigTest {
     assertNull(c.ajpSecret(), "generated at start");
     assertEquals(8, c.poolMaxTotal());
     assertEquals(Duration.ofSeconds(2), c.poolMaxWait());
+    assertEquals(PoolSettings.DEFAULT_CHANGE_CHECK_INTERVAL, c.changeCheckInterval());
     assertEquals("guest", c.defaultUser());
     assertFalse(c.trustProxyUser());
     assertEquals(Duration.ofMinutes(30), c.sessionIdleTimeout());
