@@ -20,6 +20,14 @@ public final class Authenticator {
   private final BasicCredentialCache credentialCache;
   private final boolean trustProxyUser;
   private final String defaultUser;
+  private final SingleFlight<Attempt, LoginResult> verifying = new SingleFlight<>();
+
+  /**
+   * A password check in progress, by credentials and client (lockout counts per client): the
+   * same credentials from the same client at once are checked once, and a wrong password sent
+   * by many requests at once counts as one failure, as it is one guess.
+   */
+  private record Attempt(BasicCredentialCache.Key credentials, String clientAddress) {}
 
   /**
    * @param defaultUser the name anonymous requests act as, with role guest; empty for none
@@ -88,23 +96,40 @@ public final class Authenticator {
       return Caller.of(known, AuthMethod.BASIC, null); // nothing committed since it was read
     }
     Optional<User> current = access.db().findUser(username);
-    if (current.isPresent()
-        && !current.get().disabled()
-        && credentialCache.isVerified(key, current.get().passwordHash())) {
+    if (isVerified(key, current)) {
       credentialCache.refresh(key, current.get(), version);
       return Caller.of(current.get(), AuthMethod.BASIC, null);
     }
-    LoginResult result = logins.login(access, username, password, clientAddress);
+    LoginResult result =
+        verifying.run(
+            new Attempt(key, clientAddress),
+            () -> {
+              if (isVerified(key, current)) { // by a check that ended as this one began
+                return new LoginResult.Success(current.get());
+              }
+              LoginResult checked = logins.login(access, username, password, clientAddress);
+              if (checked instanceof LoginResult.Success success) {
+                // The hash as stored now, so an upgraded legacy hash is what the cache vouches
+                // for; the version from before the login's own write, so that the next request
+                // reads the account again.
+                credentialCache.remember(key, success.user(), version);
+              }
+              return checked;
+            },
+            access::release);
     if (result instanceof LoginResult.Success success) {
-      // The hash as stored now, so an upgraded legacy hash is what the cache vouches for; the
-      // version from before the login's own write, so the next request reads the account again.
-      credentialCache.remember(key, success.user(), version);
       return Caller.of(success.user(), AuthMethod.BASIC, null);
     }
     if (result instanceof LoginResult.Locked locked) {
       throw new AuthenticationException(AuthenticationException.Reason.LOCKED, locked.retryAfter());
     }
     throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
+  }
+
+  private boolean isVerified(BasicCredentialCache.Key key, Optional<User> current) {
+    return current.isPresent()
+        && !current.get().disabled()
+        && credentialCache.isVerified(key, current.get().passwordHash());
   }
 
   private Caller proxy(UserDatabase db, String name) {

@@ -22,7 +22,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +100,34 @@ class BasicAuthenticationTest {
     identify("kim-password-1");
     assertEquals(1, passwordChecks());
     assertThrows(AuthenticationException.class, () -> identify("not-kims-password"));
+  }
+
+  @Test
+  void many_first_requests_at_once_with_one_credential_cost_one_password_check() throws Exception {
+    int clients = 16;
+    ExecutorService threads = Executors.newFixedThreadPool(clients);
+    try (UserDatabasePool pool =
+        new UserDatabasePool(
+            new PoolSettings(file, 8, 0, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(60)),
+            metrics)) {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Caller>> callers = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        callers.add(threads.submit(() -> {
+          start.await();
+          try (UserDatabasePool.Access access = pool.access()) {
+            return identify(access, "kim-password-1");
+          }
+        }));
+      }
+      start.countDown();
+      for (Future<Caller> caller : callers) {
+        assertEquals("kim", caller.get(30, TimeUnit.SECONDS).username());
+      }
+      assertEquals(1, passwordChecks(), "the others waited for the first one's check");
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   @Test
