@@ -14,7 +14,7 @@ login() { # BASE_URL USER PASSWORD -> session token
 # trivial servlet (async-profiler: 16-20 us of JIT per `me` request against 6), so the ratio
 # measured how far each JVM had got, not what a request costs.
 warm() {
-  local url="$1" pid="$2" script="${3:-me}"
+  local url="$1" pid="$2" script="${3:-me}" round
   wrk -t2 -c16 -d"$WARMUP" -s "bench/wrk/$script.lua" "$url" > /dev/null 2>&1 || true
   local before after
   before="$(compiled "$pid")"

@@ -7,7 +7,8 @@
 #
 #   bench/load.sh                       # full run: about 25 minutes
 #   DURATION=3s WARMUP=5s bench/load.sh # a quick look
-#   PARTS="matrix trivial" bench/load.sh # only some parts (matrix trivial poolsize tablesize)
+#   PARTS="matrix trivial" bench/load.sh # only some parts (matrix trivial poolsize tablesize
+#                                        # apache; and core, mixed: quick side-by-side checks)
 #
 # Results: target/bench/<time>/results.tsv (one line per wrk run) and summary.txt.
 set -euo pipefail
@@ -19,10 +20,12 @@ USERS="${USERS:-10000}"
 BIG_USERS="${BIG_USERS:-1000000}"
 PASSWORD=bench-password
 ADMIN_PASSWORD=bench-admin-password
-PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core (a quick me-vs-trivial check)
+PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed (quick checks below)
 APACHE_VARIANTS="${APACHE_VARIANTS:-shipped untuned event proxy-http mod-jk shipped-ka0}"
 ROUNDS="${ROUNDS:-4}"  # rounds of the apache part
 CORE_ROUNDS="${CORE_ROUNDS:-3}"  # rounds of the core part
+MIXED_ROUNDS="${MIXED_ROUNDS:-4}"  # rounds of the mixed part
+MIXED_OPTIONS="${MIXED_OPTIONS:-}"  # userdb options for both servers of the mixed part
 APACHE_CONNECTIONS="${APACHE_CONNECTIONS:-64 256}"  # client counts of the apache part
 out="$PWD/target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
@@ -169,6 +172,30 @@ part() { [[ " $PARTS " == *" $1 "* ]]; }
 if part matrix; then
 measure_userdb pool8
 measure_userdb pool1 --pool-max-total 1
+fi
+
+if part mixed; then
+# The pool's point, side by side: mixed at 64 connections against the default pool and against
+# one object, two servers on copies of one database, MIXED_ROUNDS rounds in alternating order.
+# MIXED_OPTIONS="--change-check-interval 0ms" makes every `me` need a pooled object again.
+say "mixed: pool 8 against pool 1 ${MIXED_OPTIONS}"
+mkdir -p "$out/db-one"
+for f in "$db" "$db-wal"; do if [ -e "$f" ]; then cp -p "$f" "$out/db-one/"; fi; done
+read -r -a mixed_options <<< "$MIXED_OPTIONS"
+start_userdb eight "$db" "${mixed_options[@]}"
+start_userdb one "$out/db-one/userdb.db" --pool-max-total 1 "${mixed_options[@]}"
+export USERDB_TOKEN
+for round in $(seq 1 "$MIXED_ROUNDS"); do
+  pair=(eight one); [ $(( round % 2 )) -eq 0 ] && pair=(one eight)
+  for which in "${pair[@]}"; do
+    if [ "$which" = eight ]; then url="http://$eight_http" pid="$eight_pid" file="$db" size=8
+    else url="http://$one_http" pid="$one_pid" file="$out/db-one/userdb.db" size=1; fi
+    USERDB_TOKEN="$(login "$url" admin "$ADMIN_PASSWORD")"
+    [ "$round" -eq 1 ] && warm "$url" "$pid"
+    run_mixed "mixed$round-pool$size" direct 64 "$url" "$pid" "$file"
+  done
+done
+for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
 fi
 
 if part core; then

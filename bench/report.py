@@ -50,6 +50,7 @@ table("Trivial 60-byte servlet, same Tomcat setup", [r for r in rows if r["confi
 table("Pool size (me and mixed at 64 connections, direct)", [r for r in rows if r["config"].startswith("size")])
 table("Table size (me at 64 connections, direct)", [r for r in rows if r["config"].startswith("users-")])
 table("me against the trivial servlet, rounds in alternating order", [r for r in rows if r["config"].startswith("core")])
+table("mixed, pool 8 against pool 1, rounds in alternating order", [r for r in rows if r["config"].startswith("mixed")])
 
 print("\n### Targets, as ratios from this run\n")
 m8, m1 = get("pool8", "direct", "me-in-mixed", 58), get("pool1", "direct", "me-in-mixed", 58)
@@ -79,6 +80,19 @@ s8, s1 = get("size8", "direct", "me-in-mixed", 58), get("size1", "direct", "me-i
 if s8 and s1:
     print(f"- pool-size part, mixed: p99 of `me` {ms(s8, 'p99_us')} ms (pool 8) vs {ms(s1, 'p99_us')} ms (pool 1):"
           f" {int(s8['p99_us']) / int(s1['p99_us']):.2f} of it (target at most 0.20)")
+mixed_rounds = sorted({r["config"].split("-")[0] for r in rows if r["config"].startswith("mixed")})
+p99s, totals = [], []
+for m in mixed_rounds:
+    eight, one = get(f"{m}-pool8", "direct", "me-in-mixed", 58), get(f"{m}-pool1", "direct", "me-in-mixed", 58)
+    if eight and one:
+        p99s.append(int(eight["p99_us"]) / int(one["p99_us"]))
+        totals.append((rps(eight) + rps(get(f"{m}-pool8", "direct", "list", 6)))
+                      / (rps(one) + rps(get(f"{m}-pool1", "direct", "list", 6))))
+if p99s:
+    print(f"- mixed part, p99 of `me` pool 8 / pool 1, median of {len(p99s)} rounds"
+          f" ({', '.join(f'{p:.2f}' for p in p99s)}): {statistics.median(p99s):.2f} (target at most 0.20)")
+    ratio(f"mixed part, total throughput pool 8 / pool 1, median of {len(totals)} rounds"
+          f" ({', '.join(f'{t:.2f}' for t in totals)})", statistics.median(totals), 1.0, 1.0)
 bad = [r for r in rows if r["non2xx"] != "0" or r["errors"] != "0"]
 print(f"- runs with any non-2xx answer or socket error: {len(bad)} of {len(rows)}")
 fds = [int(r["max_db_fds"]) for r in rows if r["config"] == "pool8" and r["max_db_fds"] not in ("", "0")]
