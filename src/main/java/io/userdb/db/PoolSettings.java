@@ -15,9 +15,9 @@ import java.time.Duration;
  * @param maxDatabaseBytes a quota for the database file (0: none); writes past it fail with
  *     {@link DatabaseFullException}, exactly as they would on a full disk
  * @param changeCheckInterval how old a look for other processes' commits may be before a cached
- *     read asks SQLite again ({@link UserDatabasePool.Access#dataVersion()}); zero asks every time. Bounds how long
- *     a change made by another process (the CLI, a second backend on the file) takes to reach
- *     answers served from memory; changes made through this process reach them at once.
+ *     read asks SQLite again ({@link UserDatabasePool.Access#dataVersion()}); zero asks every
+ *     time. Bounds how long a change made by another process (the CLI, a second backend on the
+ *     file) takes to reach answers served from memory; changes made here reach them at once.
  */
 public record PoolSettings(
     Path databaseFile,
