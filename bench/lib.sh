@@ -1,6 +1,7 @@
-# Shared by bench/load.sh and bench/profile.sh (sourced, not run): signing in, and the
-# warm-up rule, so that a profile is taken from a server warmed exactly as the load runs are.
-# Expects $WARMUP and $out (warm logs to $out/warmup.txt); run from the repository's root.
+# Shared by bench/load.sh and bench/profile.sh (sourced, not run): signing in, the warm-up
+# rule, and starting the shipped Apache, so that a profile is taken from a server warmed and
+# fronted exactly as the load runs are. Expects $WARMUP, $out (warm logs to $out/warmup.txt)
+# and a `pids` array (start_apache adds its pid); run from the repository's root.
 
 login() { # BASE_URL USER PASSWORD -> session token
   curl -fsS -D - -o /dev/null -H 'Content-Type: application/json' \
@@ -28,3 +29,17 @@ warm() {
 }
 
 compiled() { jstat -compiler "$1" | awk 'NR == 2 { print $1 }'; } # methods the JIT compiled so far
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+start_apache() { # NAME AJP_ADDRESS [extra httpd args...]: sets NAME_port (its pid is the last of pids)
+  local name="$1" ajp="$2"; shift 2
+  local port; port="$(free_port)"
+  local run="$out/$name-httpd"; mkdir -p "$run"; chmod 755 "$run"
+  USERDB_AJP_SECRET=bench-secret apache2 -d "$PWD/httpd-conf" -f linux/httpd.conf -DFOREGROUND \
+    -C "Define USERDB_LISTEN 127.0.0.1:$port" -C "Define USERDB_RUN_DIR $run" \
+    -C "Define USERDB_AJP $ajp" -C "Define USERDB_ACCESS_LOG /dev/null" "$@" &
+  pids+=("$!")
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break; sleep 0.1; done
+  printf -v "${name}_port" '%s' "$port"
+}

@@ -34,11 +34,11 @@ results="$out/results.tsv"
 printf 'config\tpath\tscenario\tconnections\trequests_per_s\tp50_us\tp99_us\tp999_us\tnon2xx\terrors\tmax_db_fds\n' > "$results"
 export WRK_DIR="$PWD/bench/wrk"
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=(); }
 trap cleanup EXIT
 say() { echo "load: $*" >&2; }
 # shellcheck source=bench/lib.sh
-. bench/lib.sh  # login, warm (until the JIT settles)
+. bench/lib.sh  # login, warm (until the JIT settles), free_port, start_apache
 
 for tool in wrk apache2 curl jstat; do
   command -v "$tool" >/dev/null || { say "needs $tool: sudo apt-get install wrk apache2 curl"; exit 1; }
@@ -73,20 +73,6 @@ start_userdb() { # NAME DB [userdb options...]
   local name="$1" db="$2"; shift 2
   USERDB_ADMIN_PASSWORD="$ADMIN_PASSWORD" start_java "$name" \
     java -jar target/userdb.jar --db "$db" --http-port 0 --ajp-port 0 --ajp-secret bench-secret "$@"
-}
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-start_apache() { # NAME AJP_ADDRESS [extra httpd args...]: sets NAME_port (its pid is the last of pids)
-  local name="$1" ajp="$2"; shift 2
-  local port; port="$(free_port)"
-  local run="$out/$name-httpd"; mkdir -p "$run"; chmod 755 "$run"
-  USERDB_AJP_SECRET=bench-secret apache2 -d "$PWD/httpd-conf" -f linux/httpd.conf -DFOREGROUND \
-    -C "Define USERDB_LISTEN 127.0.0.1:$port" -C "Define USERDB_RUN_DIR $run" \
-    -C "Define USERDB_AJP $ajp" -C "Define USERDB_ACCESS_LOG /dev/null" "$@" &
-  pids+=("$!")
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break; sleep 0.1; done
-  printf -v "${name}_port" '%s' "$port"
 }
 
 # ---- measuring ---------------------------------------------------------------------------
@@ -162,9 +148,7 @@ measure_userdb() { # CONFIG [userdb options...]
   done
   run_wrk "$config" direct me 256 "$direct" "$srv_pid" "$db"
   grep -ci "busy\|database is locked" "$out/srv.err" > "$out/$config-busy.txt" || true
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  pids=()
+  cleanup
 }
 
 part() { [[ " $PARTS " == *" $1 "* ]]; }
@@ -195,7 +179,7 @@ for round in $(seq 1 "$MIXED_ROUNDS"); do
     run_mixed "mixed$round-pool$size" direct 64 "$url" "$pid" "$file"
   done
 done
-for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+cleanup
 fi
 
 if part core; then
@@ -222,7 +206,7 @@ for round in $(seq 1 "$CORE_ROUNDS"); do
     done
   done
 done
-for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+cleanup
 fi
 
 if part apache; then
@@ -262,7 +246,7 @@ for round in $(seq 1 "$ROUNDS"); do
     kill "$apache_pid" 2>/dev/null || true; wait "$apache_pid" 2>/dev/null || true
   done
 done
-for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+cleanup
 fi
 
 if part trivial; then
@@ -274,7 +258,7 @@ for connections in 8 64; do
   run_wrk trivial direct trivial "$connections" "http://$triv_http"
   run_wrk trivial apache trivial "$connections" "http://127.0.0.1:$tweb_port"
 done
-for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+cleanup
 fi
 
 if part poolsize; then
@@ -285,7 +269,7 @@ for size in 1 2 4 8 16; do
   warm "http://$srv_http" "$srv_pid"
   run_wrk "size$size" direct me 64 "http://$srv_http" "$srv_pid" "$db"
   run_mixed "size$size" direct 64 "http://$srv_http" "$srv_pid" "$db"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+  cleanup
 done
 fi
 
@@ -302,7 +286,7 @@ for which in small big; do
   warm "http://$srv_http" "$srv_pid"
   run_wrk "users-$which" direct me 64 "http://$srv_http" "$srv_pid" "$file"
   echo "$which rss_kib $(awk '/VmRSS/ {print $2}' "/proc/$srv_pid/status")" >> "$out/startup.txt"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
+  cleanup
 done
 fi
 

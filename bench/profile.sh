@@ -19,7 +19,7 @@ DURATION="${DURATION:-10s}"
 out="$PWD/target/profile/$(date -u +%Y%m%dT%H%M%SZ)-$target-${VIA:-direct}"
 mkdir -p "$out"
 # shellcheck source=bench/lib.sh
-. bench/lib.sh  # login, warm
+. bench/lib.sh  # login, warm, start_apache
 for tool in wrk curl jcmd jstat python3; do
   command -v "$tool" >/dev/null || { echo "profile: needs $tool" >&2; exit 1; }
 done
@@ -41,20 +41,13 @@ else
     --ajp-port 0 --ajp-secret bench-secret > "$out/server.out" 2> "$out/server.err" &
 fi
 pid=$!
-trap 'kill "$pid" 2>/dev/null || true' EXIT
+pids=("$pid")
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 for _ in $(seq 1 300); do grep -q "ajp listening" "$out/server.out" 2>/dev/null && break; sleep 0.1; done
 url="http://$(sed -n 's/^userdb: http listening on //p' "$out/server.out")"
 if [ "${VIA:-direct}" = apache ]; then
-  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-  mkdir -p "$out/httpd"; chmod 755 "$out/httpd"
-  USERDB_AJP_SECRET=bench-secret apache2 -d "$PWD/httpd-conf" -f linux/httpd.conf -DFOREGROUND \
-    -C "Define USERDB_LISTEN 127.0.0.1:$port" -C "Define USERDB_RUN_DIR $out/httpd" \
-    -C "Define USERDB_AJP $(sed -n 's/^userdb: ajp listening on //p' "$out/server.out")" \
-    -C "Define USERDB_ACCESS_LOG /dev/null" &
-  httpd_pid=$!
-  trap 'kill "$pid" "$httpd_pid" 2>/dev/null || true' EXIT
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break; sleep 0.1; done
-  url="http://127.0.0.1:$port"
+  start_apache web "$(sed -n 's/^userdb: ajp listening on //p' "$out/server.out")"
+  url="http://127.0.0.1:$web_port"
 fi
 export WRK_DIR="$PWD/bench/wrk" USERDB_TOKEN=""
 [ "$target" = trivial ] || USERDB_TOKEN="$(login "$url" admin bench-admin-password)"
