@@ -32,10 +32,10 @@ public final class BasicCredentialCache {
   private static final int MAX_ENTRIES = 10_000;
 
   /** Name and password, reduced to the HMAC that stands for them. */
-  public record Key(String username, String mac) {}
+  public record Key(String mac) {}
 
   /** {@code user} as read under {@code version}; its password hash is the one verified. */
-  private record Entry(String username, User user, long version, Instant expires) {}
+  private record Entry(User user, long version, Instant expires) {}
 
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final ThreadLocal<Mac> macs;
@@ -61,12 +61,11 @@ public final class BasicCredentialCache {
   }
 
   public Key key(String username, String password) {
-    String name = username.toLowerCase(Locale.ROOT);
     Mac mac = macs.get();
-    mac.update(name.getBytes(StandardCharsets.UTF_8));
+    mac.update(username.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
     mac.update((byte) 0);
     mac.update(PasswordHasher.normalize(password).getBytes(StandardCharsets.UTF_8));
-    return new Key(name, Base64.getEncoder().encodeToString(mac.doFinal()));
+    return new Key(Base64.getEncoder().encodeToString(mac.doFinal()));
   }
 
   /**
@@ -97,7 +96,7 @@ public final class BasicCredentialCache {
         entries.clear();
       }
     }
-    entries.put(key.mac(), new Entry(key.username(), user, version, now.plus(TIME_TO_LIVE)));
+    entries.put(key.mac(), new Entry(user, version, now.plus(TIME_TO_LIVE)));
   }
 
   /**
@@ -110,14 +109,14 @@ public final class BasicCredentialCache {
         key.mac(),
         (mac, old) ->
             old.user().passwordHash().equals(user.passwordHash())
-                ? new Entry(old.username(), user, version, old.expires())
+                ? new Entry(user, version, old.expires())
                 : old);
   }
 
   /** Drops every entry of {@code username}: its password, roles or status changed. */
   public void forget(String username) {
     String name = username.toLowerCase(Locale.ROOT);
-    entries.values().removeIf(e -> e.username().equals(name));
+    entries.values().removeIf(e -> e.user().username().toLowerCase(Locale.ROOT).equals(name));
   }
 
   int size() {

@@ -17,7 +17,7 @@ import java.io.IOException;
  */
 public final class SecurityHeadersFilter implements Filter {
 
-  static final String CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+  static final String JSON_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
   /** For the console's pages: only this origin's scripts and styles, no inline script, no CDN. */
   public static final String PAGE_POLICY =
@@ -33,7 +33,7 @@ public final class SecurityHeadersFilter implements Filter {
 
   /** Sets the headers; also for error answers, which reset the response first. */
   public static void apply(HttpServletResponse response) {
-    response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    response.setHeader("Content-Security-Policy", JSON_POLICY);
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("X-Frame-Options", "DENY");
     response.setHeader("Referrer-Policy", "no-referrer");
