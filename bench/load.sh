@@ -168,14 +168,16 @@ for f in "$db" "$db-wal"; do if [ -e "$f" ]; then cp -p "$f" "$out/db-one/"; fi;
 read -r -a mixed_options <<< "$MIXED_OPTIONS"
 start_userdb eight "$db" "${mixed_options[@]}"
 start_userdb one "$out/db-one/userdb.db" --pool-max-total 1 "${mixed_options[@]}"
+eight_token="$(login "http://$eight_http" admin "$ADMIN_PASSWORD")"
+one_token="$(login "http://$one_http" admin "$ADMIN_PASSWORD")"
+USERDB_TOKEN="$eight_token" warm "http://$eight_http" "$eight_pid"
+USERDB_TOKEN="$one_token" warm "http://$one_http" "$one_pid"
 export USERDB_TOKEN
 for round in $(seq 1 "$MIXED_ROUNDS"); do
   pair=(eight one); [ $(( round % 2 )) -eq 0 ] && pair=(one eight)
   for which in "${pair[@]}"; do
-    if [ "$which" = eight ]; then url="http://$eight_http" pid="$eight_pid" file="$db" size=8
-    else url="http://$one_http" pid="$one_pid" file="$out/db-one/userdb.db" size=1; fi
-    USERDB_TOKEN="$(login "$url" admin "$ADMIN_PASSWORD")"
-    [ "$round" -eq 1 ] && warm "$url" "$pid"
+    if [ "$which" = eight ]; then url="http://$eight_http" pid="$eight_pid" file="$db" size=8 USERDB_TOKEN="$eight_token"
+    else url="http://$one_http" pid="$one_pid" file="$out/db-one/userdb.db" size=1 USERDB_TOKEN="$one_token"; fi
     run_mixed "mixed$round-pool$size" direct 64 "$url" "$pid" "$file"
   done
 done
