@@ -26,6 +26,8 @@ ROUNDS="${ROUNDS:-4}"  # rounds of the apache part
 CORE_ROUNDS="${CORE_ROUNDS:-3}"  # rounds of the core part
 MIXED_ROUNDS="${MIXED_ROUNDS:-4}"  # rounds of the mixed part
 MIXED_OPTIONS="${MIXED_OPTIONS:-}"  # userdb options for both servers of the mixed part
+# Options of the mixed part's second server, labelled pool1 as long as they are the default.
+MIXED_AGAINST="${MIXED_AGAINST:---pool-max-total 1}"
 APACHE_CONNECTIONS="${APACHE_CONNECTIONS:-64 256}"  # client counts of the apache part
 out="$PWD/target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
@@ -161,13 +163,16 @@ fi
 if part mixed; then
 # The pool's point, side by side: mixed at 64 connections against the default pool and against
 # one object, two servers on copies of one database, MIXED_ROUNDS rounds in alternating order.
-# MIXED_OPTIONS="--change-check-interval 0ms" makes every `me` need a pooled object again.
-say "mixed: pool 8 against pool 1 ${MIXED_OPTIONS}"
+# MIXED_OPTIONS="--change-check-interval 0ms" makes every `me` need a pooled object again;
+# MIXED_AGAINST="--max-concurrent-listings 6" weighs the default against listings all at once.
+say "mixed: default pool against ${MIXED_AGAINST} ${MIXED_OPTIONS}"
 mkdir -p "$out/db-one"
 for f in "$db" "$db-wal"; do if [ -e "$f" ]; then cp -p "$f" "$out/db-one/"; fi; done
 read -r -a mixed_options <<< "$MIXED_OPTIONS"
 start_userdb eight "$db" "${mixed_options[@]}"
-start_userdb one "$out/db-one/userdb.db" --pool-max-total 1 "${mixed_options[@]}"
+read -r -a against_options <<< "$MIXED_AGAINST"
+against=pool1; [ "$MIXED_AGAINST" = "--pool-max-total 1" ] || against=other
+start_userdb one "$out/db-one/userdb.db" "${mixed_options[@]}" "${against_options[@]}"
 eight_token="$(login "http://$eight_http" admin "$ADMIN_PASSWORD")"
 one_token="$(login "http://$one_http" admin "$ADMIN_PASSWORD")"
 USERDB_TOKEN="$eight_token" warm "http://$eight_http" "$eight_pid"
@@ -176,9 +181,9 @@ export USERDB_TOKEN
 for round in $(seq 1 "$MIXED_ROUNDS"); do
   pair=(eight one); [ $(( round % 2 )) -eq 0 ] && pair=(one eight)
   for which in "${pair[@]}"; do
-    if [ "$which" = eight ]; then url="http://$eight_http" pid="$eight_pid" file="$db" size=8 USERDB_TOKEN="$eight_token"
-    else url="http://$one_http" pid="$one_pid" file="$out/db-one/userdb.db" size=1 USERDB_TOKEN="$one_token"; fi
-    run_mixed "mixed$round-pool$size" direct 64 "$url" "$pid" "$file"
+    if [ "$which" = eight ]; then url="http://$eight_http" pid="$eight_pid" file="$db" label=pool8 USERDB_TOKEN="$eight_token"
+    else url="http://$one_http" pid="$one_pid" file="$out/db-one/userdb.db" label="$against" USERDB_TOKEN="$one_token"; fi
+    run_mixed "mixed$round-$label" direct 64 "$url" "$pid" "$file"
   done
 done
 cleanup

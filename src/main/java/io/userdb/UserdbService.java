@@ -12,6 +12,7 @@ import io.userdb.auth.LoginService;
 import io.userdb.auth.PasswordHasher;
 import io.userdb.auth.SessionService;
 import io.userdb.config.ServiceConfig;
+import io.userdb.db.CostlyQueries;
 import io.userdb.db.DatabaseException;
 import io.userdb.db.DatabaseFiles;
 import io.userdb.db.PoolSettings;
@@ -93,7 +94,9 @@ public final class UserdbService implements AutoCloseable {
       try (UserDatabasePool.Access access = pool.access()) {
         AdminBootstrap.ensureAdmin(access, accounts, env, console);
       }
-      ApiContext ctx = new ApiContext(pool, authenticator, sessions, logins, accounts, metrics, config.jvmRoute());
+      CostlyQueries costlyQueries = new CostlyQueries(config.maxConcurrentListings(), metrics);
+      ApiContext ctx =
+          new ApiContext(pool, costlyQueries, authenticator, sessions, logins, accounts, metrics, config.jvmRoute());
       UserdbServer server =
           new UserdbServer(
               new TomcatSettings(

@@ -104,7 +104,8 @@ class ApiIT {
     for (String metric : new String[] {"userdb_pool_active", "userdb_pool_idle", "userdb_pool_waiters", "userdb_pool_max",
         "userdb_pool_borrow_wait_seconds_bucket", "userdb_pool_objects_total{event=\"created\"}",
         "userdb_pool_objects_total{event=\"destroyed\"}",
-        "http_server_requests_seconds_bucket", "userdb_logins_total{outcome=\"success\"}"}) {
+        "http_server_requests_seconds_bucket", "userdb_logins_total{outcome=\"success\"}",
+        "userdb_costly_queries_wait_seconds_count"}) {
       assertTrue(reply.body().contains(metric), "metrics lack " + metric);
     }
     assertTrue(reply.body().contains("status=\"200\""));

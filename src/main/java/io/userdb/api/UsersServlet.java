@@ -80,8 +80,7 @@ final class UsersServlet extends ApiServlet {
         request,
         (access, caller) -> {
           requireAdmin(caller);
-          UserPage page = access.db().listUsers(prefix, offset, limit);
-          access.release();
+          UserPage page = ctx.costlyQueries().run(access, db -> db.listUsers(prefix, offset, limit));
           List<UserJson> users = page.users().stream().map(UserJson::of).toList();
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("total", page.total());

@@ -88,6 +88,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-threads", paramLabel = "N", description = "Request threads per connector (default 200).")
   String maxThreads;
 
+  @Option(names = "--max-concurrent-listings", paramLabel = "N",
+      description = "User listings that may run at once; the rest wait their turn (default: half the cores, at least 1).")
+  String maxConcurrentListings;
+
   @Option(names = "--jvm-route", paramLabel = "NAME",
       description = "This backend's name in an Apache balancer (its BalancerMember route=).")
   String jvmRoute;

@@ -1,5 +1,6 @@
 package io.userdb.config;
 
+import io.userdb.db.CostlyQueries;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,7 @@ public record ServiceConfig(
     Duration sessionMaxAge,
     int loginFailuresPerAddress,
     int maxThreads,
+    int maxConcurrentListings,
     String jvmRoute) {
 
   public static final String ENV_PREFIX = "USERDB_";
@@ -65,6 +67,7 @@ public record ServiceConfig(
     d.put("session-max-age", "12h");
     d.put("login-failures-per-address", "20");
     d.put("max-threads", "200");
+    d.put("max-concurrent-listings", Integer.toString(CostlyQueries.DEFAULT_AT_ONCE));
     d.put("jvm-route", "");
     return java.util.Collections.unmodifiableMap(d);
   }
@@ -150,6 +153,7 @@ public record ServiceConfig(
             parse(v, "session-max-age", Durations::parse),
             parse(v, "login-failures-per-address", Integer::parseInt),
             parse(v, "max-threads", Integer::parseInt),
+            parse(v, "max-concurrent-listings", Integer::parseInt),
             v.get("jvm-route") == null ? "" : v.get("jvm-route").trim());
     config.validate();
     return config;
@@ -179,6 +183,9 @@ public record ServiceConfig(
     }
     if (maxThreads < 1) {
       throw new ConfigException("max-threads must be at least 1, not " + maxThreads);
+    }
+    if (maxConcurrentListings < 1) {
+      throw new ConfigException("max-concurrent-listings must be at least 1, not " + maxConcurrentListings);
     }
     if (!jvmRoute.matches("[A-Za-z0-9._-]{0,64}")) {
       throw new ConfigException("jvm-route must be up to 64 of A-Z a-z 0-9 . _ -");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.userdb.db.CostlyQueries;
 import io.userdb.db.PoolSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ class ServiceConfigTest {
     assertEquals(8, c.poolMaxTotal());
     assertEquals(Duration.ofSeconds(2), c.poolMaxWait());
     assertEquals(PoolSettings.DEFAULT_CHANGE_CHECK_INTERVAL, c.changeCheckInterval());
+    assertEquals(CostlyQueries.DEFAULT_AT_ONCE, c.maxConcurrentListings());
     assertEquals("guest", c.defaultUser());
     assertFalse(c.trustProxyUser());
     assertEquals(Duration.ofMinutes(30), c.sessionIdleTimeout());
@@ -55,7 +57,8 @@ class ServiceConfigTest {
         .getMessage().contains("htp-port"));
     String[][] bad = {{"http-port", "-2"}, {"ajp-port", "x"}, {"pool-max-total", "0"}, {"pool-min-idle", "9"},
         {"pool-max-wait", "0s"}, {"session-max-age", "12"}, {"trust-proxy-user", "maybe"}, {"default-user", "a b"},
-        {"ajp-secret", ""}, {"ajp-secret", "   "}, {"max-threads", "0"}};
+        {"ajp-secret", ""}, {"ajp-secret", "   "}, {"max-threads", "0"},
+        {"max-concurrent-listings", "0"}};
     for (String[] b : bad) {
       ConfigException e = assertThrows(ConfigException.class, () -> ServiceConfig.load(Map.of(b[0], b[1]), Map.of(), null),
           b[0] + "=" + b[1]);

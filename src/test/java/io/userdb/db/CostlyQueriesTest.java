@@ -1,0 +1,105 @@
+package io.userdb.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Costly queries take turns over a real pool on a real SQLite file, and never deadlock with it. */
+@Timeout(30)
+class CostlyQueriesTest {
+
+  @TempDir Path folder;
+  UserDatabasePool pool;
+  final ExecutorService threads = Executors.newCachedThreadPool();
+
+  UserDatabasePool pool(int objects) {
+    Path file = folder.resolve("userdb.db");
+    DatabaseFiles.prepare(file);
+    pool = new UserDatabasePool(
+        new PoolSettings(file, objects, 0, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60)),
+        new SimpleMeterRegistry());
+    return pool;
+  }
+
+  @AfterEach
+  void close() {
+    threads.shutdownNow();
+    pool.close();
+  }
+
+  @Test
+  void no_more_than_the_bound_run_at_once_though_the_pool_has_objects_to_spare() throws Exception {
+    pool(4);
+    CostlyQueries queries = new CostlyQueries(2, new SimpleMeterRegistry());
+    AtomicInteger inside = new AtomicInteger();
+    CountDownLatch finish = new CountDownLatch(1);
+    List<Future<Integer>> listings = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      listings.add(threads.submit(() -> {
+        try (UserDatabasePool.Access access = pool.access()) {
+          return queries.run(access, db -> {
+            inside.incrementAndGet();
+            await(finish);
+            return db.listUsers("", 0, 10).users().size();
+          });
+        }
+      }));
+    }
+    while (inside.get() < 2) {
+      Thread.sleep(5);
+    }
+    Thread.sleep(200); // time for a third to get in, were the bound not kept
+    assertEquals(2, inside.get());
+    finish.countDown();
+    for (Future<Integer> listing : listings) {
+      assertEquals(0, listing.get(10, TimeUnit.SECONDS));
+    }
+    assertEquals(2, queries.mostRunning());
+  }
+
+  @Test
+  void a_query_waits_for_its_turn_holding_no_object() throws Exception {
+    pool(1);
+    CostlyQueries queries = new CostlyQueries(1, new SimpleMeterRegistry());
+    try (UserDatabasePool.Access mine = pool.access()) {
+      mine.db(); // holds the only object, as a request does once its session was checked
+      Future<Long> theirs = threads.submit(() -> {
+        try (UserDatabasePool.Access access = pool.access()) {
+          return queries.run(access, db -> db.listUsers("", 0, 10).total());
+        }
+      });
+      while (pool.stats().waiters() < 1) { // they have the turn and wait for my object
+        Thread.sleep(5);
+      }
+      // Had mine kept its object while waiting for the turn, theirs would give up after the
+      // pool's 2 s wait with PoolExhaustedException.
+      long total = queries.run(mine, db -> db.listUsers("", 0, 10).total());
+      assertEquals(0, total);
+      assertEquals(0L, theirs.get(10, TimeUnit.SECONDS));
+    }
+    assertEquals(0, pool.stats().active(), "the object is back in the pool");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertTrue(latch.await(10, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
