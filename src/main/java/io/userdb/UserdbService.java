@@ -94,7 +94,7 @@ public final class UserdbService implements AutoCloseable {
       try (UserDatabasePool.Access access = pool.access()) {
         AdminBootstrap.ensureAdmin(access, accounts, env, console);
       }
-      CostlyQueries costlyQueries = new CostlyQueries(config.maxConcurrentListings(), metrics);
+      CostlyQueries costlyQueries = new CostlyQueries(config.maxConcurrentListings(), config.poolMaxWait(), metrics);
       ApiContext ctx =
           new ApiContext(pool, costlyQueries, authenticator, sessions, logins, accounts, metrics, config.jvmRoute());
       UserdbServer server =

@@ -2,6 +2,7 @@ package io.userdb.db;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,27 +26,32 @@ public final class CostlyQueries {
   public static final int DEFAULT_AT_ONCE = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
   private final Semaphore turns;
+  private final Duration maxWait;
   private final Timer turnWait;
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger mostRunning = new AtomicInteger();
 
-  public CostlyQueries(int atOnce, MeterRegistry registry) {
+  /** {@code maxWait}: how long a query waits for its turn before it is refused, as for an object. */
+  public CostlyQueries(int atOnce, Duration maxWait, MeterRegistry registry) {
     if (atOnce < 1) {
       throw new IllegalArgumentException("at least one costly query must be able to run, not " + atOnce);
     }
     this.turns = new Semaphore(atOnce, true);
+    this.maxWait = maxWait;
     this.turnWait =
         Timer.builder("userdb.costly.queries.wait")
             .description("Time a costly query (a user listing) waited for its turn")
             .register(registry);
   }
 
-  /** Runs {@code query} once its turn comes; the access holds no object before or after. */
+  /**
+   * Runs {@code query} once its turn comes; the access holds no object before or after.
+   *
+   * @throws PoolExhaustedException if the turn did not come within max-wait
+   */
   public <T> T run(DatabaseAccess access, Function<UserDatabase, T> query) {
     access.release();
-    long start = System.nanoTime();
-    turns.acquireUninterruptibly();
-    turnWait.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    awaitTurn();
     try {
       mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
       return query.apply(access.db());
@@ -53,6 +59,22 @@ public final class CostlyQueries {
       running.decrementAndGet();
       access.release();
       turns.release();
+    }
+  }
+
+  private void awaitTurn() {
+    long start = System.nanoTime();
+    boolean turn;
+    try {
+      turn = turns.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      turn = false;
+    } finally {
+      turnWait.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+    if (!turn) {
+      throw PoolExhaustedException.noTurn(maxWait, turns.getQueueLength());
     }
   }
 

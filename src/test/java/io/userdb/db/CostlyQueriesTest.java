@@ -1,6 +1,7 @@
 package io.userdb.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class CostlyQueriesTest {
 
+  static final Duration MAX_WAIT = Duration.ofSeconds(2);
+
   @TempDir Path folder;
   UserDatabasePool pool;
   final ExecutorService threads = Executors.newCachedThreadPool();
@@ -31,7 +34,7 @@ class CostlyQueriesTest {
     Path file = folder.resolve("userdb.db");
     DatabaseFiles.prepare(file);
     pool = new UserDatabasePool(
-        new PoolSettings(file, objects, 0, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60)),
+        new PoolSettings(file, objects, 0, MAX_WAIT, Duration.ofSeconds(5), Duration.ofSeconds(60)),
         new SimpleMeterRegistry());
     return pool;
   }
@@ -45,7 +48,7 @@ class CostlyQueriesTest {
   @Test
   void no_more_than_the_bound_run_at_once_though_the_pool_has_objects_to_spare() throws Exception {
     pool(4);
-    CostlyQueries queries = new CostlyQueries(2, new SimpleMeterRegistry());
+    CostlyQueries queries = new CostlyQueries(2, MAX_WAIT, new SimpleMeterRegistry());
     AtomicInteger inside = new AtomicInteger();
     CountDownLatch finish = new CountDownLatch(1);
     List<Future<Integer>> listings = new ArrayList<>();
@@ -75,7 +78,7 @@ class CostlyQueriesTest {
   @Test
   void a_query_waits_for_its_turn_holding_no_object() throws Exception {
     pool(1);
-    CostlyQueries queries = new CostlyQueries(1, new SimpleMeterRegistry());
+    CostlyQueries queries = new CostlyQueries(1, MAX_WAIT, new SimpleMeterRegistry());
     try (UserDatabasePool.Access mine = pool.access()) {
       mine.db(); // holds the only object, as a request does once its session was checked
       Future<Long> theirs = threads.submit(() -> {
@@ -93,6 +96,33 @@ class CostlyQueriesTest {
       assertEquals(0L, theirs.get(10, TimeUnit.SECONDS));
     }
     assertEquals(0, pool.stats().active(), "the object is back in the pool");
+  }
+
+  @Test
+  void a_query_refused_its_turn_within_max_wait_is_told_the_service_is_busy() throws Exception {
+    pool(2);
+    CostlyQueries queries = new CostlyQueries(1, Duration.ofMillis(100), new SimpleMeterRegistry());
+    CountDownLatch finish = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    Future<Integer> first = threads.submit(() -> {
+      try (UserDatabasePool.Access access = pool.access()) {
+        return queries.run(access, db -> {
+          started.countDown();
+          await(finish);
+          return db.listUsers("", 0, 10).users().size();
+        });
+      }
+    });
+    await(started);
+    try (UserDatabasePool.Access access = pool.access()) {
+      access.db();
+      PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
+          () -> queries.run(access, db -> db.listUsers("", 0, 10)));
+      assertTrue(e.getMessage().contains("no turn"), e.getMessage());
+      assertEquals(1, pool.stats().active(), "only the running query holds an object");
+    }
+    finish.countDown();
+    assertEquals(0, first.get(10, TimeUnit.SECONDS));
   }
 
   private static void await(CountDownLatch latch) {
