@@ -124,6 +124,19 @@ run_mixed() {
   wait "$lister"
 }
 
+# borrows BASE: database objects lent so far (the pool's borrow-wait timer counts every one).
+borrows() {
+  curl -fsS "$1/metrics" | awk '/^userdb_pool_borrow_wait_seconds_count/ {printf "%d\n", $2}'
+}
+
+# record_borrows CONFIG LENT: the objects lent during a mixed run beside the requests wrk made,
+# so that report.py can tell how many `me` requests needed one (borrows.tsv).
+record_borrows() {
+  local requests; requests() { sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p' "$out/wrk-$1-direct-$2.txt"; }
+  [ -s "$out/borrows.tsv" ] || printf 'config\tlent\tme_requests\tlist_requests\n' > "$out/borrows.tsv"
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$(requests "$1" me-in-mixed-58)" "$(requests "$1" list-6)" >> "$out/borrows.tsv"
+}
+
 # ---- the run -----------------------------------------------------------------------------
 say "seeding $USERS users"
 db="$out/db-small/userdb.db"
@@ -183,7 +196,9 @@ for round in $(seq 1 "$MIXED_ROUNDS"); do
   for which in "${pair[@]}"; do
     if [ "$which" = eight ]; then url="http://$eight_http" pid="$eight_pid" file="$db" label=pool8 USERDB_TOKEN="$eight_token"
     else url="http://$one_http" pid="$one_pid" file="$out/db-one/userdb.db" label="$against" USERDB_TOKEN="$one_token"; fi
+    lent="$(borrows "$url")"
     run_mixed "mixed$round-$label" direct 64 "$url" "$pid" "$file"
+    record_borrows "mixed$round-$label" "$(( $(borrows "$url") - lent ))"
   done
 done
 cleanup

@@ -94,6 +94,15 @@ if p99s:
           f" ({', '.join(f'{p:.2f}' for p in p99s)}): {statistics.median(p99s):.2f} (target at most 0.20 against pool1)")
     ratio(f"mixed part, total throughput pool 8 / {against}, median of {len(totals)} rounds"
           f" ({', '.join(f'{t:.2f}' for t in totals)})", statistics.median(totals), 1.0, 1.0)
+borrows = run / "borrows.tsv"
+if borrows.exists():
+    shares = {}
+    for b in csv.DictReader(open(borrows), delimiter="\t"):
+        label = b["config"].split("-", 1)[1]
+        shares.setdefault(label, []).append((int(b["lent"]) - int(b["list_requests"])) / int(b["me_requests"]))
+    for label, share in sorted(shares.items()):
+        print(f"- mixed part, {label}: objects lent for anything but a listing's read, per `me` request,"
+              f" median of {len(share)} rounds ({', '.join(f'{x:.2%}' for x in share)}): {statistics.median(share):.2%}")
 bad = [r for r in rows if r["non2xx"] != "0" or r["errors"] != "0"]
 print(f"- runs with any non-2xx answer or socket error: {len(bad)} of {len(rows)}")
 fds = [int(r["max_db_fds"]) for r in rows if r["config"] == "pool8" and r["max_db_fds"] not in ("", "0")]
