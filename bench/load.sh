@@ -24,6 +24,7 @@ PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed 
 APACHE_VARIANTS="${APACHE_VARIANTS:-shipped untuned event proxy-http mod-jk shipped-ka0}"
 ROUNDS="${ROUNDS:-4}"  # rounds of the apache part
 CORE_ROUNDS="${CORE_ROUNDS:-3}"  # rounds of the core part
+CORE_OPTIONS="${CORE_OPTIONS:-}"  # userdb options for the core part
 MIXED_ROUNDS="${MIXED_ROUNDS:-4}"  # rounds of the mixed part
 MIXED_OPTIONS="${MIXED_OPTIONS:-}"  # userdb options for both servers of the mixed part
 # Options of the mixed part's second server, labelled pool1 as long as they are the default.
@@ -207,8 +208,9 @@ fi
 if part core; then
 # The quick check while tuning: me and the trivial servlet, direct and through Apache, at 64
 # connections, CORE_ROUNDS rounds in alternating order so that drift on a shared machine shows.
-say "core: me against the trivial servlet"
-start_userdb srv "$db"
+say "core: me against the trivial servlet ${CORE_OPTIONS}"
+read -r -a core_options <<< "$CORE_OPTIONS"
+start_userdb srv "$db" "${core_options[@]}"
 start_apache web "$srv_ajp"
 start_java triv java -cp "$CP" io.userdb.bench.TrivialServer bench-secret
 start_apache tweb "$triv_ajp"
