@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -28,8 +27,6 @@ public final class CostlyQueries {
   private final Semaphore turns;
   private final Duration maxWait;
   private final Timer turnWait;
-  private final AtomicInteger running = new AtomicInteger();
-  private final AtomicInteger mostRunning = new AtomicInteger();
 
   /** {@code maxWait}: how long a query waits for its turn before it is refused, as for an object. */
   public CostlyQueries(int atOnce, Duration maxWait, MeterRegistry registry) {
@@ -53,10 +50,8 @@ public final class CostlyQueries {
     access.release();
     awaitTurn();
     try {
-      mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
       return query.apply(access.db());
     } finally {
-      running.decrementAndGet();
       access.release();
       turns.release();
     }
@@ -76,10 +71,5 @@ public final class CostlyQueries {
     if (!turn) {
       throw PoolExhaustedException.noTurn(maxWait, turns.getQueueLength());
     }
-  }
-
-  /** The most queries that ever ran at once (for tests). */
-  int mostRunning() {
-    return mostRunning.get();
   }
 }
