@@ -77,10 +77,12 @@ class SoakIT {
       Map<String, Long> threadsEarly = null;
       Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
       while (System.nanoTime() < deadline) {
-        long connectorThreads = connectorThreads(pid);
-        samples.add(new long[] {threads(pid) - connectorThreads, fds(pid), connectorThreads});
+        Map<String, Long> threads = threadNames(pid); // one snapshot for both counts
+        long all = threads.values().stream().mapToLong(Long::longValue).sum();
+        long connector = connectorThreads(threads);
+        samples.add(new long[] {all - connector, fds(pid), connector});
         if (samples.size() == 10) {
-          threadsEarly = threadNames(pid);
+          threadsEarly = threads;
         }
         Thread.sleep(1000);
       }
@@ -158,20 +160,11 @@ class SoakIT {
   }
 
   /** Threads of Tomcat's HTTP connector ("http-nio-...": workers, poller, acceptor). */
-  static long connectorThreads(long pid) throws IOException {
-    return threadNames(pid).entrySet().stream()
+  static long connectorThreads(Map<String, Long> threadNames) {
+    return threadNames.entrySet().stream()
         .filter(e -> e.getKey().startsWith("http-nio-"))
         .mapToLong(Map.Entry::getValue)
         .sum();
-  }
-
-  static long threads(long pid) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("Threads:")) {
-        return Long.parseLong(line.substring(8).trim());
-      }
-    }
-    return -1;
   }
 
   /** Thread names (as the kernel has them, digits dropped) and how many of each. */
