@@ -21,6 +21,11 @@ def rps(r):
     return float(r["requests_per_s"]) if r else 0.0
 
 
+def mixed_total(config):
+    """Requests/s of a mixed run: its `me` clients and its listing clients together."""
+    return rps(get(config, "direct", "me-in-mixed", 58)) + rps(get(config, "direct", "list", 6))
+
+
 def ms(r, key):
     return f"{int(r[key]) / 1000:.1f}" if r else "-"
 
@@ -57,9 +62,7 @@ m8, m1 = get("pool8", "direct", "me-in-mixed", 58), get("pool1", "direct", "me-i
 if m8 and m1:
     print(f"- mixed, 64 connections, direct: p99 of `me` {ms(m8, 'p99_us')} ms (pool 8) vs {ms(m1, 'p99_us')} ms (pool 1):"
           f" {int(m8['p99_us']) / int(m1['p99_us']):.2f} of it (target at most 0.20)")
-    t8 = rps(m8) + rps(get("pool8", "direct", "list", 6))
-    t1 = rps(m1) + rps(get("pool1", "direct", "list", 6))
-    ratio("mixed total throughput, pool 8 / pool 1", t8, t1, 1.0)
+    ratio("mixed total throughput, pool 8 / pool 1", mixed_total("pool8"), mixed_total("pool1"), 1.0)
 ratio("me through Apache / trivial through Apache (64 conn)", rps(get("pool8", "apache", "me", 64)),
       rps(get("trivial", "apache", "trivial", 64)), 0.9)
 ratio("me direct / trivial direct (64 conn)", rps(get("pool8", "direct", "me", 64)),
@@ -87,8 +90,7 @@ for m in mixed_rounds:
     eight, one = get(f"{m}-pool8", "direct", "me-in-mixed", 58), get(f"{m}-{against}", "direct", "me-in-mixed", 58)
     if eight and one:
         p99s.append(int(eight["p99_us"]) / int(one["p99_us"]))
-        totals.append((rps(eight) + rps(get(f"{m}-pool8", "direct", "list", 6)))
-                      / (rps(one) + rps(get(f"{m}-{against}", "direct", "list", 6))))
+        totals.append(mixed_total(f"{m}-pool8") / mixed_total(f"{m}-{against}"))
 if p99s:
     print(f"- mixed part, p99 of `me` pool 8 / {against}, median of {len(p99s)} rounds"
           f" ({', '.join(f'{p:.2f}' for p in p99s)}): {statistics.median(p99s):.2f} (target at most 0.20 against pool1)")
