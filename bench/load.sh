@@ -96,7 +96,8 @@ run_wrk() {
       done ) &
     sampler=$!
   fi
-  wrk -t"$threads" -c"$connections" -d"$DURATION" --timeout 10s -s "bench/wrk/${scenario%-in-mixed}.lua" "$url" \
+  local script="${scenario%-in-mixed}"; script="${script%-alone}"  # me-in-mixed, me-alone: me.lua
+  wrk -t"$threads" -c"$connections" -d"$DURATION" --timeout 10s -s "bench/wrk/$script.lua" "$url" \
     > "$file" 2>&1 || true
   if [ -n "$sampler" ]; then
     kill "$sampler" 2>/dev/null || true
@@ -136,6 +137,19 @@ record_borrows() {
   local requests; requests() { sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p' "$out/wrk-$1-direct-$2.txt"; }
   [ -s "$out/borrows.tsv" ] || printf 'config\tlent\tme_requests\tlist_requests\n' > "$out/borrows.tsv"
   printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$(requests "$1" me-in-mixed-58)" "$(requests "$1" list-6)" >> "$out/borrows.tsv"
+}
+
+# cpu_ticks: the machine's busy and total CPU ticks so far (all cores, /proc/stat; steal counts
+# as busy, guest time is inside user already), "BUSY TOTAL".
+cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
+
+# record_cpu CONFIG BEFORE AFTER: how busy the whole machine was during a run (cpu.tsv): at 100%
+# a server can only serve more by spending less per request, not by waiting less.
+record_cpu() {
+  local busy0 total0 busy1 total1
+  read -r busy0 total0 <<< "$2"; read -r busy1 total1 <<< "$3"
+  [ -s "$out/cpu.tsv" ] || printf 'config\tbusy_share\n' > "$out/cpu.tsv"
+  printf '%s\t%s\n' "$1" "$(awk -v b=$(( busy1 - busy0 )) -v t=$(( total1 - total0 )) 'BEGIN { printf "%.3f", b / t }')" >> "$out/cpu.tsv"
 }
 
 # ---- the run -----------------------------------------------------------------------------
@@ -197,9 +211,12 @@ for round in $(seq 1 "$MIXED_ROUNDS"); do
   for which in "${pair[@]}"; do
     if [ "$which" = eight ]; then url="http://$eight_http" pid="$eight_pid" file="$db" label=pool8 USERDB_TOKEN="$eight_token"
     else url="http://$one_http" pid="$one_pid" file="$out/db-one/userdb.db" label="$against" USERDB_TOKEN="$one_token"; fi
-    lent="$(borrows "$url")"
+    lent="$(borrows "$url")" ticks="$(cpu_ticks)"
     run_mixed "mixed$round-$label" direct 64 "$url" "$pid" "$file"
+    record_cpu "mixed$round-$label" "$ticks" "$(cpu_ticks)"
     record_borrows "mixed$round-$label" "$(( $(borrows "$url") - lent ))"
+    # The same `me` clients with no listing beside them: the tail no pool size can go below.
+    run_wrk "mixed$round-$label" direct me-alone 58 "$url" "$pid" "$file"
   done
 done
 cleanup

@@ -96,6 +96,33 @@ if p99s:
           f" ({', '.join(f'{p:.2f}' for p in p99s)}): {statistics.median(p99s):.2f} (target at most 0.20 against pool1)")
     ratio(f"mixed part, total throughput pool 8 / {against}, median of {len(totals)} rounds"
           f" ({', '.join(f'{t:.2f}' for t in totals)})", statistics.median(totals), 1.0, 1.0)
+def p99(config, scenario, connections=58):
+    r = get(config, "direct", scenario, connections)
+    return int(r["p99_us"]) if r else None
+
+
+# What no pool size can beat: `me` with no listing beside it, on the default server, against
+# the two servers' `me` in mixed. Older runs have no me-alone rows.
+floors, at_floor = [], []
+for m in mixed_rounds:
+    alone, eight, one = p99(f"{m}-pool8", "me-alone"), p99(f"{m}-pool8", "me-in-mixed"), p99(f"{m}-{against}", "me-in-mixed")
+    if alone and eight and one:
+        floors.append(alone / one)
+        at_floor.append(eight / alone)
+if floors:
+    print(f"- mixed part, p99 of `me` with no listing (pool 8) / p99 of `me` in mixed ({against}), the lowest"
+          f" ratio any pool could reach, median of {len(floors)} rounds ({', '.join(f'{x:.2f}' for x in floors)}):"
+          f" {statistics.median(floors):.2f}")
+    print(f"- mixed part, p99 of `me` in mixed / with no listing, both pool 8, median of {len(at_floor)} rounds"
+          f" ({', '.join(f'{x:.2f}' for x in at_floor)}): {statistics.median(at_floor):.2f}")
+cpu = run / "cpu.tsv"
+if cpu.exists():
+    busy = {}
+    for c in csv.DictReader(open(cpu), delimiter="\t"):
+        busy.setdefault(c["config"].split("-", 1)[1], []).append(float(c["busy_share"]))
+    for label, shares in sorted(busy.items()):
+        print(f"- mixed part, {label}: the machine's CPU busy during the mixed run (both cores), median of"
+              f" {len(shares)} rounds ({', '.join(f'{x:.0%}' for x in shares)}): {statistics.median(shares):.0%}")
 borrows = run / "borrows.tsv"
 if borrows.exists():
     shares = {}
