@@ -282,7 +282,9 @@ for round in $(seq 1 "$ROUNDS"); do
     for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break; sleep 0.1; done
     wrk -t2 -c16 -d5s -s bench/wrk/me.lua "http://127.0.0.1:$port" > /dev/null 2>&1 || true
     for connections in $APACHE_CONNECTIONS; do
+      ticks="$(cpu_ticks)"
       run_wrk "$variant$round" apache me "$connections" "http://127.0.0.1:$port"
+      record_cpu "apache$round-$variant-$connections" "$ticks" "$(cpu_ticks)"
     done
     kill "$apache_pid" 2>/dev/null || true; wait "$apache_pid" 2>/dev/null || true
   done

@@ -117,11 +117,12 @@ if floors:
           f" ({', '.join(f'{x:.2f}' for x in at_floor)}): {statistics.median(at_floor):.2f}")
 cpu = run / "cpu.tsv"
 if cpu.exists():
-    busy = {}
+    busy = {}  # configs are PART<round>-LABEL: mixed1-pool8, apache2-shipped-64
     for c in csv.DictReader(open(cpu), delimiter="\t"):
-        busy.setdefault(c["config"].split("-", 1)[1], []).append(float(c["busy_share"]))
-    for label, shares in sorted(busy.items()):
-        print(f"- mixed part, {label}: the machine's CPU busy during the mixed run (both cores), median of"
+        part_round, label = c["config"].split("-", 1)
+        busy.setdefault((part_round.rstrip("0123456789"), label), []).append(float(c["busy_share"]))
+    for (part, label), shares in sorted(busy.items()):
+        print(f"- {part} part, {label}: the machine's CPU busy during the run (both cores), median of"
               f" {len(shares)} rounds ({', '.join(f'{x:.0%}' for x in shares)}): {statistics.median(shares):.0%}")
 borrows = run / "borrows.tsv"
 if borrows.exists():
