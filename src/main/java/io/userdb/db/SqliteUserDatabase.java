@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
@@ -101,6 +102,23 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
    * and rolls back, as on a full disk.
    */
   public static SqliteUserDatabase open(Path file, Duration busyTimeout, long maxBytes) {
+    long deadline = System.nanoTime() + busyTimeout.toNanos();
+    while (true) {
+      try {
+        return openOnce(file, busyTimeout, maxBytes);
+      } catch (SQLException e) {
+        if (primaryCode(e) != SQLiteErrorCode.SQLITE_BUSY.code || System.nanoTime() - deadline > 0) {
+          throw new DatabaseException("cannot open database " + file + ": " + e.getMessage(), e);
+        }
+        // Connections turning a new file to WAL at the same moment: one of them is told busy at
+        // once, without SQLite's busy handler (ConcurrentOpenTest: 1 open in 60-130). Try again shortly.
+        pauseBeforeRetry();
+      }
+    }
+  }
+
+  private static SqliteUserDatabase openOnce(Path file, Duration busyTimeout, long maxBytes)
+      throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
@@ -117,12 +135,18 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
         limitSize(connection, maxBytes);
       }
       return new SqliteUserDatabase(file, connection);
-    } catch (SQLException e) {
-      closeQuietly(connection);
-      throw new DatabaseException("cannot open database " + file + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
+    } catch (SQLException | RuntimeException e) {
       closeQuietly(connection);
       throw e;
+    }
+  }
+
+  private static void pauseBeforeRetry() {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextInt(1, 10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DatabaseException("interrupted while opening the database", e);
     }
   }
 
