@@ -27,8 +27,11 @@ CORE_ROUNDS="${CORE_ROUNDS:-3}"  # rounds of the core part
 CORE_OPTIONS="${CORE_OPTIONS:-}"  # userdb options for the core part
 MIXED_ROUNDS="${MIXED_ROUNDS:-4}"  # rounds of the mixed part
 MIXED_OPTIONS="${MIXED_OPTIONS:-}"  # userdb options for both servers of the mixed part
-# Options of the mixed part's second server, labelled pool1 as long as they are the default.
-MIXED_AGAINST="${MIXED_AGAINST:---pool-max-total 1}"
+# Options of the mixed part's second server, labelled pool1 as long as they are the default
+# (MIXED_AGAINST="" for none), and the build it runs: MIXED_AGAINST_JAR=/tmp/before.jar weighs
+# this build against an earlier one.
+MIXED_AGAINST="${MIXED_AGAINST-"--pool-max-total 1"}"
+MIXED_AGAINST_JAR="${MIXED_AGAINST_JAR:-target/userdb.jar}"
 APACHE_CONNECTIONS="${APACHE_CONNECTIONS:-64 256}"  # client counts of the apache part
 out="$PWD/target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
@@ -72,10 +75,10 @@ start_java() {
   printf -v "${name}_ajp" '%s' "$(sed -n 's/^userdb: ajp listening on //p' "$log.out")"
 }
 
-start_userdb() { # NAME DB [userdb options...]
+start_userdb() { # NAME DB [userdb options...]; USERDB_JAR: the build to run (this one by default)
   local name="$1" db="$2"; shift 2
   USERDB_ADMIN_PASSWORD="$ADMIN_PASSWORD" start_java "$name" \
-    java -jar target/userdb.jar --db "$db" --http-port 0 --ajp-port 0 --ajp-secret bench-secret "$@"
+    java -jar "${USERDB_JAR:-target/userdb.jar}" --db "$db" --http-port 0 --ajp-port 0 --ajp-secret bench-secret "$@"
 }
 
 # ---- measuring ---------------------------------------------------------------------------
@@ -193,14 +196,15 @@ if part mixed; then
 # one object, two servers on copies of one database, MIXED_ROUNDS rounds in alternating order.
 # MIXED_OPTIONS="--change-check-interval 0ms" makes every `me` need a pooled object again;
 # MIXED_AGAINST="--max-concurrent-listings 6" weighs the default against listings all at once.
-say "mixed: default pool against ${MIXED_AGAINST} ${MIXED_OPTIONS}"
+say "mixed: default pool against ${MIXED_AGAINST} ${MIXED_OPTIONS} ($MIXED_AGAINST_JAR)"
 mkdir -p "$out/db-one"
 for f in "$db" "$db-wal"; do if [ -e "$f" ]; then cp -p "$f" "$out/db-one/"; fi; done
 read -r -a mixed_options <<< "$MIXED_OPTIONS"
 start_userdb eight "$db" "${mixed_options[@]}"
 read -r -a against_options <<< "$MIXED_AGAINST"
-against=pool1; [ "$MIXED_AGAINST" = "--pool-max-total 1" ] || against=other
-start_userdb one "$out/db-one/userdb.db" "${mixed_options[@]}" "${against_options[@]}"
+against=pool1
+[ "$MIXED_AGAINST" = "--pool-max-total 1" ] && [ "$MIXED_AGAINST_JAR" = target/userdb.jar ] || against=other
+USERDB_JAR="$MIXED_AGAINST_JAR" start_userdb one "$out/db-one/userdb.db" "${mixed_options[@]}" "${against_options[@]}"
 eight_token="$(login "http://$eight_http" admin "$ADMIN_PASSWORD")"
 one_token="$(login "http://$one_http" admin "$ADMIN_PASSWORD")"
 USERDB_TOKEN="$eight_token" warm "http://$eight_http" "$eight_pid"

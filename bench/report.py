@@ -104,7 +104,7 @@ def p99(config, scenario, connections=58):
 # What no pool size can beat: `me` with no listing beside it, on the default server, against
 # the two servers' `me` in mixed. Older runs have no me-alone rows.
 floors, at_floor = [], []
-for m in mixed_rounds:
+for m in mixed_rounds if against == "pool1" else []:  # a floor under the pool's target only
     alone, eight, one = p99(f"{m}-pool8", "me-alone"), p99(f"{m}-pool8", "me-in-mixed"), p99(f"{m}-{against}", "me-in-mixed")
     if alone and eight and one:
         floors.append(alone / one)
