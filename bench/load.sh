@@ -26,6 +26,7 @@ ROUNDS="${ROUNDS:-4}"  # rounds of the apache part
 CORE_ROUNDS="${CORE_ROUNDS:-3}"  # rounds of the core part
 CORE_OPTIONS="${CORE_OPTIONS:-}"  # userdb options for the core part
 MIXED_ROUNDS="${MIXED_ROUNDS:-4}"  # rounds of the mixed part
+TABLE_ROUNDS="${TABLE_ROUNDS:-4}"  # rounds of the tablesize part
 MIXED_OPTIONS="${MIXED_OPTIONS:-}"  # userdb options for both servers of the mixed part
 # Options of the mixed part's second server, labelled pool1 as long as they are the default
 # (MIXED_AGAINST="" for none), and the build it runs: MIXED_AGAINST_JAR=/tmp/before.jar weighs
@@ -321,20 +322,33 @@ done
 fi
 
 if part tablesize; then
+# me against 10 thousand and 1 million users: both servers up at once, TABLE_ROUNDS rounds in
+# alternating order (single runs minutes apart measured the machine's drift, 0.81-1.50x).
 say "table size: $BIG_USERS users"
 big="$out/db-big/userdb.db"
 java -cp "$CP" io.userdb.bench.SeedDatabase "$big" "$BIG_USERS" "$PASSWORD" | tee "$out/seed-big.txt" >&2
 for which in small big; do
   file="$db"; [ "$which" = big ] && file="$big"
   started=$(date +%s%N)
-  start_userdb srv "$file"
+  start_userdb "$which" "$file"
   echo "$which startup_ms $(( ($(date +%s%N) - started) / 1000000 ))" >> "$out/startup.txt"
-  export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASSWORD")"
-  warm "http://$srv_http" "$srv_pid"
-  run_wrk "users-$which" direct me 64 "http://$srv_http" "$srv_pid" "$file"
-  echo "$which rss_kib $(awk '/VmRSS/ {print $2}' "/proc/$srv_pid/status")" >> "$out/startup.txt"
-  cleanup
 done
+small_token="$(login "http://$small_http" admin "$ADMIN_PASSWORD")"
+big_token="$(login "http://$big_http" admin "$ADMIN_PASSWORD")"
+USERDB_TOKEN="$small_token" warm "http://$small_http" "$small_pid"
+USERDB_TOKEN="$big_token" warm "http://$big_http" "$big_pid"
+for round in $(seq 1 "$TABLE_ROUNDS"); do
+  pair=(small big); [ $(( round % 2 )) -eq 0 ] && pair=(big small)
+  for which in "${pair[@]}"; do
+    if [ "$which" = small ]; then url="http://$small_http" pid="$small_pid" file="$db" USERDB_TOKEN="$small_token"
+    else url="http://$big_http" pid="$big_pid" file="$big" USERDB_TOKEN="$big_token"; fi
+    export USERDB_TOKEN
+    run_wrk "users$round-$which" direct me 64 "$url" "$pid" "$file"
+  done
+done
+echo "small rss_kib $(awk '/VmRSS/ {print $2}' "/proc/$small_pid/status")" >> "$out/startup.txt"
+echo "big rss_kib $(awk '/VmRSS/ {print $2}' "/proc/$big_pid/status")" >> "$out/startup.txt"
+cleanup
 fi
 
 { echo "machine: $(nproc) cores, $(awk '/MemTotal/ {print $2}' /proc/meminfo) KiB, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"

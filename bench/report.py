@@ -53,7 +53,7 @@ for part in ("pool8", "pool1"):
           [r for r in rows if r["config"] == part])
 table("Trivial 60-byte servlet, same Tomcat setup", [r for r in rows if r["config"] == "trivial"])
 table("Pool size (me and mixed at 64 connections, direct)", [r for r in rows if r["config"].startswith("size")])
-table("Table size (me at 64 connections, direct)", [r for r in rows if r["config"].startswith("users-")])
+table("Table size (me at 64 connections, direct)", [r for r in rows if r["config"].startswith("users")])
 table("me against the trivial servlet, rounds in alternating order", [r for r in rows if r["config"].startswith("core")])
 table("mixed, pool 8 against pool 1, rounds in alternating order", [r for r in rows if r["config"].startswith("mixed")])
 
@@ -69,6 +69,12 @@ ratio("me direct / trivial direct (64 conn)", rps(get("pool8", "direct", "me", 6
       rps(get("trivial", "direct", "trivial", 64)), 0.6)
 ratio("basic / me, direct, 64 conn", rps(get("pool8", "direct", "basic", 64)), rps(get("pool8", "direct", "me", 64)), 0.8)
 ratio("me at 1M users / me at 10k users", rps(get("users-big", "direct", "me", 64)), rps(get("users-small", "direct", "me", 64)), 0.9)
+table_rounds = sorted({r["config"].split("-")[0] for r in rows if r["config"].startswith("users") and r["config"][5:6].isdigit()})
+sizes = [rps(get(f"{t}-big", "direct", "me", 64)) / rps(get(f"{t}-small", "direct", "me", 64)) for t in table_rounds
+         if get(f"{t}-big", "direct", "me", 64) and get(f"{t}-small", "direct", "me", 64)]
+if sizes:
+    ratio(f"me at 1M users / me at 10k users, side by side, median of {len(sizes)} rounds"
+          f" ({', '.join(f'{x:.2f}' for x in sizes)})", statistics.median(sizes), 1.0, 0.9)
 login = get("pool8", "direct", "login", 8)
 if login:
     print(f"- logins/s per core (direct, 8 connections, 2 cores shared with wrk): {rps(login) / 2:.1f}")
@@ -96,6 +102,8 @@ if p99s:
           f" ({', '.join(f'{p:.2f}' for p in p99s)}): {statistics.median(p99s):.2f} (target at most 0.20 against pool1)")
     ratio(f"mixed part, total throughput pool 8 / {against}, median of {len(totals)} rounds"
           f" ({', '.join(f'{t:.2f}' for t in totals)})", statistics.median(totals), 1.0, 1.0)
+
+
 def p99(config, scenario, connections=58):
     r = get(config, "direct", scenario, connections)
     return int(r["p99_us"]) if r else None
@@ -105,7 +113,8 @@ def p99(config, scenario, connections=58):
 # the two servers' `me` in mixed. Older runs have no me-alone rows.
 floors, at_floor = [], []
 for m in mixed_rounds if against == "pool1" else []:  # a floor under the pool's target only
-    alone, eight, one = p99(f"{m}-pool8", "me-alone"), p99(f"{m}-pool8", "me-in-mixed"), p99(f"{m}-{against}", "me-in-mixed")
+    alone, eight = p99(f"{m}-pool8", "me-alone"), p99(f"{m}-pool8", "me-in-mixed")
+    one = p99(f"{m}-{against}", "me-in-mixed")
     if alone and eight and one:
         floors.append(alone / one)
         at_floor.append(eight / alone)
