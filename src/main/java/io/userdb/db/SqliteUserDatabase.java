@@ -108,11 +108,12 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
       try {
         return openOnce(file, busyTimeout, maxBytes);
       } catch (SQLException e) {
-        if (primaryCode(e) != SQLiteErrorCode.SQLITE_BUSY.code || System.nanoTime() - deadline > 0) {
+        boolean busy = primaryCode(e) == SQLiteErrorCode.SQLITE_BUSY.code;
+        if (!busy || System.nanoTime() - deadline > 0) {
           throw new DatabaseException("cannot open database " + file + ": " + e.getMessage(), e);
         }
         // Connections turning a new file to WAL at the same moment: one of them is told busy at
-        // once, without SQLite's busy handler (ConcurrentOpenTest: 1 open in 60-130). Try again shortly.
+        // once, without SQLite's busy handler (ConcurrentOpenTest: 1 open in 60-130 failed so).
         pauseBeforeRetry();
       }
     }
