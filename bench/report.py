@@ -2,6 +2,7 @@
 """Turns one bench/load.sh run into the tables and ratios of docs/PERFORMANCE.md and the
 data of the pool-size chart. Usage: bench/report.py target/bench/<run> > report.md"""
 import csv
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -24,6 +25,16 @@ def rps(r):
 def mixed_total(config):
     """Requests/s of a mixed run: its `me` clients and its listing clients together."""
     return rps(get(config, "direct", "me-in-mixed", 58)) + rps(get(config, "direct", "list", 6))
+
+
+def rounds(part):
+    """The rounds of a part run in alternating rounds, by config prefix: core1, mixed1, users1."""
+    return sorted({m.group(1) for r in rows if (m := re.match(rf"({part}\d+)(-|$)", r["config"]))})
+
+
+def listed(values, spec=".2f"):
+    """Per-round figures, as the report quotes them before their median."""
+    return ", ".join(format(v, spec) for v in values)
 
 
 def ms(r, key):
@@ -69,27 +80,25 @@ ratio("me direct / trivial direct (64 conn)", rps(get("pool8", "direct", "me", 6
       rps(get("trivial", "direct", "trivial", 64)), 0.6)
 ratio("basic / me, direct, 64 conn", rps(get("pool8", "direct", "basic", 64)), rps(get("pool8", "direct", "me", 64)), 0.8)
 ratio("me at 1M users / me at 10k users", rps(get("users-big", "direct", "me", 64)), rps(get("users-small", "direct", "me", 64)), 0.9)
-table_rounds = sorted({r["config"].split("-")[0] for r in rows if r["config"].startswith("users") and r["config"][5:6].isdigit()})
-sizes = [rps(get(f"{t}-big", "direct", "me", 64)) / rps(get(f"{t}-small", "direct", "me", 64)) for t in table_rounds
+sizes = [rps(get(f"{t}-big", "direct", "me", 64)) / rps(get(f"{t}-small", "direct", "me", 64)) for t in rounds("users")
          if get(f"{t}-big", "direct", "me", 64) and get(f"{t}-small", "direct", "me", 64)]
 if sizes:
     ratio(f"me at 1M users / me at 10k users, side by side, median of {len(sizes)} rounds"
-          f" ({', '.join(f'{x:.2f}' for x in sizes)})", statistics.median(sizes), 1.0, 0.9)
+          f" ({listed(sizes)})", statistics.median(sizes), 1.0, 0.9)
 login = get("pool8", "direct", "login", 8)
 if login:
     print(f"- logins/s per core (direct, 8 connections, 2 cores shared with wrk): {rps(login) / 2:.1f}")
 for path, target in (("direct", 0.6), ("apache", 0.9)):
-    rounds = sorted({r["config"] for r in rows if r["config"].startswith("core")})
-    pairs = [rps(get(c, path, "me", 64)) / rps(get(c, path, "trivial", 64)) for c in rounds
+    pairs = [rps(get(c, path, "me", 64)) / rps(get(c, path, "trivial", 64)) for c in rounds("core")
              if get(c, path, "me", 64) and get(c, path, "trivial", 64)]
     if pairs:
         ratio(f"me / trivial, {path}, 64 conn, median of {len(pairs)} rounds"
-              f" ({', '.join(f'{p:.2f}' for p in pairs)})", statistics.median(pairs), 1.0, target)
+              f" ({listed(pairs)})", statistics.median(pairs), 1.0, target)
 s8, s1 = get("size8", "direct", "me-in-mixed", 58), get("size1", "direct", "me-in-mixed", 58)
 if s8 and s1:
     print(f"- pool-size part, mixed: p99 of `me` {ms(s8, 'p99_us')} ms (pool 8) vs {ms(s1, 'p99_us')} ms (pool 1):"
           f" {int(s8['p99_us']) / int(s1['p99_us']):.2f} of it (target at most 0.20)")
-mixed_rounds = sorted({r["config"].split("-")[0] for r in rows if r["config"].startswith("mixed")})
+mixed_rounds = rounds("mixed")
 against = "pool1" if any(r["config"].endswith("-pool1") for r in rows if r["config"].startswith("mixed")) else "other"
 p99s, totals = [], []
 for m in mixed_rounds:
@@ -99,9 +108,9 @@ for m in mixed_rounds:
         totals.append(mixed_total(f"{m}-pool8") / mixed_total(f"{m}-{against}"))
 if p99s:
     print(f"- mixed part, p99 of `me` pool 8 / {against}, median of {len(p99s)} rounds"
-          f" ({', '.join(f'{p:.2f}' for p in p99s)}): {statistics.median(p99s):.2f} (target at most 0.20 against pool1)")
+          f" ({listed(p99s)}): {statistics.median(p99s):.2f} (target at most 0.20 against pool1)")
     ratio(f"mixed part, total throughput pool 8 / {against}, median of {len(totals)} rounds"
-          f" ({', '.join(f'{t:.2f}' for t in totals)})", statistics.median(totals), 1.0, 1.0)
+          f" ({listed(totals)})", statistics.median(totals), 1.0, 1.0)
 
 
 def p99(config, scenario, connections=58):
@@ -120,10 +129,10 @@ for m in mixed_rounds if against == "pool1" else []:  # a floor under the pool's
         at_floor.append(eight / alone)
 if floors:
     print(f"- mixed part, p99 of `me` with no listing (pool 8) / p99 of `me` in mixed ({against}), the lowest"
-          f" ratio any pool could reach, median of {len(floors)} rounds ({', '.join(f'{x:.2f}' for x in floors)}):"
+          f" ratio any pool could reach, median of {len(floors)} rounds ({listed(floors)}):"
           f" {statistics.median(floors):.2f}")
     print(f"- mixed part, p99 of `me` in mixed / with no listing, both pool 8, median of {len(at_floor)} rounds"
-          f" ({', '.join(f'{x:.2f}' for x in at_floor)}): {statistics.median(at_floor):.2f}")
+          f" ({listed(at_floor)}): {statistics.median(at_floor):.2f}")
 cpu = run / "cpu.tsv"
 if cpu.exists():
     busy = {}  # configs are PART<round>-LABEL: mixed1-pool8, apache2-shipped-64
@@ -132,7 +141,7 @@ if cpu.exists():
         busy.setdefault((part_round.rstrip("0123456789"), label), []).append(float(c["busy_share"]))
     for (part, label), shares in sorted(busy.items()):
         print(f"- {part} part, {label}: the machine's CPU busy during the run (both cores), median of"
-              f" {len(shares)} rounds ({', '.join(f'{x:.0%}' for x in shares)}): {statistics.median(shares):.0%}")
+              f" {len(shares)} rounds ({listed(shares, '.0%')}): {statistics.median(shares):.0%}")
 borrows = run / "borrows.tsv"
 if borrows.exists():
     shares = {}
@@ -141,7 +150,7 @@ if borrows.exists():
         shares.setdefault(label, []).append((int(b["lent"]) - int(b["list_requests"])) / int(b["me_requests"]))
     for label, share in sorted(shares.items()):
         print(f"- mixed part, {label}: objects lent for anything but a listing's read, per `me` request,"
-              f" median of {len(share)} rounds ({', '.join(f'{x:.2%}' for x in share)}): {statistics.median(share):.2%}")
+              f" median of {len(share)} rounds ({listed(share, '.2%')}): {statistics.median(share):.2%}")
 bad = [r for r in rows if r["non2xx"] != "0" or r["errors"] != "0"]
 print(f"- runs with any non-2xx answer or socket error: {len(bad)} of {len(rows)}")
 fds = [int(r["max_db_fds"]) for r in rows if r["config"] == "pool8" and r["max_db_fds"] not in ("", "0")]
