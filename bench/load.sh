@@ -82,6 +82,17 @@ start_userdb() { # NAME DB [userdb options...]; USERDB_JAR: the build to run (th
     java -jar "${USERDB_JAR:-target/userdb.jar}" --db "$db" --http-port 0 --ajp-port 0 --ajp-secret bench-secret "$@"
 }
 
+# in_round_order ROUND NAME...: the names forwards in odd rounds, backwards in even ones. On a
+# shared machine whichever runs later in a pair tends to win, so one order alone would rank by
+# position.
+in_round_order() {
+  local round="$1" i; shift
+  local names=("$@") backwards=()
+  if [ $(( round % 2 )) -eq 1 ]; then echo "${names[*]}"; return; fi
+  for (( i = ${#names[@]} - 1; i >= 0; i-- )); do backwards+=("${names[i]}"); done
+  echo "${backwards[*]}"
+}
+
 # ---- measuring ---------------------------------------------------------------------------
 db_fds() { # PID DBFILE: open descriptors on the database file itself
   { find "/proc/$1/fd" -lname "$(readlink -f "$2")" 2>/dev/null || true; } | wc -l
@@ -212,7 +223,7 @@ USERDB_TOKEN="$eight_token" warm "http://$eight_http" "$eight_pid"
 USERDB_TOKEN="$one_token" warm "http://$one_http" "$one_pid"
 export USERDB_TOKEN
 for round in $(seq 1 "$MIXED_ROUNDS"); do
-  pair=(eight one); [ $(( round % 2 )) -eq 0 ] && pair=(one eight)
+  read -r -a pair <<< "$(in_round_order "$round" eight one)"
   for which in "${pair[@]}"; do
     if [ "$which" = eight ]; then url="http://$eight_http" pid="$eight_pid" file="$db" label=pool8 USERDB_TOKEN="$eight_token"
     else url="http://$one_http" pid="$one_pid" file="$out/db-one/userdb.db" label="$against" USERDB_TOKEN="$one_token"; fi
@@ -240,7 +251,7 @@ export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASS
 warm "http://$srv_http" "$srv_pid"; warm "http://127.0.0.1:$web_port" "$srv_pid"
 warm "http://$triv_http" "$triv_pid" trivial; warm "http://127.0.0.1:$tweb_port" "$triv_pid" trivial
 for round in $(seq 1 "$CORE_ROUNDS"); do
-  pair=(me trivial); [ $(( round % 2 )) -eq 0 ] && pair=(trivial me)  # whoever runs second tends to win
+  read -r -a pair <<< "$(in_round_order "$round" me trivial)"
   for path in direct apache; do
     for which in "${pair[@]}"; do
       case "$path-$which" in
@@ -258,8 +269,7 @@ fi
 if part apache; then
 # The proxy hop itself: the shipped httpd-conf against mod_proxy_http, mod_jk, mpm_event,
 # keep-alive without a request limit and Debian's untuned defaults (bench/httpd/), each in
-# front of the same userdb. Rounds alternate the order (forwards, backwards): on a shared
-# machine whichever runs later in a pair tends to win, so one order alone would rank by position.
+# front of the same userdb, in_round_order.
 say "apache variants"
 [ -f /usr/lib/apache2/modules/mod_jk.so ] || { say "needs mod_jk: sudo apt-get install libapache2-mod-jk"; exit 1; }
 start_userdb srv "$db"
@@ -267,8 +277,7 @@ export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASS
 warm "http://$srv_http" "$srv_pid"
 read -r -a variants <<< "$APACHE_VARIANTS"
 for round in $(seq 1 "$ROUNDS"); do
-  order=("${variants[@]}")
-  if [ $(( round % 2 )) -eq 0 ]; then order=(); for ((i=${#variants[@]}-1; i>=0; i--)); do order+=("${variants[i]}"); done; fi
+  read -r -a order <<< "$(in_round_order "$round" "${variants[@]}")"
   for variant in "${order[@]}"; do
     port="$(free_port)"; run="$out/var-$variant-$round"; mkdir -p "$run"; chmod 755 "$run"
     printf 'worker.list=userdb\nworker.userdb.type=ajp13\nworker.userdb.host=%s\nworker.userdb.port=%s\nworker.userdb.secret=bench-secret\nworker.userdb.max_packet_size=65536\n' \
@@ -338,7 +347,7 @@ big_token="$(login "http://$big_http" admin "$ADMIN_PASSWORD")"
 USERDB_TOKEN="$small_token" warm "http://$small_http" "$small_pid"
 USERDB_TOKEN="$big_token" warm "http://$big_http" "$big_pid"
 for round in $(seq 1 "$TABLE_ROUNDS"); do
-  pair=(small big); [ $(( round % 2 )) -eq 0 ] && pair=(big small)
+  read -r -a pair <<< "$(in_round_order "$round" small big)"
   for which in "${pair[@]}"; do
     if [ "$which" = small ]; then url="http://$small_http" pid="$small_pid" file="$db" USERDB_TOKEN="$small_token"
     else url="http://$big_http" pid="$big_pid" file="$big" USERDB_TOKEN="$big_token"; fi
