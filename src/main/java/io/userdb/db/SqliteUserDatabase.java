@@ -285,7 +285,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
             }
             return Optional.of(
                 new SessionRecord(
-                    rs.getString(1),
+                    text(rs, 1),
                     readUser(rs, 4),
                     Instant.ofEpochMilli(rs.getLong(2)),
                     Instant.ofEpochMilli(rs.getLong(3))));
