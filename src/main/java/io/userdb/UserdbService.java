@@ -106,6 +106,7 @@ public final class UserdbService implements AutoCloseable {
                   config.ajpPort(),
                   ajpSecret,
                   config.trustProxyUser(),
+                  config.requireProxyUser(),
                   config.maxThreads(),
                   config.jvmRoute()),
               ApiRoutes.servlets(ctx),
@@ -148,10 +149,10 @@ public final class UserdbService implements AutoCloseable {
 
   private void printListening(PrintStream console) {
     if (server.httpPort() >= 0) {
-      console.println("userdb: http listening on " + config.httpAddress() + ":" + server.httpPort());
+      console.println("userdb: http listening on " + server.httpAddress() + ":" + server.httpPort());
     }
     if (server.ajpPort() >= 0) {
-      console.println("userdb: ajp listening on " + config.ajpAddress() + ":" + server.ajpPort());
+      console.println("userdb: ajp listening on " + server.ajpAddress() + ":" + server.ajpPort());
     }
     console.flush();
   }

@@ -6,13 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.userdb.HttpApi.Reply;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.Map;
-import org.apache.commons.codec.digest.Md5Crypt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,41 +16,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ApacheProxyAuthIT {
 
+  private static final String[] APACHE_ADMIN = basic("admin", ProxyAuthStack.APACHE_PASSWORD);
+  private static final String[] APACHE_PAT = basic("pat", ProxyAuthStack.APACHE_PASSWORD);
+
   @TempDir Path work;
 
-  private Path htpasswd() throws Exception {
-    Path dir = Files.createDirectory(work.resolve("auth"));
-    Path file = dir.resolve("htpasswd");
-    String hash = Md5Crypt.apr1Crypt("apache-password".getBytes(StandardCharsets.UTF_8));
-    Files.writeString(file, "pat:" + hash + "\n");
-    // Apache's workers (www-data) read the file at request time.
-    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-    return file;
-  }
-
-  private ApacheHttpd apache(TestServer backend, Path htpasswd) throws Exception {
-    return ApacheHttpd.start(work, Map.of("USERDB_AJP", "127.0.0.1:" + backend.service().ajpPort(),
-        "USERDB_HTPASSWD", htpasswd.toString()), List.of("USERDB_PROXY_AUTH"), ApacheIT.secretOf(backend));
-  }
-
-  private static void createPat(TestServer backend) {
-    Reply created = backend.http.send("POST", "/api/users", json("username", "pat", "password", "userdb-own-password",
-        "displayName", "Pat"), basic("admin", TestServer.ADMIN_PASSWORD));
+  private static void createPat(HttpApi http, String[] asAdmin) {
+    Reply created = http.send("POST", "/api/users", json("username", "pat", "password", "userdb-own-password",
+        "displayName", "Pat"), asAdmin);
     assertEquals(201, created.status(), created.body());
   }
 
   @Test
   void the_user_apache_authenticated_is_the_caller_when_trusted() throws Exception {
-    ApacheHttpd.binary();
-    Path htpasswd = htpasswd();
-    try (TestServer backend = TestServer.start(work.resolve("db"), "ajp-port", "0", "trust-proxy-user", "true");
-        ApacheHttpd apache = apache(backend, htpasswd)) {
-      createPat(backend);
-      HttpApi http = apache.http();
-      Reply me = http.get("/api/me", basic("pat", "apache-password"));
-      assertEquals(200, me.status(), me.body() + apache.logs());
+    try (ProxyAuthStack stack = ProxyAuthStack.start(work, "trust-proxy-user", "true", "require-proxy-user", "true")) {
+      HttpApi http = stack.http();
+      createPat(http, APACHE_ADMIN); // userdb's admin, as Apache signed them in
+      Reply me = http.get("/api/me", APACHE_PAT);
+      assertEquals(200, me.status(), me.body() + stack.apache.logs());
       assertEquals("pat", ApiIT.body(me).path("username").asText());
       assertEquals("proxy", ApiIT.body(me).path("authenticatedBy").asText());
       assertEquals("Pat", ApiIT.body(me).path("displayName").asText(), "mapped to userdb's own record");
@@ -65,18 +42,27 @@ class ApacheProxyAuthIT {
       assertEquals(401, refused.status());
       assertTrue(refused.header("Content-Type").orElse("").startsWith("application/json"), "Apache's 401 is JSON too");
       assertEquals("authentication_required", ApiIT.body(refused).path("error").asText());
+      assertEquals(401, http.get("/api/me", basic("pat", "userdb-own-password")).status(),
+          "userdb's own password is not Apache's");
       assertEquals(200, http.get("/health").status(), "health stays open for monitors");
     }
   }
 
   @Test
+  void apaches_user_name_in_another_case_is_not_userdbs_user() throws Exception {
+    try (ProxyAuthStack stack = ProxyAuthStack.start(work, "trust-proxy-user", "true", "require-proxy-user", "true")) {
+      Reply upper = stack.http().get("/api/me", basic("ADMIN", ProxyAuthStack.APACHE_PASSWORD));
+      assertEquals(403, upper.status(), "htpasswd's ADMIN is not userdb's admin: " + upper.body());
+      Reply list = stack.http().get("/api/users", basic("ADMIN", ProxyAuthStack.APACHE_PASSWORD));
+      assertEquals(403, list.status(), list.body());
+    }
+  }
+
+  @Test
   void without_trust_the_name_apache_sends_is_ignored() throws Exception {
-    ApacheHttpd.binary();
-    Path htpasswd = htpasswd();
-    try (TestServer backend = TestServer.start(work.resolve("db"), "ajp-port", "0");
-        ApacheHttpd apache = apache(backend, htpasswd)) {
-      createPat(backend);
-      Reply me = apache.http().get("/api/me", basic("pat", "apache-password"));
+    try (ProxyAuthStack stack = ProxyAuthStack.start(work)) {
+      createPat(stack.backend.http, basic("admin", TestServer.ADMIN_PASSWORD));
+      Reply me = stack.http().get("/api/me", APACHE_PAT);
       assertEquals(200, me.status(), me.body());
       assertEquals("default", ApiIT.body(me).path("authenticatedBy").asText(), me.body());
       assertEquals("guest", ApiIT.body(me).path("username").asText());

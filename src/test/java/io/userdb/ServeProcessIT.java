@@ -5,6 +5,7 @@ import static io.userdb.HttpApi.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -120,6 +121,13 @@ class ServeProcessIT {
       {"--pool-max-wait", "forever"},
       {"--ajp-secret="},
       {"--db", work.resolve("a-file/sub/userdb.db").toString()},
+      {"--http-port", "0", "--http-address", "999.1.1.1"},
+      {"--http-port", "0", "--http-address", "no-such-host.invalid"},
+      {"--http-port", "0", "--ajp-port", "0", "--ajp-address", "999.1.1.1"},
+      {"--http-port", "0", "--ajp-secret", "x"},
+      {"--http-port", "0", "--ajp-secret", "31-characters-are-still-too-few"},
+      {"--http-port", "0", "--ajp-secret-file", work.resolve("no-such-secret").toString()},
+      {"--http-port", "0", "--require-proxy-user"},
     };
     for (String[] args : cases) {
       UserdbProcess.Run run = UserdbProcess.run(work, Map.of(), null, args);
@@ -133,6 +141,20 @@ class ServeProcessIT {
     assertNotEquals(0, emptyEnv.exitCode());
     assertTrue(emptyEnv.stderr().contains("ajp-secret is empty"), emptyEnv.stderr());
     assertEquals(2, UserdbProcess.run(work, Map.of(), null, "--no-such-option").exitCode(), "usage errors exit 2");
+  }
+
+  @Test
+  void the_ready_line_names_the_address_really_bound() throws Exception {
+    try (UserdbProcess p = UserdbProcess.serve(work, Map.of(), "--http-address", "127.0.0.2", "--http-port", "0",
+        "--ajp-port", "-1")) {
+      assertTrue(p.stdout().contains("http listening on 127.0.0.2:" + p.httpPort), p.stdout());
+      assertEquals(200, new HttpApi("http://127.0.0.2:" + p.httpPort).get("/health").status());
+      try (java.net.Socket other = new java.net.Socket()) {
+        assertThrows(java.io.IOException.class, () -> other.connect(new java.net.InetSocketAddress("127.0.0.1",
+            p.httpPort), 1000), "bound to 127.0.0.2 only, not to every interface");
+      }
+      assertEquals(0, p.terminate());
+    }
   }
 
   @Test

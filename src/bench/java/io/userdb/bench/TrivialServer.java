@@ -38,7 +38,7 @@ public final class TrivialServer {
       }
     };
     UserdbServer server = new UserdbServer(
-        new TomcatSettings("127.0.0.1", 0, "127.0.0.1", 0, args[0], false, 200, ""),
+        new TomcatSettings("127.0.0.1", 0, "127.0.0.1", 0, args[0], false, false, 200, ""),
         Map.of("/trivial", trivial), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     server.start();
     System.out.println("userdb: http listening on 127.0.0.1:" + server.httpPort());

@@ -8,10 +8,11 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Decides who is asking, trying in order: a session cookie; HTTP Basic credentials, checked
- * against the database through {@link BasicCredentialCache}; the user Apache authenticated
- * (REMOTE_USER over AJP), only when the proxy is trusted; the configured default user.
- * Thread-safe.
+ * Decides who is asking, trying in order: the user Apache authenticated (REMOTE_USER over AJP),
+ * only when the proxy is trusted, and then over anything else the request carries, as with
+ * Tomcat's {@code tomcatAuthentication="false"}; a session cookie; HTTP Basic credentials,
+ * checked against the database through {@link BasicCredentialCache}; the configured default
+ * user. Thread-safe.
  */
 public final class Authenticator {
 
@@ -55,6 +56,9 @@ public final class Authenticator {
    */
   public Optional<Caller> identify(
       DatabaseAccess access, String sessionToken, String authorization, String proxyUser, String clientAddress) {
+    if (trustProxyUser && proxyUser != null && !proxyUser.isEmpty()) {
+      return Optional.of(proxy(access.db(), proxyUser));
+    }
     if (sessionToken != null) {
       Optional<Caller> caller = sessions.resume(access, sessionToken);
       if (caller.isPresent()) {
@@ -63,9 +67,6 @@ public final class Authenticator {
     }
     if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       return Optional.of(basic(access, authorization.substring(6).trim(), clientAddress));
-    }
-    if (trustProxyUser && proxyUser != null && !proxyUser.isEmpty()) {
-      return Optional.of(proxy(access.db(), proxyUser));
     }
     if (!defaultUser.isEmpty()) {
       return Optional.of(Caller.defaultUser(defaultUser));
@@ -132,8 +133,12 @@ public final class Authenticator {
         && credentialCache.isVerified(key, current.get().passwordHash());
   }
 
+  /**
+   * The account named exactly as Apache's user: names are unique ignoring case here, but Apache's
+   * are not, so its {@code ADMIN} must not become userdb's {@code admin}.
+   */
   private Caller proxy(UserDatabase db, String name) {
-    Optional<User> user = db.findUser(name);
+    Optional<User> user = db.findUser(name).filter(found -> found.username().equals(name));
     if (user.isEmpty() || user.get().disabled()) {
       throw new AuthenticationException(AuthenticationException.Reason.UNKNOWN_PROXY_USER);
     }

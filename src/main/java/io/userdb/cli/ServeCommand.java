@@ -50,8 +50,13 @@ final class ServeCommand implements Callable<Integer> {
   String ajpPort;
 
   @Option(names = "--ajp-secret", paramLabel = "SECRET",
-      description = "AJP shared secret (default: generated into ajp-secret beside the database).")
+      description = "AJP shared secret, 32 to 63 characters; prefer --ajp-secret-file or USERDB_AJP_SECRET,"
+          + " as any local user can read a command line (default: generated into ajp-secret beside the database).")
   String ajpSecret;
+
+  @Option(names = "--ajp-secret-file", paramLabel = "FILE",
+      description = "File holding the AJP shared secret (instead of --ajp-secret).")
+  String ajpSecretFile;
 
   @Option(names = "--pool-max-total", paramLabel = "N", description = "Database objects at most (default 8).")
   String poolMaxTotal;
@@ -74,6 +79,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--trust-proxy-user", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
       description = "Take the user Apache authenticated (REMOTE_USER over AJP) (default false).")
   String trustProxyUser;
+
+  @Option(names = "--require-proxy-user", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+      description = "Refuse every request but /health that Apache did not authenticate; needs --trust-proxy-user"
+          + " (default false).")
+  String requireProxyUser;
 
   @Option(names = "--session-idle-timeout", paramLabel = "DURATION", description = "Default 30m.")
   String sessionIdleTimeout;

@@ -3,6 +3,8 @@ package io.userdb.config;
 import io.userdb.db.CostlyQueries;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,7 @@ public record ServiceConfig(
     Duration changeCheckInterval,
     String defaultUser,
     boolean trustProxyUser,
+    boolean requireProxyUser,
     Duration sessionIdleTimeout,
     Duration sessionMaxAge,
     int loginFailuresPerAddress,
@@ -45,6 +48,8 @@ public record ServiceConfig(
   public static final String ENV_PREFIX = "USERDB_";
   /** Apache's mod_proxy_ajp refuses a secret of 64 characters or more. */
   static final int MAX_AJP_SECRET = 63;
+  /** 32 characters of a base64-like alphabet: about 190 bits, out of reach of guessing. */
+  static final int MIN_AJP_SECRET = 32;
   /** Option names (flags without the dashes) and their defaults; null means "none". */
   static final Map<String, String> DEFAULTS = defaults();
 
@@ -57,12 +62,14 @@ public record ServiceConfig(
     d.put("ajp-address", "127.0.0.1");
     d.put("ajp-port", "8009");
     d.put("ajp-secret", null);
+    d.put("ajp-secret-file", null);
     d.put("pool-max-total", "8");
     d.put("pool-min-idle", "1");
     d.put("pool-max-wait", "2s");
     d.put("change-check-interval", "10ms");
     d.put("default-user", "guest");
     d.put("trust-proxy-user", "false");
+    d.put("require-proxy-user", "false");
     d.put("session-idle-timeout", "30m");
     d.put("session-max-age", "12h");
     d.put("login-failures-per-address", "20");
@@ -125,15 +132,7 @@ public record ServiceConfig(
   }
 
   private static ServiceConfig fromMap(Map<String, String> v) {
-    String secret = v.get("ajp-secret");
-    if (secret != null && secret.isBlank()) {
-      throw new ConfigException(
-          "ajp-secret is empty: give a real secret, or none to use the generated one");
-    }
-    if (secret != null && secret.length() > MAX_AJP_SECRET) {
-      throw new ConfigException(
-          "ajp-secret is longer than " + MAX_AJP_SECRET + " characters, which mod_proxy_ajp refuses");
-    }
+    String secret = ajpSecret(v.get("ajp-secret"), v.get("ajp-secret-file"));
     ServiceConfig config =
         new ServiceConfig(
             Path.of(required(v, "db")),
@@ -149,6 +148,7 @@ public record ServiceConfig(
             parse(v, "change-check-interval", Durations::parse),
             v.get("default-user") == null ? "" : v.get("default-user").trim(),
             parse(v, "trust-proxy-user", ServiceConfig::parseBoolean),
+            parse(v, "require-proxy-user", ServiceConfig::parseBoolean),
             parse(v, "session-idle-timeout", Durations::parse),
             parse(v, "session-max-age", Durations::parse),
             parse(v, "login-failures-per-address", Integer::parseInt),
@@ -159,8 +159,46 @@ public record ServiceConfig(
     return config;
   }
 
+  /**
+   * The secret given directly (flag, environment, config file) or read from a file, never both.
+   * Length is checked here, so a guessable secret stops the start instead of guarding AJP.
+   */
+  private static String ajpSecret(String given, String file) {
+    if (given != null && file != null) {
+      throw new ConfigException("give ajp-secret or ajp-secret-file, not both");
+    }
+    String secret = given;
+    if (file != null) {
+      try {
+        secret = Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new ConfigException("cannot read ajp-secret-file " + file.trim() + ": " + e.getMessage());
+      }
+    }
+    if (secret == null) {
+      return null;
+    }
+    String name = file != null ? "the secret in ajp-secret-file" : "ajp-secret";
+    if (secret.isBlank()) {
+      throw new ConfigException(name + " is empty: give a real secret, or none to use the generated one");
+    }
+    if (secret.length() < MIN_AJP_SECRET) {
+      throw new ConfigException(name + " is shorter than " + MIN_AJP_SECRET
+          + " characters; generate one with: head -c 32 /dev/urandom | base64");
+    }
+    if (secret.length() > MAX_AJP_SECRET) {
+      throw new ConfigException(name + " is longer than " + MAX_AJP_SECRET + " characters, which mod_proxy_ajp refuses");
+    }
+    return secret;
+  }
+
   /** Cross-field and range rules, checked once. */
   private void validate() {
+    checkAddress("http-address", httpAddress);
+    checkAddress("ajp-address", ajpAddress);
+    if (requireProxyUser && !trustProxyUser) {
+      throw new ConfigException("require-proxy-user needs trust-proxy-user: only then is Apache's user taken");
+    }
     checkPort("http-port", httpPort);
     checkPort("ajp-port", ajpPort);
     if (httpPort == -1 && ajpPort == -1) {
@@ -192,6 +230,18 @@ public record ServiceConfig(
     }
     if (!defaultUser.isEmpty() && !defaultUser.matches("[A-Za-z0-9._@-]{1,64}")) {
       throw new ConfigException("default-user '" + defaultUser + "' is not a valid username");
+    }
+  }
+
+  /**
+   * An address must parse or resolve here: Tomcat leaves an address it cannot resolve unset,
+   * which binds every interface.
+   */
+  private static void checkAddress(String name, String address) {
+    try {
+      InetAddress.getByName(address);
+    } catch (UnknownHostException | SecurityException e) {
+      throw new ConfigException(name + " '" + address + "' is not an address or a name that resolves here");
     }
   }
 

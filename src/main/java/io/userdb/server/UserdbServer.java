@@ -3,6 +3,8 @@ package io.userdb.server;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.core.StandardServer;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.AbstractProtocol;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 
@@ -77,16 +80,14 @@ public final class UserdbServer {
 
   private static Connector httpConnector(TomcatSettings settings) {
     Connector connector = new Connector("HTTP/1.1");
-    connector.setProperty("address", settings.httpAddress());
-    connector.setPort(settings.httpPort());
+    bind(connector, settings.httpAddress(), settings.httpPort());
     common(connector, settings);
     return connector;
   }
 
   private static Connector ajpConnector(TomcatSettings settings) {
     Connector connector = new Connector("AJP/1.3");
-    connector.setProperty("address", settings.ajpAddress());
-    connector.setPort(settings.ajpPort());
+    bind(connector, settings.ajpAddress(), settings.ajpPort());
     connector.setProperty("secretRequired", "true");
     connector.setProperty("secret", settings.ajpSecret());
     connector.setProperty("packetSize", Integer.toString(TomcatSettings.AJP_PACKET_SIZE));
@@ -94,6 +95,23 @@ public final class UserdbServer {
     connector.setProperty("tomcatAuthentication", Boolean.toString(!settings.trustProxyUser()));
     common(connector, settings);
     return connector;
+  }
+
+  /**
+   * Sets the address as a resolved {@link InetAddress}: given as a string property, an address
+   * Tomcat cannot resolve is left unset, which binds every interface.
+   */
+  private static void bind(Connector connector, String address, int port) {
+    try {
+      ((AbstractProtocol<?>) connector.getProtocolHandler()).setAddress(InetAddress.getByName(address));
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot resolve the address " + address, e);
+    }
+    connector.setPort(port);
+    // Apache matches <Location> on the path it sees; Tomcat would strip ";params" and resolve
+    // "..", reaching a path Apache never checked (/health/..;/api/me). Refuse such paths (400).
+    // Only the typed setter works: setProperty("rejectSuspiciousURIs", ...) does nothing.
+    connector.setRejectSuspiciousURIs(true);
   }
 
   private static void common(Connector connector, TomcatSettings settings) {
@@ -106,6 +124,9 @@ public final class UserdbServer {
   private void addFilter(Context context) {
     addFilter(context, "requests", requests);
     addFilter(context, "security-headers", new SecurityHeadersFilter());
+    if (settings.requireProxyUser()) {
+      addFilter(context, "require-proxy-user", new RequireProxyUserFilter());
+    }
   }
 
   private static void addFilter(Context context, String name, jakarta.servlet.Filter filter) {
@@ -134,6 +155,20 @@ public final class UserdbServer {
         throw new IllegalStateException("cannot listen on " + addresses());
       }
     }
+  }
+
+  /** The address the HTTP connector was given to bind, as Tomcat holds it; null without one. */
+  public String httpAddress() {
+    return http == null ? null : boundAddress(http);
+  }
+
+  public String ajpAddress() {
+    return ajp == null ? null : boundAddress(ajp);
+  }
+
+  private static String boundAddress(Connector connector) {
+    InetAddress address = ((AbstractProtocol<?>) connector.getProtocolHandler()).getAddress();
+    return address == null ? "*" : address.getHostAddress();
   }
 
   /** The HTTP port really bound, or -1 without an HTTP connector. */

@@ -57,8 +57,9 @@ class ServiceConfigTest {
         .getMessage().contains("htp-port"));
     String[][] bad = {{"http-port", "-2"}, {"ajp-port", "x"}, {"pool-max-total", "0"}, {"pool-min-idle", "9"},
         {"pool-max-wait", "0s"}, {"session-max-age", "12"}, {"trust-proxy-user", "maybe"}, {"default-user", "a b"},
-        {"ajp-secret", ""}, {"ajp-secret", "   "}, {"max-threads", "0"},
-        {"max-concurrent-listings", "0"}};
+        {"ajp-secret", ""}, {"ajp-secret", "   "}, {"ajp-secret", "x"}, {"max-threads", "0"},
+        {"max-concurrent-listings", "0"}, {"http-address", "999.1.1.1"}, {"ajp-address", "300.0.0.1"},
+        {"http-address", "no-such-host.invalid"}, {"require-proxy-user", "true"}};
     for (String[] b : bad) {
       ConfigException e = assertThrows(ConfigException.class, () -> ServiceConfig.load(Map.of(b[0], b[1]), Map.of(), null),
           b[0] + "=" + b[1]);
@@ -78,8 +79,8 @@ class ServiceConfigTest {
 
   @Test
   void the_secret_never_appears_in_the_printed_config() {
-    ServiceConfig c = ServiceConfig.load(Map.of("ajp-secret", "very-secret-value"), Map.of(), null);
-    assertFalse(c.toString().contains("very-secret-value"));
+    ServiceConfig c = ServiceConfig.load(Map.of("ajp-secret", "very-secret-value-of-32-characters-at-least"), Map.of(), null);
+    assertFalse(c.toString().contains("very-secret-value-of-32-characters-at-least"));
   }
 
   @Test
