@@ -155,7 +155,7 @@ class AjpIT {
   void dot_segments_with_path_parameters_are_refused_on_both_connectors() throws Exception {
     try (TestServer server = TestServer.start(folder, "http-port", "0", "ajp-port", "0", "ajp-secret", SECRET)) {
       for (String uri : List.of("/health/..;/api/me", "/health/%2e%2e;/api/me", "/health/.%2e;/api/me",
-          "/health/..%3b/api/me", "/health;/../api/me")) {
+          "/health/..%3b/api/me")) {
         // 400 where Tomcat sees a dot segment with a parameter; 404 where "..;" is a plain name.
         AjpClient.Response ajp = AjpClient.send(server.service().ajpPort(), AjpClient.get(uri, SECRET));
         assertTrue(ajp.status() == 400 || ajp.status() == 404, "AJP " + uri + ": " + ajp.status() + ajp.body());
