@@ -7,10 +7,12 @@ import io.userdb.api.ApiRoutes;
 import io.userdb.auth.AccountService;
 import io.userdb.auth.Authenticator;
 import io.userdb.auth.BasicCredentialCache;
+import io.userdb.auth.ClientAddresses;
 import io.userdb.auth.LockoutPolicy;
 import io.userdb.auth.LoginService;
 import io.userdb.auth.PasswordHasher;
 import io.userdb.auth.SessionService;
+import io.userdb.config.ConfigException;
 import io.userdb.config.ServiceConfig;
 import io.userdb.db.CostlyQueries;
 import io.userdb.db.DatabaseException;
@@ -96,7 +98,8 @@ public final class UserdbService implements AutoCloseable {
       }
       CostlyQueries costlyQueries = new CostlyQueries(config.maxConcurrentListings(), config.poolMaxWait(), metrics);
       ApiContext ctx =
-          new ApiContext(pool, costlyQueries, authenticator, sessions, logins, accounts, metrics, config.jvmRoute());
+          new ApiContext(pool, costlyQueries, authenticator, sessions, logins, accounts, metrics,
+              trustedProxies(config), config.jvmRoute());
       UserdbServer server =
           new UserdbServer(
               new TomcatSettings(
@@ -119,6 +122,14 @@ public final class UserdbService implements AutoCloseable {
     } catch (RuntimeException e) {
       pool.close();
       throw e;
+    }
+  }
+
+  private static ClientAddresses trustedProxies(ServiceConfig config) {
+    try {
+      return ClientAddresses.trusting(config.trustedProxies());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("trusted-proxies: " + e.getMessage());
     }
   }
 

@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.userdb.HttpApi.Reply;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import java.util.Set;
+import java.util.Base64;
+import java.time.Instant;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import io.userdb.db.UserDatabasePool;
+import io.userdb.db.NewUser;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,23 +49,40 @@ class BruteForceIT {
     }
   }
 
+  /** An account as an htpasswd import leaves it: a legacy hash, upgraded only at its next sign-in. */
+  private static void importAccount(TestServer server, String name, String legacyHash) {
+    try (UserDatabasePool.Lease lease = server.service().pool().borrow()) {
+      lease.db().createUser(new NewUser(name, legacyHash, "", "", Set.of("user")), Instant.now());
+    }
+  }
+
+  private static String sha(String password) throws Exception {
+    byte[] digest = MessageDigest.getInstance("SHA-1").digest(password.getBytes(StandardCharsets.UTF_8));
+    return "{SHA}" + Base64.getEncoder().encodeToString(digest);
+  }
+
   @Test
   @Timeout(300)
-  void unknown_user_wrong_password_and_disabled_user_look_the_same_and_take_as_long() {
+  void unknown_user_wrong_password_disabled_and_imported_users_look_the_same_and_take_as_long() throws Exception {
     int rounds = 24;
+    String[] kinds = {"unknown", "wrong password", "disabled", "imported {SHA}", "imported $2y$05"};
     try (TestServer server = TestServer.start(folder, "login-failures-per-address", "10000")) {
       HttpApi http = server.http;
       String[] admin = HttpApi.session(http.login("admin", TestServer.ADMIN_PASSWORD));
+      String bcrypt = OpenBSDBCrypt.generate("2y", "right-password".toCharArray(), new byte[16], 5);
       for (int i = 0; i < rounds; i++) { // a fresh account per attempt: no lockout in the way
         assertEquals(201, http.send("POST", "/api/users", json("username", "wrong" + i, "password", "right-password"), admin).status());
         assertEquals(201, http.send("POST", "/api/users", json("username", "off" + i, "password", "right-password"), admin).status());
         assertEquals(200, http.send("PATCH", "/api/users/off" + i, json("disabled", true), admin).status());
+        importAccount(server, "sha" + i, sha("right-password"));
+        importAccount(server, "bcrypt" + i, bcrypt);
       }
-      long[][] nanos = new long[3][rounds];
-      String[] bodies = new String[3];
-      for (int i = 0; i < rounds; i++) { // interleaved, so machine noise falls on all three alike
-        String[][] attempts = {{"ghost" + i, "right-password"}, {"wrong" + i, "wrong-password"}, {"off" + i, "right-password"}};
-        for (int kind = 0; kind < 3; kind++) {
+      long[][] nanos = new long[kinds.length][rounds];
+      String[] bodies = new String[kinds.length];
+      for (int i = 0; i < rounds; i++) { // interleaved, so machine noise falls on all alike
+        String[][] attempts = {{"ghost" + i, "right-password"}, {"wrong" + i, "wrong-password"},
+            {"off" + i, "right-password"}, {"sha" + i, "wrong-password"}, {"bcrypt" + i, "wrong-password"}};
+        for (int kind = 0; kind < kinds.length; kind++) {
           long start = System.nanoTime();
           Reply reply = http.send("POST", "/api/session", json("username", attempts[kind][0], "password", attempts[kind][1]));
           nanos[kind][i] = System.nanoTime() - start;
@@ -69,27 +93,26 @@ class BruteForceIT {
           }
         }
       }
-      assertEquals(bodies[0], bodies[1], "unknown user and wrong password answer alike");
-      assertEquals(bodies[0], bodies[2], "unknown user and disabled user answer alike");
-      double[] median = new double[3];
+      double[] median = new double[kinds.length];
       double noise = 0;
-      for (int kind = 0; kind < 3; kind++) {
+      for (int kind = 0; kind < kinds.length; kind++) {
+        assertEquals(bodies[0], bodies[kind], kinds[kind] + " answers as an unknown user does");
         long[] sorted = nanos[kind].clone();
         Arrays.sort(sorted);
         median[kind] = sorted[rounds / 2] / 1e6;
         noise = Math.max(noise, (sorted[rounds * 3 / 4] - sorted[rounds / 4]) / 1e6); // interquartile range
       }
-      double spread = Math.max(Math.abs(median[0] - median[1]), Math.max(Math.abs(median[0] - median[2]),
-          Math.abs(median[1] - median[2])));
-      // Without the dummy hash an unknown name would answer in ~1 ms against ~50-100 ms.
-      assertTrue(spread <= Math.max(noise, 0.1 * median[1]),
-          String.format("medians unknown %.1f, wrong %.1f, disabled %.1f ms; spread %.1f ms, noise (IQR) %.1f ms",
-              median[0], median[1], median[2], spread, noise));
-      Reports.write("login-timing.txt", String.format(
-          "rounds=%d median_ms unknown=%.1f wrong_password=%.1f disabled=%.1f max_difference_ms=%.1f noise_iqr_ms=%.1f",
-          rounds, median[0], median[1], median[2], spread, noise));
-      List<String> distinct = new ArrayList<>(List.of(bodies));
-      assertEquals(1, distinct.stream().distinct().count());
+      double spread = Arrays.stream(median).max().orElseThrow() - Arrays.stream(median).min().orElseThrow();
+      StringBuilder figures = new StringBuilder();
+      for (int kind = 0; kind < kinds.length; kind++) {
+        figures.append(String.format("%s=%.1f ", kinds[kind].replace(' ', '_'), median[kind]));
+      }
+      // Without the dummy hash an unknown name would answer in ~1 ms against ~50-100 ms; an
+      // unpadded {SHA} account in 2-8 ms.
+      assertTrue(spread <= Math.max(noise, 0.15 * median[1]),
+          String.format("medians %s ms; spread %.1f ms, noise (IQR) %.1f ms", figures, spread, noise));
+      Reports.write("login-timing.txt", String.format("rounds=%d median_ms %smax_difference_ms=%.1f noise_iqr_ms=%.1f",
+          rounds, figures, spread, noise));
     }
   }
 }

@@ -3,6 +3,7 @@ package io.userdb.api;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.userdb.auth.AccountService;
 import io.userdb.auth.Authenticator;
+import io.userdb.auth.ClientAddresses;
 import io.userdb.auth.LoginService;
 import io.userdb.auth.SessionService;
 import io.userdb.db.CostlyQueries;
@@ -10,7 +11,8 @@ import io.userdb.db.UserDatabasePool;
 
 /**
  * What the servlets share: the pool, the turns costly queries take, the services they call,
- * and this backend's route name in an Apache balancer (empty when not balanced).
+ * whose address a request is, and this backend's route name in an Apache balancer (empty when
+ * not balanced).
  */
 public record ApiContext(
     UserDatabasePool pool,
@@ -20,4 +22,11 @@ public record ApiContext(
     LoginService logins,
     AccountService accounts,
     PrometheusMeterRegistry metrics,
-    String route) {}
+    ClientAddresses clientAddresses,
+    String route) {
+
+  /** The per-address limit's key for this request. */
+  public String clientAddress(jakarta.servlet.http.HttpServletRequest request) {
+    return clientAddresses.keyOf(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+  }
+}

@@ -55,7 +55,7 @@ abstract class ApiServlet extends HttpServlet {
                   sessionToken(request),
                   request.getHeader("Authorization"),
                   request.getRemoteUser(),
-                  request.getRemoteAddr());
+                  ctx.clientAddress(request));
       handler.handle(access, caller);
     }
   }

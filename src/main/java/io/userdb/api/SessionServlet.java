@@ -27,7 +27,7 @@ final class SessionServlet extends ApiServlet {
     try (UserDatabasePool.Access access = ctx.pool().access()) {
       LoginResult result =
           AccountRules.isValidUsername(username)
-              ? ctx.logins().login(access, username, password, request.getRemoteAddr())
+              ? ctx.logins().login(access, username, password, ctx.clientAddress(request))
               : new LoginResult.Failure();
       if (result instanceof LoginResult.Locked locked) {
         throw new AuthenticationException(AuthenticationException.Reason.LOCKED, locked.retryAfter());

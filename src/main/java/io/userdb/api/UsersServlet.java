@@ -1,5 +1,8 @@
 package io.userdb.api;
 
+import io.userdb.db.DatabaseAccess;
+import io.userdb.auth.AuthenticationException;
+import io.userdb.auth.LoginResult;
 import io.userdb.auth.AccountRules;
 import io.userdb.auth.Caller;
 import io.userdb.db.ProfileChange;
@@ -159,14 +162,27 @@ final class UsersServlet extends ApiServlet {
           requireSelfOrAdmin(who, target.username());
           User user = access.db().findUser(target.username()).orElseThrow(() -> ApiException.notFound("user"));
           String newPassword = body.requiredString("password");
-          if (!who.isAdmin()
-              && !ctx.accounts().verifyPassword(access, user, body.optionalString("currentPassword"))) {
-            throw ApiException.forbidden("currentPassword is wrong");
+          if (!who.isAdmin()) {
+            checkCurrentPassword(access, user, body.requiredString("currentPassword"), ctx.clientAddress(request));
           }
           String keep = who.is(user.username()) ? who.sessionHash() : null;
           ctx.accounts().changePassword(access, user.username(), newPassword, keep);
           response.setStatus(204);
         });
+  }
+
+  /**
+   * A stolen session must not become a free password oracle: the current password is checked
+   * as a sign-in is, under the same per-account and per-address limits.
+   */
+  private void checkCurrentPassword(DatabaseAccess access, User user, String currentPassword, String clientAddress) {
+    LoginResult result = ctx.logins().login(access, user.username(), currentPassword, clientAddress);
+    if (result instanceof LoginResult.Locked locked) {
+      throw new AuthenticationException(AuthenticationException.Reason.LOCKED, locked.retryAfter());
+    }
+    if (!(result instanceof LoginResult.Success)) {
+      throw ApiException.forbidden("currentPassword is wrong");
+    }
   }
 
   @Override

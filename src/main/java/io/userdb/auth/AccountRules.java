@@ -43,6 +43,18 @@ public final class AccountRules {
     return password;
   }
 
+  /**
+   * Whether a password offered at sign-in may be as long as a stored one can be: cheap, so an
+   * over-long one is refused before any hashing (a 60,000-character password would cost a hash).
+   */
+  static boolean isAcceptableLength(String password) {
+    if (password == null || password.length() > 4 * MAX_PASSWORD) { // more than NFC could ever fold
+      return false;
+    }
+    String normalized = PasswordHasher.normalize(password);
+    return normalized.codePointCount(0, normalized.length()) <= MAX_PASSWORD;
+  }
+
   public static String displayName(String displayName) {
     if (displayName == null) {
       return null;

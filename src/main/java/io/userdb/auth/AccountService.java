@@ -93,12 +93,6 @@ public final class AccountService {
     return changed;
   }
 
-  /** Verifies {@code password} against the user's, with no database object held. */
-  public boolean verifyPassword(DatabaseAccess access, User user, String password) {
-    access.release();
-    return password != null && hasher.verify(password, user.passwordHash());
-  }
-
   public boolean delete(UserDatabase db, String username) {
     boolean deleted = db.deleteUser(username);
     credentialCache.forget(username);

@@ -2,20 +2,26 @@ package io.userdb.auth;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.userdb.db.User;
 import io.userdb.db.DatabaseAccess;
+import io.userdb.db.LoginAttempt;
+import io.userdb.db.User;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Checks passwords with lockout. Every attempt on an unlocked account costs one slow hash
- * verification, also for unknown users (against a dummy hash), so response time does not tell
- * whether a name exists. A legacy hash that verifies is upgraded to Argon2id on the spot.
- * Thread-safe.
+ * Checks passwords with lockout. Every attempt is counted before its slow hash runs (per
+ * account in the store, per unknown name and per client address in memory, each atomically),
+ * so parallel guesses each take a number and those past the policy's threshold are refused
+ * without hashing. Known and unknown names go through the same steps and answers: an unknown
+ * name is checked against a dummy hash. A legacy hash that verifies is upgraded to Argon2id on
+ * the spot. Thread-safe.
  */
 public final class LoginService {
+
+  /** Client addresses forget their count after this long without an attempt. */
+  static final Duration ADDRESS_MEMORY = Duration.ofMinutes(15);
 
   private final PasswordHasher hasher;
   private final LockoutPolicy policy;
@@ -25,17 +31,22 @@ public final class LoginService {
   private final Counter successes;
   private final Counter failures;
   private final Counter locked;
+  private final Counter hashChecks;
 
   public LoginService(
       PasswordHasher hasher, LockoutPolicy policy, LockoutPolicy perAddress, Clock clock, MeterRegistry registry) {
     this.hasher = hasher;
     this.policy = policy;
-    this.unknownUsers = new FailureTracker(policy);
-    this.addresses = new FailureTracker(perAddress);
+    // Unknown names never forget, as an account's counter in the store does not.
+    this.unknownUsers = new FailureTracker(policy, null, FailureTracker.MAX_ENTRIES);
+    this.addresses = new FailureTracker(perAddress, ADDRESS_MEMORY, FailureTracker.MAX_ENTRIES);
     this.clock = clock;
     this.successes = loginCounter(registry, "success");
     this.failures = loginCounter(registry, "failure");
     this.locked = loginCounter(registry, "locked");
+    this.hashChecks = Counter.builder("userdb.password.checks")
+        .description("Slow password hash verifications run for sign-ins (dummy ones included)")
+        .register(registry);
   }
 
   private static Counter loginCounter(MeterRegistry registry, String outcome) {
@@ -49,49 +60,50 @@ public final class LoginService {
    * Checks a password. The database object is let go while the hash is verified (and while
    * a legacy hash is rehashed), so slow hashing never holds a pooled object.
    *
-   * @param clientAddress where the attempt comes from, for the per-address limit; null for
+   * @param clientAddress the per-address limit's key ({@link ClientAddresses#keyOf}); null for
    *     none (the CLI, run by whoever owns the database file)
    */
   public LoginResult login(DatabaseAccess access, String username, String password, String clientAddress) {
     Instant now = clock.instant();
+    if (!AccountRules.isAcceptableLength(password)) {
+      failures.increment(); // no account has such a password: nothing to hash, nothing to count
+      return new LoginResult.Failure();
+    }
     if (clientAddress != null) {
-      Instant until = addresses.lockedUntil(clientAddress);
-      if (until.isAfter(now)) {
-        return lockedFor(until, now); // refused before any hashing: an attack costs us nothing
+      FailureTracker.Reservation address = addresses.reserve(clientAddress, now);
+      if (!address.reserved()) {
+        return lockedFor(address.lockedUntil(), now); // refused before any hashing
       }
     }
     LoginResult result = check(access, username, password, now);
-    if (result instanceof LoginResult.Failure && clientAddress != null) {
-      addresses.recordFailure(clientAddress, now);
+    if (result instanceof LoginResult.Success && clientAddress != null) {
+      addresses.succeeded(clientAddress);
     }
     return result;
   }
 
   private LoginResult check(DatabaseAccess access, String username, String password, Instant now) {
     Optional<User> found = access.db().findUser(username);
-    access.release();
     if (found.isEmpty()) {
+      access.release();
       return loginUnknown(username, password, now);
     }
     User user = found.get();
-    if (user.lockedUntil().isAfter(now)) {
-      return lockedFor(user.lockedUntil(), now);
+    LoginAttempt attempt = access.db().reserveLoginAttempt(user.id(), now, count -> policy.lockedUntil(count, now));
+    access.release();
+    if (!attempt.reserved()) {
+      return attempt.lockedUntil().isAfter(now)
+          ? lockedFor(attempt.lockedUntil(), now)
+          : loginUnknown(username, password, now); // deleted meanwhile
     }
+    hashChecks.increment();
     boolean matches = hasher.verify(password, user.passwordHash());
-    if (!matches) {
-      int count = user.failedLogins() + 1;
-      access.db().recordLoginFailure(user.id(), count, policy.lockedUntil(count, now));
-      failures.increment();
-      return new LoginResult.Failure();
-    }
-    if (user.disabled()) {
+    if (!matches || user.disabled()) {
       failures.increment();
       return new LoginResult.Failure();
     }
     String upgraded = hasher.needsRehash(user.passwordHash()) ? hasher.hash(password) : null;
-    if (user.failedLogins() > 0) {
-      access.db().recordLoginSuccess(user.id());
-    }
+    access.db().recordLoginSuccess(user.id());
     if (upgraded != null) {
       access.db().upgradePasswordHash(user.id(), user.passwordHash(), upgraded);
       user = user.withPasswordHash(upgraded);
@@ -101,12 +113,12 @@ public final class LoginService {
   }
 
   private LoginResult loginUnknown(String username, String password, Instant now) {
-    Instant until = unknownUsers.lockedUntil(username);
-    if (until.isAfter(now)) {
-      return lockedFor(until, now);
+    FailureTracker.Reservation attempt = unknownUsers.reserve(username, now);
+    if (!attempt.reserved()) {
+      return lockedFor(attempt.lockedUntil(), now);
     }
+    hashChecks.increment();
     hasher.verifyDummy(password);
-    unknownUsers.recordFailure(username, now);
     failures.increment();
     return new LoginResult.Failure();
   }

@@ -85,6 +85,11 @@ final class ServeCommand implements Callable<Integer> {
           + " (default false).")
   String requireProxyUser;
 
+  @Option(names = "--trusted-proxies", paramLabel = "LIST",
+      description = "Addresses or CIDR blocks of proxies in front of Apache whose X-Forwarded-For names the client,"
+          + " for the per-address limit, read as mod_remoteip does (default: none; the peer Apache saw counts).")
+  String trustedProxies;
+
   @Option(names = "--session-idle-timeout", paramLabel = "DURATION", description = "Default 30m.")
   String sessionIdleTimeout;
 

@@ -38,6 +38,7 @@ public record ServiceConfig(
     String defaultUser,
     boolean trustProxyUser,
     boolean requireProxyUser,
+    String trustedProxies,
     Duration sessionIdleTimeout,
     Duration sessionMaxAge,
     int loginFailuresPerAddress,
@@ -70,6 +71,7 @@ public record ServiceConfig(
     d.put("default-user", "guest");
     d.put("trust-proxy-user", "false");
     d.put("require-proxy-user", "false");
+    d.put("trusted-proxies", "");
     d.put("session-idle-timeout", "30m");
     d.put("session-max-age", "12h");
     d.put("login-failures-per-address", "20");
@@ -149,6 +151,7 @@ public record ServiceConfig(
             v.get("default-user") == null ? "" : v.get("default-user").trim(),
             parse(v, "trust-proxy-user", ServiceConfig::parseBoolean),
             parse(v, "require-proxy-user", ServiceConfig::parseBoolean),
+            v.get("trusted-proxies") == null ? "" : v.get("trusted-proxies").trim(),
             parse(v, "session-idle-timeout", Durations::parse),
             parse(v, "session-max-age", Durations::parse),
             parse(v, "login-failures-per-address", Integer::parseInt),
@@ -196,6 +199,7 @@ public record ServiceConfig(
   private void validate() {
     checkAddress("http-address", httpAddress);
     checkAddress("ajp-address", ajpAddress);
+    checkTrustedProxies(trustedProxies);
     if (requireProxyUser && !trustProxyUser) {
       throw new ConfigException("require-proxy-user needs trust-proxy-user: only then is Apache's user taken");
     }
@@ -242,6 +246,16 @@ public record ServiceConfig(
       InetAddress.getByName(address);
     } catch (UnknownHostException | SecurityException e) {
       throw new ConfigException(name + " '" + address + "' is not an address or a name that resolves here");
+    }
+  }
+
+  /** Literal addresses and CIDR blocks only: a name would be looked up on every request. */
+  private static void checkTrustedProxies(String list) {
+    for (String entry : list.split(",")) {
+      String e = entry.trim();
+      if (!e.isEmpty() && !e.matches("[0-9A-Fa-f:.\\[\\]]+(/\\d{1,3})?")) {
+        throw new ConfigException("trusted-proxies: '" + e + "' is not an IP address or CIDR block");
+      }
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
@@ -64,7 +65,9 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   private final PreparedStatement deleteOtherSessions;
   private final PreparedStatement upgradeHash;
   private final PreparedStatement deleteUser;
-  private final PreparedStatement loginFailure;
+  private final PreparedStatement reserveAttempt;
+  private final PreparedStatement setLock;
+  private final PreparedStatement lockOf;
   private final PreparedStatement loginSuccess;
   private final PreparedStatement insertSession;
   private final PreparedStatement findSession;
@@ -192,7 +195,12 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
                 + " AND token_hash <> ?");
     upgradeHash = prepare("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?");
     deleteUser = prepare("DELETE FROM users WHERE name_key = ?");
-    loginFailure = prepare("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
+    reserveAttempt =
+        prepare(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? AND locked_until <= ?"
+                + " RETURNING failed_logins");
+    setLock = prepare("UPDATE users SET locked_until = ? WHERE id = ?");
+    lockOf = prepare("SELECT locked_until FROM users WHERE id = ?");
     loginSuccess = prepare("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?");
     insertSession =
         prepare(
@@ -457,15 +465,34 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   }
 
   @Override
-  public void recordLoginFailure(long userId, int failedLogins, Instant lockedUntil) {
-    write(
-        "record login failure",
+  public LoginAttempt reserveLoginAttempt(long userId, Instant now, IntFunction<Instant> lockFor) {
+    return write(
+        "reserve login attempt",
         () -> {
-          loginFailure.setInt(1, failedLogins);
-          loginFailure.setLong(2, lockedUntil.toEpochMilli());
-          loginFailure.setLong(3, userId);
-          return loginFailure.executeUpdate();
+          reserveAttempt.setLong(1, userId);
+          reserveAttempt.setLong(2, now.toEpochMilli());
+          int failures;
+          try (ResultSet rs = reserveAttempt.executeQuery()) {
+            if (!rs.next()) {
+              return LoginAttempt.refused(currentLock(userId));
+            }
+            failures = rs.getInt(1);
+          }
+          Instant lock = lockFor.apply(failures);
+          if (lock.isAfter(now)) {
+            setLock.setLong(1, lock.toEpochMilli());
+            setLock.setLong(2, userId);
+            setLock.executeUpdate();
+          }
+          return new LoginAttempt(true, failures, lock);
         });
+  }
+
+  private Instant currentLock(long userId) throws SQLException {
+    lockOf.setLong(1, userId);
+    try (ResultSet rs = lockOf.executeQuery()) {
+      return rs.next() ? Instant.ofEpochMilli(rs.getLong(1)) : Instant.EPOCH;
+    }
   }
 
   @Override

@@ -51,8 +51,17 @@ public interface UserDatabase {
   /** Deletes the user and, by cascade, their sessions. */
   boolean deleteUser(String username);
 
-  void recordLoginFailure(long userId, int failedLogins, Instant lockedUntil);
+  /**
+   * Counts a password check before it runs, atomically across threads and processes: unless the
+   * account is locked at {@code now}, adds one to its consecutive failures and sets the lock
+   * {@code lockFor} gives for the new count. Parallel guesses thus each take a number, and those
+   * past the policy's threshold find the account locked without hashing anything.
+   *
+   * @param lockFor the lock's end for a count of consecutive failures ({@link Instant#EPOCH}: none)
+   */
+  LoginAttempt reserveLoginAttempt(long userId, Instant now, java.util.function.IntFunction<Instant> lockFor);
 
+  /** The password matched: the reserved attempt and the ones before it are forgiven. */
   void recordLoginSuccess(long userId);
 
   void createSession(String tokenHash, long userId, Instant now, Instant expiresAt);
