@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,6 +99,36 @@ class StackScriptIT {
       stack.destroy();
       stack.waitFor(30, TimeUnit.SECONDS);
       stack.destroyForcibly();
+    }
+  }
+
+  @Test
+  void with_apaches_port_taken_it_exits_non_zero_and_never_says_ready() throws Exception {
+    ApacheHttpd.binary();
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      ProcessBuilder builder = new ProcessBuilder("bin/userdb-stack", "--db", work.resolve("data/userdb.db").toString())
+          .redirectErrorStream(true).redirectOutput(work.resolve("stack.out").toFile());
+      builder.environment().put("USERDB_STACK_LISTEN", "127.0.0.1:" + taken.getLocalPort());
+      builder.environment().put("USERDB_ADMIN_PASSWORD", "stack-admin-password");
+      Path out = work.resolve("stack.out");
+      Process stack = builder.start();
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (stack.isAlive() && !Files.readString(out).contains("userdb-stack: ready")
+            && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        String output = Files.readString(out);
+        assertFalse(output.contains("userdb-stack: ready"), output); // Apache's "already in use" has "ready"
+        assertTrue(stack.waitFor(30, TimeUnit.SECONDS), "the stack gives up: " + output);
+        assertTrue(stack.exitValue() != 0, "exit " + stack.exitValue() + ": " + output);
+        assertTrue(output.contains("userdb-stack: Apache did not start"), output);
+        assertTrue(output.contains("127.0.0.1:" + taken.getLocalPort()), "names the port: " + output);
+      } finally {
+        stack.destroy(); // SIGTERM: the script stops userdb too
+        stack.waitFor(30, TimeUnit.SECONDS);
+        stack.destroyForcibly();
+      }
     }
   }
 
