@@ -1,30 +1,33 @@
 package io.userdb.cli;
 
-import io.userdb.db.DatabaseFiles;
 import io.userdb.db.SqliteUserDatabase;
-import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code userdb backup OUT}: a consistent copy of the database, taken while the server runs. */
-@Command(name = "backup", description = "Write an online, consistent backup of the database.", mixinStandardHelpOptions = true)
+/**
+ * {@code userdb backup OUT}: a consistent copy of the database, taken while the server runs,
+ * into a new file readable by its owner only. OUT must not exist, not even as a link: a file
+ * someone else prepared, or a link pointing elsewhere, would receive every password hash.
+ */
+@Command(name = "backup", description = "Write an online, consistent backup of the database to a new file (0600).",
+    mixinStandardHelpOptions = true)
 final class BackupCommand implements Callable<Integer> {
 
   @Mixin DatabaseOptions database;
 
-  @Parameters(paramLabel = "OUT") Path out;
+  @Parameters(paramLabel = "OUT", description = "A new file; an existing file or link is refused.") Path out;
 
   @Override
-  public Integer call() throws IOException {
-    if (Files.exists(out) && Files.size(out) > 0) {
-      throw new CliException(out + " exists already; choose a new file");
+  public Integer call() {
+    // Said before opening the database; SqliteUserDatabase.backupTo refuses it again, atomically.
+    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+      throw new CliException(out + " exists already (as a file or a link); choose a new file");
     }
-    // Private from the first byte, like the database itself; SQLite writes into the empty file.
-    DatabaseFiles.createPrivateFile(out.toAbsolutePath());
     try (SqliteUserDatabase db = database.open()) {
       db.backupTo(out);
     }

@@ -79,7 +79,7 @@ public final class DatabaseFiles {
     }
   }
 
-  private static boolean isPosix(Path existingFolder) throws IOException {
+  static boolean isPosix(Path existingFolder) throws IOException {
     boolean posix =
         Files.getFileStore(existingFolder).supportsFileAttributeView("posix");
     if (!posix && NON_POSIX_REPORTED.compareAndSet(false, true)) {

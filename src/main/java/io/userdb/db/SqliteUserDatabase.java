@@ -2,6 +2,7 @@ package io.userdb.db;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -553,15 +554,26 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
 
   @Override
   public void backupTo(Path target) {
+    try {
+      NewPrivateFile.write(target, this::vacuumInto);
+    } catch (FileAlreadyExistsException e) {
+      throw new DatabaseException(
+          "backup to " + target + " refused: it exists already (as a file or a link); choose a new file", e);
+    } catch (IOException e) {
+      throw new DatabaseException("backup to " + target + " failed: " + e, e);
+    }
+  }
+
+  private void vacuumInto(Path empty) {
     // A connection of its own: VACUUM INTO refuses to run beside this object's prepared
     // statements, which sqlite-jdbc leaves un-reset. It reads one snapshot: consistent while
     // others write.
     try (Connection own = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         PreparedStatement vacuum = own.prepareStatement("VACUUM INTO ?")) {
-      vacuum.setString(1, target.toAbsolutePath().toString());
+      vacuum.setString(1, empty.toAbsolutePath().toString());
       vacuum.execute();
     } catch (SQLException e) {
-      throw new DatabaseException("backup to " + target + " failed: " + e.getMessage(), e);
+      throw new DatabaseException("backup failed: " + e.getMessage(), e);
     }
   }
 

@@ -85,7 +85,11 @@ public interface UserDatabase {
    */
   long dataVersion();
 
-  /** A consistent copy of the whole database, taken online. */
+  /**
+   * A consistent copy of the whole database, taken online, into a new file {@code target} that
+   * only its owner can read (0600): it holds every password hash. An existing file or link at
+   * {@code target} is refused with a {@link DatabaseException}, left as it was.
+   */
   void backupTo(Path target);
 
   /** True once a failure showed the connection cannot be trusted any more. */

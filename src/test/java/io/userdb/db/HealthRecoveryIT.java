@@ -10,6 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +44,48 @@ class HealthRecoveryIT {
       Files.move(aside, db);
       assertEquals(200, http.get("/health").status(), "recovers without a restart");
       assertEquals(200, http.get("/api/me", HttpApi.basic("admin", TestServer.ADMIN_PASSWORD)).status());
+    }
+  }
+
+  @Test
+  void health_tells_anyone_only_that_the_database_is_unavailable_and_logs_why_once() throws Exception {
+    Logger log = Logger.getLogger("io.userdb.api.HealthLog");
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override public void publish(LogRecord record) {
+        records.add(record);
+      }
+
+      @Override public void flush() {}
+
+      @Override public void close() {}
+    };
+    log.addHandler(capture);
+    try (TestServer server = TestServer.start(folder)) {
+      closeEveryPooledConnection(server.service().pool());
+      Path aside = folder.resolve("moved-aside.db");
+      Files.move(server.db, aside);
+
+      for (int poll = 0; poll < 3; poll++) {
+        HttpApi.Reply down = server.http.get("/health");
+        assertEquals(503, down.status(), down.body());
+        assertTrue(down.body().startsWith("{") && down.body().endsWith("}"), "still JSON: " + down.body());
+        assertTrue(down.body().contains("\"status\":\"DOWN\""), down.body());
+        assertTrue(down.body().contains("\"reason\":\"database unavailable\""), down.body());
+        assertFalse(down.body().contains(folder.getFileName().toString()), "no path: " + down.body());
+        assertFalse(down.body().contains("userdb.db"), "no file name: " + down.body());
+        assertFalse(down.body().toUpperCase().contains("SQLITE"), "no SQLite error: " + down.body());
+      }
+      List<LogRecord> warnings = records.stream().filter(r -> r.getLevel() == Level.WARNING).toList();
+      assertEquals(1, warnings.size(), "one line for three polls: " + warnings);
+      assertTrue(warnings.get(0).getMessage().contains(server.db.toString()), "the log says why");
+
+      Files.move(aside, server.db);
+      assertEquals(200, server.http.get("/health").status());
+      assertEquals(200, server.http.get("/health").status());
+      assertEquals(1, records.stream().filter(r -> r.getLevel() == Level.INFO).count(), "back up: " + records);
+    } finally {
+      log.removeHandler(capture);
     }
   }
 

@@ -251,4 +251,24 @@ class UserDatabasePoolTest {
       }
     }
   }
+
+  @Test
+  void backup_writes_only_a_file_it_creates_and_refuses_existing_files_and_links() throws Exception {
+    Path planted = Files.createFile(folder.resolve("planted.db"));
+    Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rw-rw-rw-"));
+    Path link = Files.createSymbolicLink(folder.resolve("link.db"), planted);
+    Path dangling = Files.createSymbolicLink(folder.resolve("dangling.db"), folder.resolve("nowhere.db"));
+    try (var lease = pool.borrow()) {
+      for (Path target : new Path[] {planted, link, dangling}) {
+        DatabaseException refused = assertThrows(DatabaseException.class, () -> lease.db().backupTo(target));
+        assertTrue(refused.getMessage().contains("exists already"), refused.getMessage());
+      }
+      Path fresh = folder.resolve("fresh.db");
+      lease.db().backupTo(fresh);
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+    }
+    assertEquals(0, Files.size(planted), "nothing written into the planted file or through the link");
+    assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(planted)));
+    assertFalse(Files.exists(folder.resolve("nowhere.db")), "nothing created through the dangling link");
+  }
 }
