@@ -180,4 +180,42 @@ class AjpIT {
     assertTrue(weak.getMessage().contains("shorter than 32"), weak.getMessage());
     assertFalse(weak.getMessage().contains("short\n"), "the secret itself is not in the message");
   }
+
+  @Test
+  void a_wrong_secret_is_logged_with_the_peer_once_a_minute_and_never_the_secret() throws Exception {
+    java.util.List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        lines.add(r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.userdb.server.RefusedAjpLog");
+    log.addHandler(capture);
+    try (TestServer server = TestServer.start(folder, "ajp-port", "0", "ajp-secret", SECRET)) {
+      int port = server.service().ajpPort();
+      String wrong = "a-guessed-secret-that-must-never-be-logged";
+      var forged = new AjpClient.Request("GET", "/api/me", "203.0.113.50", false, wrong, null, Map.of(), new byte[0]);
+      for (int i = 0; i < 20; i++) {
+        assertEquals(403, AjpClient.send(port, forged).status());
+      }
+      assertEquals(200, AjpClient.send(port, AjpClient.get("/api/me", SECRET)).status(), "a right one is not logged");
+      assertEquals(201, server.http.send("POST", "/api/users", HttpApi.json("username", "uma", "password", "uma-password"),
+          HttpApi.basic("admin", TestServer.ADMIN_PASSWORD)).status());
+      String[] uma = HttpApi.basic("uma", "uma-password");
+      assertEquals(403, AjpClient.send(port, new AjpClient.Request("GET", "/api/users", "192.0.2.7", false, SECRET, null,
+          Map.of(uma[0], uma[1]), new byte[0])).status(), "nor the API's own 403");
+      assertEquals(1, lines.size(), "rate-limited to one line: " + lines);
+      assertTrue(lines.get(0).contains("from 127.0.0.1"), "the socket's peer, not the claimed client: " + lines);
+      assertFalse(String.join("\n", lines).contains(wrong), "the offered secret is not logged");
+    } finally {
+      log.removeHandler(capture);
+    }
+  }
 }

@@ -18,26 +18,33 @@ import java.util.Optional;
 
 /**
  * Sessions: 256-bit random tokens handed to the client, stored only as SHA-256 hashes, with an
- * idle timeout and an absolute lifetime. A read stays a read: the last-seen time is written at
- * most once a {@link #TOUCH_INTERVAL}, since every write queues for SQLite's one write lock.
- * Sessions read while nothing was written since come from a {@link SessionCache}. Thread-safe.
+ * idle timeout and an absolute lifetime, at most {@link #MAX_PER_USER} per user (a new one ends
+ * the oldest). A read stays a read: the last-seen time is written at most once a touch interval
+ * (a minute, or a quarter of a shorter idle timeout, so a session in use never looks idle),
+ * since every write queues for SQLite's one write lock. Sessions read while nothing was written
+ * since come from a {@link SessionCache}. Thread-safe.
  */
 public final class SessionService {
 
   public static final String COOKIE = "USERDB_SESSION";
   static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+  /** Enough for every browser and device a person uses; an attacker's sign-in loop stays bounded. */
+  public static final int MAX_PER_USER = 20;
   private static final int TOKEN_LENGTH = 43;
 
   private final SecureRandom random = new SecureRandom();
   private final SessionCache cache;
   private final Duration idleTimeout;
   private final Duration maxAge;
+  private final Duration touchInterval;
   private final Clock clock;
 
   public SessionService(Duration idleTimeout, Duration maxAge, Clock clock, MeterRegistry registry) {
     this.cache = new SessionCache(registry);
     this.idleTimeout = idleTimeout;
     this.maxAge = maxAge;
+    Duration quarter = idleTimeout.dividedBy(4);
+    this.touchInterval = quarter.compareTo(TOUCH_INTERVAL) < 0 ? quarter : TOUCH_INTERVAL;
     this.clock = clock;
   }
 
@@ -47,7 +54,7 @@ public final class SessionService {
     random.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     Instant now = clock.instant();
-    db.createSession(hash(token), user.id(), now, now.plus(maxAge));
+    db.createSession(hash(token), user.id(), now, now.plus(maxAge), MAX_PER_USER);
     return token;
   }
 
@@ -75,7 +82,7 @@ public final class SessionService {
     if (!isLive(session, now, idleSince) || session.user().disabled()) {
       return Optional.empty();
     }
-    if (session.lastSeenAt().plus(TOUCH_INTERVAL).isBefore(now)) {
+    if (session.lastSeenAt().plus(touchInterval).isBefore(now)) {
       access.db().touchSession(hash, now);
     }
     return Optional.of(Caller.of(session.user(), AuthMethod.SESSION, hash));

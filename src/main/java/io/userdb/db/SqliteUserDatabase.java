@@ -73,6 +73,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   private final PreparedStatement insertSession;
   private final PreparedStatement findSession;
   private final PreparedStatement touchSession;
+  private final PreparedStatement capSessions;
   private final PreparedStatement deleteSession;
   private final PreparedStatement deleteExpiredSessions;
   private boolean broken;
@@ -213,6 +214,10 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
                 + " FROM sessions s JOIN users u ON u.id = s.user_id"
                 + " WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?");
     touchSession = prepare("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?");
+    capSessions =
+        prepare(
+            "DELETE FROM sessions WHERE user_id = ? AND token_hash NOT IN (SELECT token_hash FROM sessions"
+                + " WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)");
     deleteSession = prepare("DELETE FROM sessions WHERE token_hash = ?");
     deleteExpiredSessions =
         prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?");
@@ -507,7 +512,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   }
 
   @Override
-  public void createSession(String tokenHash, long userId, Instant now, Instant expiresAt) {
+  public void createSession(String tokenHash, long userId, Instant now, Instant expiresAt, int keepAtMost) {
     write(
         "create session",
         () -> {
@@ -516,7 +521,11 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
           insertSession.setLong(3, now.toEpochMilli());
           insertSession.setLong(4, now.toEpochMilli());
           insertSession.setLong(5, expiresAt.toEpochMilli());
-          return insertSession.executeUpdate();
+          insertSession.executeUpdate();
+          capSessions.setLong(1, userId);
+          capSessions.setLong(2, userId);
+          capSessions.setInt(3, keepAtMost);
+          return capSessions.executeUpdate();
         });
   }
 

@@ -64,7 +64,11 @@ public interface UserDatabase {
   /** The password matched: the reserved attempt and the ones before it are forgiven. */
   void recordLoginSuccess(long userId);
 
-  void createSession(String tokenHash, long userId, Instant now, Instant expiresAt);
+  /**
+   * Starts a session and, in the same transaction, ends the user's oldest ones beyond
+   * {@code keepAtMost} (this one included).
+   */
+  void createSession(String tokenHash, long userId, Instant now, Instant expiresAt, int keepAtMost);
 
   /** A session that is neither expired nor idle longer than {@code idleTimeout} allows. */
   Optional<SessionRecord> findSession(String tokenHash, Instant now, Instant idleSince);

@@ -62,6 +62,9 @@ public final class UserdbServer {
     if (!settings.jvmRoute().isEmpty()) {
       tomcat.getEngine().setJvmRoute(settings.jvmRoute());
     }
+    if (ajp != null) {
+      tomcat.getEngine().getPipeline().addValve(new RefusedAjpLog());
+    }
     StandardHost host = (StandardHost) tomcat.getHost();
     host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
     host.setAutoDeploy(false);

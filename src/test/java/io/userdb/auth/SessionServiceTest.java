@@ -254,4 +254,29 @@ class SessionServiceTest {
       assertTrue(resume(pool, token).isEmpty());
     }
   }
+
+  @Test
+  void a_session_in_use_outlives_an_idle_timeout_shorter_than_a_minute() {
+    SessionService brief = new SessionService(Duration.ofSeconds(20), Duration.ofHours(12), clock, metrics);
+    String token = brief.start(db, user);
+    for (int second = 0; second <= 120; second += 8) { // a request every 8 s, for two minutes
+      assertTrue(brief.resume(direct, token).isPresent(), "in use, yet ended after " + second + " s");
+      clock.now = clock.now.plusSeconds(8);
+    }
+    clock.now = clock.now.plusSeconds(21);
+    assertTrue(brief.resume(direct, token).isEmpty(), "idle for longer than the timeout: ended");
+  }
+
+  @Test
+  void a_user_has_at_most_the_cap_of_sessions_and_the_oldest_end_first() {
+    java.util.List<String> tokens = new java.util.ArrayList<>();
+    for (int i = 0; i < SessionService.MAX_PER_USER + 5; i++) {
+      tokens.add(sessions.start(db, user));
+      clock.now = clock.now.plusMillis(10);
+    }
+    for (int i = 0; i < tokens.size(); i++) {
+      boolean live = sessions.resume(direct, tokens.get(i)).isPresent();
+      assertEquals(i >= 5, live, "session " + i + (i < 5 ? " is among the oldest: ended" : " is recent: kept"));
+    }
+  }
 }

@@ -95,7 +95,7 @@ class UserDatabasePoolTest {
       UserDatabase db = lease.db();
       User u = db.createUser(user("sam"), Instant.now());
       Instant now = Instant.now();
-      db.createSession("hash1", u.id(), now, now.plusSeconds(60));
+      db.createSession("hash1", u.id(), now, now.plusSeconds(60), 10);
       assertTrue(db.findSession("hash1", now, now.minusSeconds(60)).isPresent());
       db.deleteUser("sam");
       assertTrue(db.findSession("hash1", now, now.minusSeconds(60)).isEmpty());
