@@ -3,8 +3,11 @@ package io.userdb.api;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -12,12 +15,23 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A request's JSON object body, read with the API's limits (64 KiB, application/json only),
- * with typed accessors that answer 400 naming the field when a value has the wrong type.
+ * A request's JSON object body, read with the API's limits (64 KiB, application/json only,
+ * whole within {@link #READ_DEADLINE}), with typed accessors that answer 400 naming the field
+ * when a value has the wrong type. Servlets read it before borrowing a database object.
  */
 final class JsonBody {
 
   static final int MAX_BYTES = 64 * 1024;
+
+  /**
+   * How long a whole body may take to arrive. Tomcat's read timeout applies to each read, so
+   * a client sending a byte every few seconds would otherwise hold a request thread for as
+   * long as it likes (the outside report held every thread with 205 such sockets). Checked
+   * between reads: a body is cut off at the first read that ends after the deadline, at most
+   * one read timeout late (the HTTP connector's connection timeout; through Apache, its
+   * RequestReadTimeout ends a body that stalls).
+   */
+  static final Duration READ_DEADLINE = Duration.ofSeconds(10);
 
   private final JsonNode root;
 
@@ -37,10 +51,8 @@ final class JsonBody {
     }
     byte[] bytes;
     try (InputStream in = request.getInputStream()) {
-      bytes = in.readNBytes(MAX_BYTES + 1);
-    }
-    if (bytes.length > MAX_BYTES) {
-      throw tooLarge();
+      long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
+      bytes = readWithin(in, request.getContentLengthLong(), deadline);
     }
     JsonNode root;
     try {
@@ -60,6 +72,50 @@ final class JsonBody {
       }
     }
     return new JsonBody(root);
+  }
+
+  /** Up to MAX_BYTES (else 413); 408 once {@code deadlineNanos} passes with the body unfinished. */
+  private static byte[] readWithin(InputStream in, long expected, long deadlineNanos)
+      throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(expected > 0 ? (int) expected : 1024);
+    byte[] buffer = new byte[8192];
+    while (expected < 0 || body.size() < expected) {
+      if (System.nanoTime() - deadlineNanos > 0) {
+        throw bodyTimeout();
+      }
+      int n;
+      try {
+        n = in.read(buffer, 0, Math.min(buffer.length, MAX_BYTES + 1 - body.size()));
+      } catch (IOException e) {
+        if (isTimeout(e)) {
+          throw bodyTimeout();
+        }
+        throw e;
+      }
+      if (n < 0) {
+        break;
+      }
+      body.write(buffer, 0, n);
+      if (body.size() > MAX_BYTES) {
+        throw tooLarge();
+      }
+    }
+    return body.toByteArray();
+  }
+
+  /** Tomcat wraps a read timeout in its ClientAbortException. */
+  private static boolean isTimeout(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static ApiException bodyTimeout() {
+    return new ApiException(408, "body_timeout",
+        "the request body did not arrive within " + READ_DEADLINE.toSeconds() + " s");
   }
 
   private static ApiException tooLarge() {
