@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
       UserCommand.ListUsers.class,
       UserCommand.Delete.class,
       UserCommand.Disable.class,
-      UserCommand.Enable.class
+      UserCommand.Enable.class,
+      UserRolesCommand.class
     })
 final class UserCommand {
 
