@@ -32,7 +32,7 @@ final class AdminBootstrap {
       accounts.create(access, "admin", password, "Administrator", "", Set.of(Caller.ADMIN, Caller.USER));
     } catch (DuplicateUserException e) {
       LOG.warning("no account has the admin role and the name 'admin' is taken: grant the role"
-          + " with 'userdb user add' or restore a backup");
+          + " with 'userdb user roles NAME --role admin --role user' or restore a backup");
       return;
     }
     if (given != null && !given.isEmpty()) {

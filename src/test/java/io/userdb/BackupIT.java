@@ -30,7 +30,7 @@ class BackupIT {
 
   @BeforeEach
   void a_database_with_one_user() throws Exception {
-    db = work.resolve("data/userdb.db");
+    db = FreshDatabase.at(work.resolve("data/userdb.db"));
     UserdbProcess.Run add = UserdbProcess.run(work, Map.of(), "backup-user-password\n", "user", "add", "kept",
         "--db", db.toString(), "--password-stdin");
     assertEquals(0, add.exitCode(), add.stderr());

@@ -53,7 +53,7 @@ class HtpasswdImportIT {
     lines.add("apr1.user:" + hashes.get("apr1.user"));
     Path file = work.resolve("users.htpasswd");
     Files.write(file, lines, StandardCharsets.UTF_8);
-    Path db = work.resolve("import.db");
+    Path db = FreshDatabase.at(work.resolve("import.db"));
 
     UserdbProcess.Run run = UserdbProcess.run(work, Map.of(), null, "import-htpasswd", file.toString(), "--db",
         db.toString());

@@ -8,6 +8,7 @@ import io.userdb.db.DatabaseAccess;
 import io.userdb.db.DatabaseException;
 import io.userdb.db.DatabaseFullException;
 import io.userdb.db.DuplicateUserException;
+import io.userdb.db.LastAdminException;
 import io.userdb.db.PoolExhaustedException;
 import io.userdb.db.UserDatabasePool;
 import io.userdb.server.SecurityHeadersFilter;
@@ -117,6 +118,8 @@ abstract class ApiServlet extends HttpServlet {
       send(request, response, fromAuthentication(e));
     } catch (DuplicateUserException e) {
       send(request, response, new ApiException(409, "user_exists", e.getMessage()));
+    } catch (LastAdminException e) {
+      send(request, response, new ApiException(409, "last_admin", e.getMessage()));
     } catch (PoolExhaustedException e) {
       LOG.warning(e.getMessage());
       send(request, response, new ApiException(503, "pool_exhausted", "the service is busy; try again",

@@ -6,10 +6,10 @@ import io.userdb.auth.LockoutPolicy;
 import io.userdb.auth.LoginService;
 import io.userdb.auth.PasswordHasher;
 import io.userdb.config.ServiceConfig;
-import io.userdb.db.DatabaseFiles;
 import io.userdb.db.PoolSettings;
 import io.userdb.db.SqliteUserDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -36,10 +36,18 @@ final class DatabaseOptions {
     return ServiceConfig.load(flags, System.getenv(), configFile).db();
   }
 
-  /** Opens the database directly (one connection; safe beside a running server). */
+  /**
+   * Opens the existing database directly (one connection; safe beside a running server). Only
+   * {@code serve} creates one: a mistyped --db would otherwise leave an empty database behind,
+   * and a command that seemed to work on it (a user added, a backup taken) worked on nothing.
+   */
   SqliteUserDatabase open() {
     Path file = databaseFile();
-    DatabaseFiles.prepare(file);
+    if (!Files.exists(file)) {
+      throw new CliException("no database at " + file
+          + " (start `userdb serve` once to create it, or check --db)");
+    }
+    // SQLite opens without its create flag: should the file vanish now, this fails, creating nothing.
     return SqliteUserDatabase.open(file, PoolSettings.DEFAULT_BUSY_TIMEOUT);
   }
 

@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
       UserCommand.ListUsers.class,
       UserCommand.Delete.class,
       UserCommand.Disable.class,
-      UserCommand.Enable.class
+      UserCommand.Enable.class,
+      UserRolesCommand.class
     })
 final class UserCommand {
 
@@ -44,8 +45,8 @@ final class UserCommand {
 
     @Override
     public Integer call() throws IOException {
-      String password = PasswordInput.read(passwordStdin);
-      try (SqliteUserDatabase db = database.open()) {
+      try (SqliteUserDatabase db = database.open()) { // a wrong --db is said before asking for a password
+        String password = PasswordInput.read(passwordStdin);
         Set<String> granted = roles == null || roles.isEmpty() ? Set.of(Caller.USER) : Set.copyOf(roles);
         User user = DatabaseOptions.accounts().create(DatabaseAccess.of(db), name, password, displayName, email, granted);
         System.out.println("created user " + user.username());

@@ -60,7 +60,8 @@ public final class UserdbCommand {
       return "configuration: " + e.getMessage();
     }
     if (e instanceof CliException || e instanceof DatabaseException || e instanceof IllegalStateException
-        || e instanceof io.userdb.auth.InvalidInputException || e instanceof io.userdb.db.DuplicateUserException) {
+        || e instanceof io.userdb.auth.InvalidInputException || e instanceof io.userdb.db.DuplicateUserException
+        || e instanceof io.userdb.db.LastAdminException) {
       return e.getMessage();
     }
     if (e instanceof java.io.IOException) {

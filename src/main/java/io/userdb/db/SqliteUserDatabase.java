@@ -76,6 +76,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
   private final PreparedStatement capSessions;
   private final PreparedStatement deleteSession;
   private final PreparedStatement deleteExpiredSessions;
+  private final LastAdminGuard lastAdmin;
   private boolean broken;
   /** SQLite's data_version as this connection last saw it; none seen yet at first. */
   private long lastDataVersion;
@@ -221,6 +222,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     deleteSession = prepare("DELETE FROM sessions WHERE token_hash = ?");
     deleteExpiredSessions =
         prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?");
+    lastAdmin = new LastAdminGuard(connection);
   }
 
   private PreparedStatement prepare(String sql) throws SQLException {
@@ -403,6 +405,7 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
         "update user",
         () -> {
           String key = nameKey(username);
+          boolean guarded = change.touchesAccess() && lastAdmin.guards(key);
           updateProfile.setString(1, change.displayName());
           updateProfile.setString(2, change.email());
           updateProfile.setString(3, change.roles() == null ? null : joinRoles(change.roles()));
@@ -415,6 +418,9 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
           updateProfile.setString(6, key);
           if (updateProfile.executeUpdate() == 0) {
             return Optional.empty();
+          }
+          if (guarded) {
+            lastAdmin.requireOneLeft(username);
           }
           if (Boolean.TRUE.equals(change.disabled())) {
             deleteSessionsOfName.setString(1, key);
@@ -465,8 +471,16 @@ public final class SqliteUserDatabase implements UserDatabase, AutoCloseable {
     return write(
         "delete user",
         () -> {
-          deleteUser.setString(1, nameKey(username));
-          return deleteUser.executeUpdate() > 0;
+          String key = nameKey(username);
+          boolean guarded = lastAdmin.guards(key);
+          deleteUser.setString(1, key);
+          if (deleteUser.executeUpdate() == 0) {
+            return false;
+          }
+          if (guarded) {
+            lastAdmin.requireOneLeft(username);
+          }
+          return true;
         });
   }
 

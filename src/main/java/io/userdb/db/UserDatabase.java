@@ -39,7 +39,11 @@ public interface UserDatabase {
    */
   int createUsers(Iterable<NewUser> users, Instant now);
 
-  /** @return the updated user, or empty if there is no such user */
+  /**
+   * @return the updated user, or empty if there is no such user
+   * @throws LastAdminException if the change would leave no enabled admin; checked in the
+   *     change's own transaction, so concurrent changes cannot both pass, and nothing is changed
+   */
   Optional<User> updateProfile(String username, ProfileChange change, Instant now);
 
   /** Replaces the hash and revokes every session of the user but {@code keepSessionHash}. */
@@ -48,7 +52,11 @@ public interface UserDatabase {
   /** Replaces the hash after a legacy hash was verified; touches nothing else. */
   void upgradePasswordHash(long userId, String oldHash, String newHash);
 
-  /** Deletes the user and, by cascade, their sessions. */
+  /**
+   * Deletes the user and, by cascade, their sessions.
+   *
+   * @throws LastAdminException as {@link #updateProfile} does
+   */
   boolean deleteUser(String username);
 
   /**
