@@ -7,7 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y --no-install-recommends podman podman-compose runc debootstrap docker-compose
+# golang-...-dnsname: with Debian 12's CNI network backend, containers find each other by
+# service name (httpd -> backend) only through this plugin; without it Apache answered 500
+# "DNS lookup failure for: backend" on a machine of this kind.
+apt-get install -y --no-install-recommends podman podman-compose runc debootstrap docker-compose \
+  golang-github-containernetworking-plugin-dnsname
 
 work="${USERDB_CONTAINERS_WORK:-/var/tmp/userdb-containers}"
 mkdir -p "$work"

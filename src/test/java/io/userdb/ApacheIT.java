@@ -32,6 +32,28 @@ class ApacheIT {
   }
 
   @Test
+  void requests_apache_refuses_itself_get_json_not_its_html() throws Exception {
+    ApacheHttpd.binary();
+    try (TestServer backend = TestServer.start(work.resolve("db"), "ajp-port", "0");
+        ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
+      String[][] cases = {
+        {"404", "GET /health%2f..%2fapi HTTP/1.1\r\nHost: localhost\r\n"},
+        {"405", "TRACE /health HTTP/1.1\r\nHost: localhost\r\n"},
+        {"414", "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: localhost\r\n"},
+        {"400", "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(20_000) + "\r\n"},
+        {"400", "GET /health#x HTTP/1.1\r\nHost: localhost\r\n"},
+      };
+      for (String[] c : cases) {
+        byte[] request = (c[1] + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        RawResponse reply = RawResponse.exchange(apache.port, request);
+        String what = c[1].substring(0, Math.min(40, c[1].length()));
+        assertEquals(Integer.parseInt(c[0]), reply.status(), what + ": " + reply.headers());
+        assertTrue(reply.isJson(), what + " answers JSON: " + reply.headers() + "\n" + reply.body());
+      }
+    }
+  }
+
+  @Test
   void the_whole_api_works_through_apache() throws Exception {
     ApacheHttpd.binary();
     try (TestServer backend = TestServer.start(work.resolve("db"), "ajp-port", "0");

@@ -137,6 +137,13 @@ class ServeProcessIT {
       assertTrue(lines[0].startsWith("userdb: "), lines[0]);
       assertFalse(run.stdout().contains("listening"), "nothing listened");
     }
+    Path weakFolder = Files.createDirectories(work.resolve("weak"));
+    Files.writeString(weakFolder.resolve("ajp-secret"), "x\n");
+    UserdbProcess.Run weakFile = UserdbProcess.run(work, Map.of(), null, "--http-port", "0", "--db",
+        weakFolder.resolve("userdb.db").toString());
+    assertNotEquals(0, weakFile.exitCode(), "a short secret in the generated file is as weak as a short flag");
+    assertTrue(weakFile.stderr().contains("shorter than 32"), weakFile.stderr());
+    assertFalse(weakFile.stdout().contains("listening"), weakFile.stdout());
     UserdbProcess.Run emptyEnv = UserdbProcess.run(work, Map.of("USERDB_AJP_SECRET", ""), null, "--http-port", "0");
     assertNotEquals(0, emptyEnv.exitCode());
     assertTrue(emptyEnv.stderr().contains("ajp-secret is empty"), emptyEnv.stderr());

@@ -52,6 +52,23 @@ class UserCliIT {
   }
 
   @Test
+  void admin_commands_refuse_a_file_that_is_not_a_database_and_leave_it_as_it_was() throws Exception {
+    Path empty = Files.createFile(work.resolve("empty.db"));
+    Files.setPosixFilePermissions(empty, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Path text = Files.writeString(work.resolve("notes.txt"), "not a database\n");
+    for (Path file : List.of(empty, text)) {
+      String before = Files.readString(file);
+      UserdbProcess.Run run = UserdbProcess.run(work, Map.of(), "mallory-password\n", "user", "add", "mallory",
+          "--password-stdin", "--db", file.toString());
+      assertEquals(1, run.exitCode(), run.stderr());
+      assertEquals("userdb: " + file + " is not a userdb database (start `userdb serve` to create one, or check --db)",
+          run.stderr().strip());
+      assertEquals(before, Files.readString(file), "left as it was");
+      assertFalse(Files.exists(Path.of(file + "-wal")), "no WAL beside it");
+    }
+  }
+
+  @Test
   void user_roles_recovers_an_installation_whose_only_admin_was_disabled_in_sql() throws Exception {
     Path db = FreshDatabase.at(work.resolve("userdb.db"));
     assertEquals(0, cli("root-password\n", "user", "add", "root", "--role", "admin", "--role", "user",

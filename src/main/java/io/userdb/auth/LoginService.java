@@ -64,6 +64,31 @@ public final class LoginService {
    *     none (the CLI, run by whoever owns the database file)
    */
   public LoginResult login(DatabaseAccess access, String username, String password, String clientAddress) {
+    long started = System.nanoTime();
+    LoginResult result = attempt(access, username, password, clientAddress);
+    if (result instanceof LoginResult.Failure) {
+      answerNoSoonerThan(started, hasher.slowestCheck());
+    }
+    return result;
+  }
+
+  /**
+   * Holds a failure until the slowest kind of hash here would have been checked: the hash an
+   * account happens to have (an import's cheap {SHA}, a costly bcrypt) then says nothing about
+   * whether the account exists. Sleeping costs a thread, not a core, and no database object.
+   */
+  private static void answerNoSoonerThan(long started, java.time.Duration floor) {
+    long left = floor.toNanos() - (System.nanoTime() - started);
+    if (left > 0) {
+      try {
+        java.util.concurrent.TimeUnit.NANOSECONDS.sleep(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private LoginResult attempt(DatabaseAccess access, String username, String password, String clientAddress) {
     Instant now = clock.instant();
     if (!AccountRules.isAcceptableLength(password)) {
       failures.increment(); // no account has such a password: nothing to hash, nothing to count

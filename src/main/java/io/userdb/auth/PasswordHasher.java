@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.text.Normalizer;
 import java.util.Base64;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -42,6 +43,7 @@ public final class PasswordHasher {
    * read, and the extra hashes would only wait for a core anyway.
    */
   private final Semaphore hashing;
+  private final HashCosts costs = new HashCosts();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger mostInFlight = new AtomicInteger();
   /** Verified against for unknown users, so that they cost what known users cost. */
@@ -64,14 +66,20 @@ public final class PasswordHasher {
   public boolean verify(String password, String stored) {
     return limited(
         () -> {
+          long start = System.nanoTime();
           boolean matches = verifyNow(password, stored);
-          if (!stored.startsWith("$argon2id$")) {
-            // A legacy hash ({SHA}, $apr1$, cheap bcrypt) alone would answer many times faster
-            // than Argon2id or the dummy check of an unknown name: pad it to that cost.
-            verifyNow(password, dummyHash);
-          }
+          costs.record(stored, System.nanoTime() - start);
           return matches;
         });
+  }
+
+  /**
+   * How long a check of the slowest kind of hash verified here takes (at most
+   * {@link HashCosts#MAX}): a failed sign-in is answered no sooner, so an account imported with
+   * a slow legacy hash (bcrypt cost 12) or a fast one ({SHA}) cannot be told from an unknown name.
+   */
+  public Duration slowestCheck() {
+    return costs.slowest();
   }
 
   /** The most hashes that ever ran at once (for tests). */

@@ -9,9 +9,13 @@ import io.userdb.config.ServiceConfig;
 import io.userdb.db.PoolSettings;
 import io.userdb.db.SqliteUserDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -47,8 +51,23 @@ final class DatabaseOptions {
       throw new CliException("no database at " + file
           + " (start `userdb serve` once to create it, or check --db)");
     }
+    if (!isSqliteFile(file)) {
+      // SQLite would turn an empty or unrelated file into a database, keeping its mode.
+      throw new CliException(file + " is not a userdb database (start `userdb serve` to create one, or check --db)");
+    }
     // SQLite opens without its create flag: should the file vanish now, this fails, creating nothing.
     return SqliteUserDatabase.open(file, PoolSettings.DEFAULT_BUSY_TIMEOUT);
+  }
+
+  private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+  /** Whether the file starts with SQLite's 16-byte header, as every database file does. */
+  private static boolean isSqliteFile(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return Arrays.equals(in.readNBytes(SQLITE_HEADER.length), SQLITE_HEADER);
+    } catch (IOException e) {
+      throw new CliException("cannot read " + file + ": " + e.getMessage());
+    }
   }
 
   static AccountService accounts() {

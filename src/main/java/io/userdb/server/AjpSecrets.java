@@ -18,6 +18,8 @@ public final class AjpSecrets {
 
   private static final Logger LOG = Logger.getLogger(AjpSecrets.class.getName());
   public static final String FILE_NAME = "ajp-secret";
+  /** The least any AJP secret may have, as ServiceConfig requires of a configured one. */
+  static final int MIN_LENGTH = 32;
 
   private AjpSecrets() {}
 
@@ -44,8 +46,10 @@ public final class AjpSecrets {
         LOG.info("using the AJP secret in " + file);
       }
       String secret = Files.readString(file, StandardCharsets.US_ASCII).strip();
-      if (secret.isEmpty()) {
-        throw new IllegalStateException("the AJP secret file " + file + " is empty");
+      if (secret.length() < MIN_LENGTH) {
+        // A file written by hand or by an old version: as weak as a short --ajp-secret.
+        throw new IllegalStateException("the AJP secret in " + file + " is shorter than " + MIN_LENGTH
+            + " characters; delete the file to have a new one generated, and give that to Apache");
       }
       return secret;
     } catch (IOException e) {
