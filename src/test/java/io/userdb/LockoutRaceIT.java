@@ -82,6 +82,12 @@ class LockoutRaceIT {
         : http.send("POST", "/api/session", body, "X-Forwarded-For", forwardedFor);
   }
 
+  private static void createUser(HttpApi http, String name) {
+    Reply created = http.send("POST", "/api/users", json("username", name, "password", name + "-password"),
+        HttpApi.basic("admin", TestServer.ADMIN_PASSWORD));
+    assertEquals(201, created.status(), created.body());
+  }
+
   private static int failedLogins(Path db, String name) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT failed_logins FROM users WHERE username = '" + name + "'")) {
@@ -95,8 +101,7 @@ class LockoutRaceIT {
   void a_parallel_burst_gets_the_policys_checks_and_the_right_password_then_waits() throws Exception {
     try (TestServer server = TestServer.start(folder, "login-failures-per-address", "10000")) {
       HttpApi http = server.http;
-      String[] admin = HttpApi.basic("admin", TestServer.ADMIN_PASSWORD);
-      assertEquals(201, http.send("POST", "/api/users", json("username", "carol", "password", "carol-password"), admin).status());
+      createUser(http, "carol");
       double before = hashChecks(http);
       List<Integer> known = burst(BURST, i -> signIn(http, "carol", "guess-" + i, null));
       double checks = hashChecks(http) - before;
@@ -123,8 +128,7 @@ class LockoutRaceIT {
     try (TestServer server = TestServer.start(folder, "login-failures-per-address", "10000",
         "trusted-proxies", "127.0.0.1")) {
       HttpApi http = server.http;
-      String[] admin = HttpApi.basic("admin", TestServer.ADMIN_PASSWORD);
-      assertEquals(201, http.send("POST", "/api/users", json("username", "dave", "password", "dave-password"), admin).status());
+      createUser(http, "dave");
       double before = hashChecks(http);
       List<Integer> all = burst(4 * BURST, i -> signIn(http, "dave", "guess-" + i, "198.51.100." + (i % 4 + 1)));
       double checks = hashChecks(http) - before;
@@ -152,8 +156,7 @@ class LockoutRaceIT {
   void a_stolen_session_cannot_guess_the_current_password_past_the_lockout() throws Exception {
     try (TestServer server = TestServer.start(folder, "login-failures-per-address", "10000")) {
       HttpApi http = server.http;
-      String[] admin = HttpApi.basic("admin", TestServer.ADMIN_PASSWORD);
-      assertEquals(201, http.send("POST", "/api/users", json("username", "erin", "password", "erin-password"), admin).status());
+      createUser(http, "erin");
       String[] stolen = HttpApi.session(http.login("erin", "erin-password"));
       Reply missing = http.send("PUT", "/api/users/erin/password", json("password", "new-password-1"), stolen);
       assertEquals(400, missing.status(), "a missing currentPassword is bad input: " + missing.body());
