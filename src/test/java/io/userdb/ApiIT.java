@@ -68,6 +68,13 @@ class ApiIT {
     }
   }
 
+  /** A session cookie that names an ended session: 401 that says so, and the cookie cleared. */
+  static void assertSessionEnded(Reply reply) {
+    assertError(reply, 401, "session_ended");
+    assertTrue(reply.cookies().stream().anyMatch(c -> c.startsWith("USERDB_SESSION=;") && c.contains("Max-Age=0")),
+        "the cookie is cleared: " + reply.cookies());
+  }
+
   static void assertError(Reply reply, int status, String code) {
     assertEquals(status, reply.status(), reply.body());
     assertTrue(reply.header("Content-Type").orElse("").startsWith("application/json"), reply.headers().map().toString());
@@ -133,8 +140,9 @@ class ApiIT {
     assertFalse(first.equals(second));
     assertEquals(43, first.length(), "256 bits in base64url");
     assertEquals(204, http.send("DELETE", "/api/session", null, session(first)).status());
-    Reply after = http.get("/api/me", session(first));
-    assertEquals("default", body(after).path("authenticatedBy").asText(), "a revoked token is worth nothing");
+    assertSessionEnded(http.get("/api/me", session(first))); // a revoked token is worth nothing
+    assertEquals(204, http.send("DELETE", "/api/session", null, session(first)).status(), "signing out again: done");
+    assertEquals("default", body(http.get("/api/me")).path("authenticatedBy").asText(), "no cookie: the default user");
     assertEquals("session", body(http.get("/api/me", session(second))).path("authenticatedBy").asText());
   }
 
@@ -273,7 +281,7 @@ class ApiIT {
         "currentPassword", "fred-password"), session(here));
     assertEquals(204, changed.status(), changed.body());
     assertEquals("session", body(http.get("/api/me", session(here))).path("authenticatedBy").asText());
-    assertEquals("default", body(http.get("/api/me", session(elsewhere))).path("authenticatedBy").asText());
+    assertSessionEnded(http.get("/api/me", session(elsewhere)));
     http.login("fred", "fred-new-password");
   }
 
@@ -284,9 +292,9 @@ class ApiIT {
     String gina = http.login("gina", "gina-password");
     String hank = http.login("hank", "hank-password");
     assertEquals(200, http.send("PATCH", "/api/users/gina", json("disabled", true), session(admin)).status());
-    assertEquals("default", body(http.get("/api/me", session(gina))).path("authenticatedBy").asText());
+    assertSessionEnded(http.get("/api/me", session(gina)));
     assertEquals(204, http.send("DELETE", "/api/users/hank", null, session(admin)).status());
-    assertEquals("default", body(http.get("/api/me", session(hank))).path("authenticatedBy").asText());
+    assertSessionEnded(http.get("/api/me", session(hank)));
   }
 
   @Test

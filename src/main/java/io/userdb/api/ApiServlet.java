@@ -32,6 +32,8 @@ abstract class ApiServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = Logger.getLogger(ApiServlet.class.getName());
 
+  static final String SESSION_ENDED = "session_ended";
+
   private static final java.util.Set<String> KNOWN_METHODS =
       java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
 
@@ -148,6 +150,8 @@ abstract class ApiServlet extends HttpServlet {
       case MALFORMED -> ApiException.unauthorized("invalid_authorization", "the Authorization header is malformed");
       case UNKNOWN_PROXY_USER -> ApiException.forbidden("the user Apache signed in has no enabled account here");
       case INVALID_CREDENTIALS -> ApiException.unauthorized("invalid_credentials", "wrong username or password");
+      case SESSION_ENDED -> ApiException.unauthorized(SESSION_ENDED,
+          "the session has ended (signed out, expired or revoked); sign in again");
     };
   }
 
@@ -163,6 +167,9 @@ abstract class ApiServlet extends HttpServlet {
     response.reset();
     SecurityHeadersFilter.apply(response); // reset() took them with everything else
     e.headers().forEach(response::setHeader);
+    if (SESSION_ENDED.equals(e.code())) {
+      response.addHeader("Set-Cookie", SessionServlet.cookie("", 0, request.isSecure())); // the browser drops it
+    }
     if (e.status() == 401 && request.getHeader("X-Requested-With") != null) {
       // A page's script (the console) handles sign-in itself: a Basic challenge would make the
       // browser open its own password dialog over it, or, headless, wait for one forever.

@@ -45,10 +45,17 @@ final class SessionServlet extends ApiServlet {
 
   @Override
   protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    withCaller(
-        request,
-        (access, caller) ->
-            caller.map(Caller::sessionHash).ifPresent(hash -> ctx.sessions().revoke(access.db(), hash)));
+    try {
+      withCaller(
+          request,
+          (access, caller) ->
+              caller.map(Caller::sessionHash).ifPresent(hash -> ctx.sessions().revoke(access.db(), hash)));
+    } catch (AuthenticationException e) {
+      if (e.reason() != AuthenticationException.Reason.SESSION_ENDED) {
+        throw e;
+      }
+      // Signing out of a session that has already ended: done, as the client wanted.
+    }
     response.addHeader("Set-Cookie", cookie("", 0, request.isSecure()));
     response.setStatus(204);
   }

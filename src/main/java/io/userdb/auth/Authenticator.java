@@ -52,17 +52,21 @@ public final class Authenticator {
    * @param proxyUser the REMOTE_USER Apache sent, or null
    * @param clientAddress the client's address (through AJP, the one Apache saw)
    * @return the caller, or empty if anonymous requests have no default user
-   * @throws AuthenticationException if offered credentials are refused
+   * @throws AuthenticationException if offered credentials are refused, or the session cookie
+   *     (sent without other credentials) names a session that has ended
    */
   public Optional<Caller> identify(
       DatabaseAccess access, String sessionToken, String authorization, String proxyUser, String clientAddress) {
     if (trustProxyUser && proxyUser != null && !proxyUser.isEmpty()) {
       return Optional.of(proxy(access.db(), proxyUser));
     }
-    if (sessionToken != null) {
+    if (sessionToken != null && !sessionToken.isEmpty()) {
       Optional<Caller> caller = sessions.resume(access, sessionToken);
       if (caller.isPresent()) {
         return caller;
+      }
+      if (authorization == null) {
+        throw new AuthenticationException(AuthenticationException.Reason.SESSION_ENDED);
       }
     }
     if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {

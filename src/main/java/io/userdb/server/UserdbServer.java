@@ -16,6 +16,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.core.StandardServer;
 import org.apache.catalina.startup.Tomcat;
@@ -71,6 +72,12 @@ public final class UserdbServer {
     host.setAutoDeploy(false);
     Context context = tomcat.addContext("", null);
     context.setSessionCookieName("USERDB_UNUSED"); // the API keeps no servlet sessions
+    // Tomcat's leak detection at stop is for web applications redeployed into a running
+    // server; userdb's one context lives as long as the process, and without --add-opens the
+    // checks only print two warnings at every stop.
+    StandardContext standard = (StandardContext) context;
+    standard.setClearReferencesThreadLocals(false);
+    standard.setClearReferencesRmiTargets(false);
     addFilter(context);
     routes.forEach(
         (pattern, servlet) -> {
