@@ -28,4 +28,11 @@ public record User(
     return new User(id, username, hash, displayName, email, roles, disabled, createdAt, updatedAt,
         failedLogins, lockedUntil);
   }
+
+  /** Everything but the hash: a record's own toString would put it in any log line or message. */
+  @Override
+  public String toString() {
+    return "User[id=" + id + ", username=" + username + ", roles=" + roles + ", disabled=" + disabled
+        + ", failedLogins=" + failedLogins + ", lockedUntil=" + lockedUntil + "]";
+  }
 }
