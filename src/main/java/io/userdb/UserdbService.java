@@ -14,17 +14,19 @@ import io.userdb.auth.PasswordHasher;
 import io.userdb.auth.SessionService;
 import io.userdb.config.ConfigException;
 import io.userdb.config.ServiceConfig;
+import io.userdb.console.ConsoleServlet;
 import io.userdb.db.CostlyQueries;
 import io.userdb.db.DatabaseException;
 import io.userdb.db.DatabaseFiles;
 import io.userdb.db.PoolSettings;
 import io.userdb.db.UserDatabasePool;
-import io.userdb.server.AjpSecrets;
 import io.userdb.server.TomcatSettings;
 import io.userdb.server.UserdbServer;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import jakarta.servlet.http.HttpServlet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -112,7 +114,7 @@ public final class UserdbService implements AutoCloseable {
                   config.requireProxyUser(),
                   config.maxThreads(),
                   config.jvmRoute()),
-              ApiRoutes.servlets(ctx),
+              routes(ctx),
               metrics);
       server.start();
       ScheduledExecutorService housekeeping = sweepSessions(pool, sessions);
@@ -123,6 +125,13 @@ public final class UserdbService implements AutoCloseable {
       pool.close();
       throw e;
     }
+  }
+
+  /** The whole URL space: the API's routes and the console's. */
+  private static Map<String, HttpServlet> routes(ApiContext ctx) {
+    Map<String, HttpServlet> routes = new LinkedHashMap<>(ApiRoutes.servlets(ctx));
+    routes.putAll(ConsoleServlet.routes());
+    return routes;
   }
 
   private static ClientAddresses trustedProxies(ServiceConfig config) {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.userdb.HttpApi.Reply;
-import io.userdb.server.AjpSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,11 +1,10 @@
 package io.userdb.api;
 
-import io.userdb.console.ConsoleServlet;
 import jakarta.servlet.http.HttpServlet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The URL space: path patterns and the servlet that serves each (the API, and the console's files). */
+/** The API's part of the URL space: path patterns and the servlet that serves each. */
 public final class ApiRoutes {
 
   private ApiRoutes() {}
@@ -19,10 +18,6 @@ public final class ApiRoutes {
     routes.put("/api/me", new MeServlet(ctx));
     routes.put("/api/users", users);
     routes.put("/api/users/*", users);
-    ConsoleServlet console = new ConsoleServlet();
-    routes.put("", console); // exactly the root: redirects to the console
-    routes.put("/console", console);
-    routes.put("/console/*", console);
     routes.put("/", new NotFoundServlet(ctx));
     return routes;
   }

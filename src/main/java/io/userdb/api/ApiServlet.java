@@ -1,5 +1,6 @@
 package io.userdb.api;
 
+import io.userdb.http.Json;
 import io.userdb.auth.AuthenticationException;
 import io.userdb.auth.Caller;
 import io.userdb.auth.InvalidInputException;
@@ -11,7 +12,7 @@ import io.userdb.db.DuplicateUserException;
 import io.userdb.db.LastAdminException;
 import io.userdb.db.PoolExhaustedException;
 import io.userdb.db.UserDatabasePool;
-import io.userdb.server.SecurityHeadersFilter;
+import io.userdb.http.SecurityHeadersFilter;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

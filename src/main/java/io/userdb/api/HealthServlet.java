@@ -1,5 +1,6 @@
 package io.userdb.api;
 
+import io.userdb.http.Json;
 import io.userdb.db.DatabaseException;
 import io.userdb.db.UserDatabasePool;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,5 +1,6 @@
 package io.userdb.api;
 
+import io.userdb.http.Json;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.servlet.http.HttpServletRequest;
@@ -56,7 +57,7 @@ final class JsonBody {
     }
     JsonNode root;
     try {
-      root = Json.MAPPER.readTree(bytes);
+      root = Json.read(bytes);
     } catch (JacksonException e) {
       throw ApiException.badRequest("invalid_json", "the body is not valid JSON");
     }

@@ -1,5 +1,6 @@
 package io.userdb.api;
 
+import io.userdb.http.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

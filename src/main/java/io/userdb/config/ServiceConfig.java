@@ -1,6 +1,5 @@
 package io.userdb.config;
 
-import io.userdb.db.CostlyQueries;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -51,6 +50,8 @@ public record ServiceConfig(
   static final int MAX_AJP_SECRET = 63;
   /** 32 characters of a base64-like alphabet: about 190 bits, out of reach of guessing. */
   static final int MIN_AJP_SECRET = 32;
+  /** User listings at once by default: half the cores, so listings cannot take every core. */
+  public static final int DEFAULT_LISTINGS_AT_ONCE = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   /** Option names (flags without the dashes) and their defaults; null means "none". */
   static final Map<String, String> DEFAULTS = defaults();
 
@@ -76,7 +77,7 @@ public record ServiceConfig(
     d.put("session-max-age", "12h");
     d.put("login-failures-per-address", "20");
     d.put("max-threads", "200");
-    d.put("max-concurrent-listings", Integer.toString(CostlyQueries.DEFAULT_AT_ONCE));
+    d.put("max-concurrent-listings", Integer.toString(DEFAULT_LISTINGS_AT_ONCE));
     d.put("jvm-route", "");
     return java.util.Collections.unmodifiableMap(d);
   }

@@ -1,7 +1,7 @@
 package io.userdb.console;
 
-import io.userdb.api.Json;
-import io.userdb.server.SecurityHeadersFilter;
+import io.userdb.http.Json;
+import io.userdb.http.SecurityHeadersFilter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -16,6 +16,12 @@ import java.util.Map;
  * {@code /console/}; unknown names get the API's JSON 404.
  */
 public final class ConsoleServlet extends HttpServlet {
+
+  /** The console's part of the URL space: the root (a redirect here) and everything under /console. */
+  public static java.util.Map<String, jakarta.servlet.http.HttpServlet> routes() {
+    ConsoleServlet console = new ConsoleServlet();
+    return java.util.Map.of("", console, "/console", console, "/console/*", console);
+  }
 
   private static final long serialVersionUID = 1L;
 

@@ -21,9 +21,6 @@ import java.util.function.Function;
  */
 public final class CostlyQueries {
 
-  /** Half the cores, at least one: listings never take every core. */
-  public static final int DEFAULT_AT_ONCE = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-
   private final Semaphore turns;
   private final Duration maxWait;
   private final Timer turnWait;

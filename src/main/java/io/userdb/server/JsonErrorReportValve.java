@@ -1,6 +1,6 @@
 package io.userdb.server;
 
-import io.userdb.api.Json;
+import io.userdb.http.Json;
 import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;

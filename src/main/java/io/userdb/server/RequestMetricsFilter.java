@@ -1,5 +1,6 @@
 package io.userdb.server;
 
+import io.userdb.http.SecurityHeadersFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.FilterChain;

@@ -1,5 +1,6 @@
 package io.userdb.server;
 
+import io.userdb.http.SecurityHeadersFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;

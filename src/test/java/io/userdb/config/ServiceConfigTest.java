@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.userdb.db.CostlyQueries;
 import io.userdb.db.PoolSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,7 @@ class ServiceConfigTest {
     assertEquals(8, c.poolMaxTotal());
     assertEquals(Duration.ofSeconds(2), c.poolMaxWait());
     assertEquals(PoolSettings.DEFAULT_CHANGE_CHECK_INTERVAL, c.changeCheckInterval());
-    assertEquals(CostlyQueries.DEFAULT_AT_ONCE, c.maxConcurrentListings());
+    assertEquals(ServiceConfig.DEFAULT_LISTINGS_AT_ONCE, c.maxConcurrentListings());
     assertEquals("guest", c.defaultUser());
     assertFalse(c.trustProxyUser());
     assertEquals(Duration.ofMinutes(30), c.sessionIdleTimeout());

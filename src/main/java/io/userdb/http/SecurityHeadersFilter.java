@@ -1,4 +1,4 @@
-package io.userdb.server;
+package io.userdb.http;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;

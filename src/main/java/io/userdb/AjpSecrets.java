@@ -1,4 +1,4 @@
-package io.userdb.server;
+package io.userdb;
 
 import io.userdb.db.DatabaseFiles;
 import java.io.IOException;

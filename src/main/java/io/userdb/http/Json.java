@@ -1,8 +1,9 @@
-package io.userdb.api;
+package io.userdb.http;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -12,7 +13,7 @@ import java.util.Map;
 /** The one JSON mapper and the one way responses and errors are written. */
 public final class Json {
 
-  static final ObjectMapper MAPPER = createMapper();
+  private static final ObjectMapper MAPPER = createMapper();
 
   private Json() {}
 
@@ -25,6 +26,11 @@ public final class Json {
     ObjectMapper mapper = new ObjectMapper(factory);
     mapper.configure(JsonParser.Feature.ALLOW_COMMENTS, false);
     return mapper;
+  }
+
+  /** Parses a request body with the limits every body gets (duplicate keys, nesting depth). */
+  public static JsonNode read(byte[] bytes) throws IOException {
+    return MAPPER.readTree(bytes);
   }
 
   public static void write(HttpServletResponse response, int status, Object body) throws IOException {

@@ -1,0 +1,62 @@
+package io.userdb;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The architecture, held by the build: packages by job, with dependencies pointing one way.
+ * {@code io.userdb} itself (the service's assembly, the entry point) may use every package.
+ */
+class LayeringTest {
+
+  private static final JavaClasses MAIN =
+      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.userdb");
+
+  @Test
+  void no_package_cycles() {
+    slices().matching("io.userdb.(*)..").should().beFreeOfCycles().check(MAIN);
+  }
+
+  @Test
+  void the_api_knows_nothing_of_tomcat_setup_or_the_console() {
+    noClasses().that().resideInAPackage("io.userdb.api..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.userdb.server..", "io.userdb.console..", "io.userdb.cli..")
+        .check(MAIN);
+  }
+
+  @Test
+  void configuration_knows_nothing_of_the_store_or_the_rest() {
+    noClasses().that().resideInAPackage("io.userdb.config..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.userdb.db..", "io.userdb.auth..", "io.userdb.api..",
+            "io.userdb.server..", "io.userdb.cli..", "io.userdb.console..")
+        .check(MAIN);
+  }
+
+  @Test
+  void the_store_depends_on_nothing_of_userdb_above_it() {
+    noClasses().that().resideInAPackage("io.userdb.db..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.userdb.auth..", "io.userdb.api..", "io.userdb.server..",
+            "io.userdb.cli..", "io.userdb.console..", "io.userdb.config..", "io.userdb.http..")
+        .check(MAIN);
+  }
+
+  @Test
+  void only_the_store_names_sqlite() {
+    noClasses().that().resideOutsideOfPackage("io.userdb.db..")
+        .should().dependOnClassesThat().resideInAPackage("org.sqlite..")
+        .check(MAIN);
+  }
+
+  @Test
+  void only_the_server_package_names_tomcat() {
+    noClasses().that().resideOutsideOfPackages("io.userdb.server..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.catalina..", "org.apache.coyote..",
+            "org.apache.tomcat..")
+        .check(MAIN);
+  }
+}
