@@ -347,6 +347,24 @@ class ApiIT {
   }
 
   @Test
+  void a_405_says_in_allow_which_methods_the_resource_answers() {
+    String[][] cases = {
+      {"PUT", "/api/me", "GET, HEAD"},
+      {"BREW", "/api/me", "GET, HEAD"},
+      {"GET", "/api/session", "POST, DELETE"},
+      {"POST", "/health", "GET, HEAD"},
+      {"DELETE", "/api/users", "GET, HEAD, POST"},
+      {"PUT", "/api/users/admin", "GET, HEAD, PATCH, DELETE"},
+      {"GET", "/api/users/admin/password", "PUT"},
+    };
+    for (String[] c : cases) {
+      Reply reply = http.send(c[0], c[1], c[0].equals("GET") ? null : "{}", session(admin));
+      assertError(reply, 405, "method_not_allowed");
+      assertEquals(c[2], reply.header("Allow").orElse(""), c[0] + " " + c[1]);
+    }
+  }
+
+  @Test
   void tomcat_level_errors_are_json_too() throws IOException {
     // An encoded slash is refused by Tomcat itself, before any servlet runs.
     assertError(http.get("/api/users/a%2fb", session(admin)), 400, "bad_request");

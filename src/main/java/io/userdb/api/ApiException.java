@@ -33,6 +33,13 @@ public class ApiException extends RuntimeException {
     return headers;
   }
 
+  /** The same error with one more header. */
+  ApiException withHeader(String name, String value) {
+    Map<String, String> more = new java.util.HashMap<>(headers);
+    more.put(name, value);
+    return new ApiException(status, code, getMessage(), more);
+  }
+
   static ApiException unauthorized(String code, String message) {
     return new ApiException(401, code, message, Map.of("WWW-Authenticate", "Basic realm=\"userdb\""));
   }

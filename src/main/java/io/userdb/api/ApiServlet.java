@@ -39,6 +39,7 @@ abstract class ApiServlet extends HttpServlet {
       java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
 
   protected final transient ApiContext ctx;
+  private transient volatile String implemented;
 
   ApiServlet(ApiContext ctx) {
     this.ctx = ctx;
@@ -114,7 +115,7 @@ abstract class ApiServlet extends HttpServlet {
       }
       super.service(request, response);
     } catch (ApiException e) {
-      send(request, response, e);
+      send(request, response, e.status() == 405 ? e.withHeader("Allow", allowedMethods(request)) : e);
     } catch (InvalidInputException e) {
       send(request, response, ApiException.badRequest(e.code(), e.getMessage()));
     } catch (AuthenticationException e) {
@@ -213,6 +214,37 @@ abstract class ApiServlet extends HttpServlet {
   @Override
   protected void doOptions(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     throw methodNotAllowed();
+  }
+
+  /**
+   * The methods the requested resource answers, for the {@code Allow} header of a 405: by
+   * default those this servlet implements. A servlet serving resources that differ overrides it.
+   */
+  String allowedMethods(HttpServletRequest request) {
+    String allowed = implemented;
+    if (allowed == null) {
+      java.util.List<String> methods = new java.util.ArrayList<>();
+      for (String method : new String[] {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+        if (declares("do" + method.charAt(0) + method.substring(1).toLowerCase(java.util.Locale.ROOT))) {
+          methods.add(method);
+          if (method.equals("GET")) {
+            methods.add("HEAD");
+          }
+        }
+      }
+      allowed = String.join(", ", methods);
+      implemented = allowed;
+    }
+    return allowed;
+  }
+
+  private boolean declares(String name) {
+    try {
+      getClass().getDeclaredMethod(name, HttpServletRequest.class, HttpServletResponse.class);
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
   }
 
   static ApiException methodNotAllowed() {

@@ -53,6 +53,18 @@ final class UsersServlet extends ApiServlet {
     }
   }
 
+  /** The collection, one user and a user's password each answer their own methods. */
+  @Override
+  String allowedMethods(HttpServletRequest request) {
+    Target target;
+    try {
+      target = Target.of(request);
+    } catch (ApiException notAUserPath) {
+      return super.allowedMethods(request);
+    }
+    return target.isCollection() ? "GET, HEAD, POST" : target.password() ? "PUT" : "GET, HEAD, PATCH, DELETE";
+  }
+
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
     Target target = Target.of(request);
