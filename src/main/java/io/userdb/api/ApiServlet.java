@@ -60,7 +60,7 @@ abstract class ApiServlet extends HttpServlet {
                   sessionToken(request),
                   request.getHeader("Authorization"),
                   request.getRemoteUser(),
-                  ctx.clientAddress(request));
+                  () -> ctx.clientAddress(request));
       handler.handle(access, caller);
     }
   }

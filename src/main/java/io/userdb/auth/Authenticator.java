@@ -6,6 +6,7 @@ import io.userdb.db.UserDatabase;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Decides who is asking, trying in order: the user Apache authenticated (REMOTE_USER over AJP),
@@ -50,13 +51,15 @@ public final class Authenticator {
    * @param sessionToken the session cookie's value, or null
    * @param authorization the Authorization header, or null
    * @param proxyUser the REMOTE_USER Apache sent, or null
-   * @param clientAddress the client's address (through AJP, the one Apache saw)
+   * @param clientAddress the per-address limit's key, asked for only when a password must be
+   *     checked: most requests carry a session or cached credentials and never need it
    * @return the caller, or empty if anonymous requests have no default user
    * @throws AuthenticationException if offered credentials are refused, or the session cookie
    *     (sent without other credentials) names a session that has ended
    */
   public Optional<Caller> identify(
-      DatabaseAccess access, String sessionToken, String authorization, String proxyUser, String clientAddress) {
+      DatabaseAccess access, String sessionToken, String authorization, String proxyUser,
+      Supplier<String> clientAddress) {
     if (trustProxyUser && proxyUser != null && !proxyUser.isEmpty()) {
       return Optional.of(proxy(access.db(), proxyUser));
     }
@@ -78,7 +81,7 @@ public final class Authenticator {
     return Optional.empty();
   }
 
-  private Caller basic(DatabaseAccess access, String encoded, String clientAddress) {
+  private Caller basic(DatabaseAccess access, String encoded, Supplier<String> clientAddresses) {
     String decoded;
     try {
       decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -105,6 +108,7 @@ public final class Authenticator {
       credentialCache.refresh(key, current.get(), version);
       return Caller.of(current.get(), AuthMethod.BASIC, null);
     }
+    String clientAddress = clientAddresses.get();
     LoginResult result =
         verifying.run(
             new Attempt(key, clientAddress),

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Whose address a request is, for the per-address limit. The TCP peer (through AJP: the peer
@@ -13,6 +14,9 @@ import java.util.List;
  * counts. IPv6 clients are keyed by their /64, the block one subscriber gets. Immutable.
  */
 public final class ClientAddresses {
+
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   private record Block(byte[] prefix, int bits) {
     boolean contains(byte[] address) {
@@ -79,9 +83,7 @@ public final class ClientAddresses {
     if (t.startsWith("[") && t.endsWith("]")) {
       t = t.substring(1, t.length() - 1);
     }
-    boolean v4 = t.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    boolean v6 = t.contains(":") && t.matches("[0-9A-Fa-f:.]+");
-    if (!v4 && !v6) {
+    if (!IPV4.matcher(t).matches() && !IPV6.matcher(t).matches()) {
       return null;
     }
     try {

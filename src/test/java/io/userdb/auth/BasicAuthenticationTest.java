@@ -73,7 +73,7 @@ class BasicAuthenticationTest {
   }
 
   Caller identify(DatabaseAccess access, String password) {
-    return authenticator.identify(access, null, basic("kim", password), null, "127.0.0.1").orElseThrow();
+    return authenticator.identify(access, null, basic("kim", password), null, () -> "127.0.0.1").orElseThrow();
   }
 
   /** Asks SQLite on every call, as the CLI's access does. */
