@@ -63,6 +63,7 @@ public final class UserdbService implements AutoCloseable {
    * @param console where the one-time admin password and the listening lines are printed
    */
   public static UserdbService start(ServiceConfig config, Map<String, String> env, PrintStream console) {
+    ClientAddresses clientAddresses = trustedProxies(config); // a bad list stops the start before anything opens
     DatabaseFiles.prepare(config.db());
     String ajpSecret = config.ajpPort() >= 0 ? AjpSecrets.resolve(config.ajpSecret(), config.db()) : null;
     Clock clock = Clock.systemUTC();
@@ -101,7 +102,7 @@ public final class UserdbService implements AutoCloseable {
       CostlyQueries costlyQueries = new CostlyQueries(config.maxConcurrentListings(), config.poolMaxWait(), metrics);
       ApiContext ctx =
           new ApiContext(pool, costlyQueries, authenticator, sessions, logins, accounts, metrics,
-              trustedProxies(config), config.jvmRoute());
+              clientAddresses, config.jvmRoute());
       UserdbServer server =
           new UserdbServer(
               new TomcatSettings(

@@ -129,6 +129,8 @@ class ServeProcessIT {
       {"--http-port", "0", "--ajp-secret", "31-characters-are-still-too-few"},
       {"--http-port", "0", "--ajp-secret-file", work.resolve("no-such-secret").toString()},
       {"--http-port", "0", "--require-proxy-user"},
+      {"--http-port", "0", "--trusted-proxies", "10.0.0.0/8,proxy.example.org"},
+      {"--http-port", "0", "--trusted-proxies", "10.0.0.0/33"},
     };
     for (String[] args : cases) {
       UserdbProcess.Run run = UserdbProcess.run(work, Map.of(), null, args);

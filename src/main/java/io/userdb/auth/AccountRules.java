@@ -33,8 +33,7 @@ public final class AccountRules {
     if (password == null) {
       throw new InvalidInputException("invalid_password", "password is required");
     }
-    String normalized = PasswordHasher.normalize(password);
-    int length = normalized.codePointCount(0, normalized.length());
+    int length = length(password);
     if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
       throw new InvalidInputException(
           "invalid_password",
@@ -48,11 +47,15 @@ public final class AccountRules {
    * over-long one is refused before any hashing (a 60,000-character password would cost a hash).
    */
   static boolean isAcceptableLength(String password) {
-    if (password == null || password.length() > 4 * MAX_PASSWORD) { // more than NFC could ever fold
-      return false;
-    }
+    return password != null
+        && password.length() <= 4 * MAX_PASSWORD // more than NFC could ever fold
+        && length(password) <= MAX_PASSWORD;
+  }
+
+  /** Code points after NFC normalisation, as a password is compared. */
+  private static int length(String password) {
     String normalized = PasswordHasher.normalize(password);
-    return normalized.codePointCount(0, normalized.length()) <= MAX_PASSWORD;
+    return normalized.codePointCount(0, normalized.length());
   }
 
   public static String displayName(String displayName) {

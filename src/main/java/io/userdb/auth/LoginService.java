@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Checks passwords with lockout. Every attempt is counted before its slow hash runs (per
@@ -77,11 +78,11 @@ public final class LoginService {
    * account happens to have (an import's cheap {SHA}, a costly bcrypt) then says nothing about
    * whether the account exists. Sleeping costs a thread, not a core, and no database object.
    */
-  private static void answerNoSoonerThan(long started, java.time.Duration floor) {
+  private static void answerNoSoonerThan(long started, Duration floor) {
     long left = floor.toNanos() - (System.nanoTime() - started);
     if (left > 0) {
       try {
-        java.util.concurrent.TimeUnit.NANOSECONDS.sleep(left);
+        TimeUnit.NANOSECONDS.sleep(left);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

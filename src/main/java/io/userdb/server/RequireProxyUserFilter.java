@@ -1,5 +1,6 @@
 package io.userdb.server;
 
+import io.userdb.http.Json;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -8,7 +9,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * In the proxy-authentication deployment, refuses every request that Apache did not
@@ -20,9 +20,6 @@ import java.nio.charset.StandardCharsets;
 final class RequireProxyUserFilter implements Filter {
 
   static final String OPEN_PATH = "/health";
-  private static final byte[] REFUSAL =
-      "{\"error\":\"authentication_required\",\"message\":\"sign in through Apache first\"}"
-          .getBytes(StandardCharsets.UTF_8);
 
   @Override
   public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
@@ -34,10 +31,6 @@ final class RequireProxyUserFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
-    HttpServletResponse response = (HttpServletResponse) res;
-    response.setStatus(401);
-    response.setContentType("application/json");
-    response.setContentLength(REFUSAL.length);
-    response.getOutputStream().write(REFUSAL);
+    Json.writeError((HttpServletResponse) res, 401, "authentication_required", "sign in through Apache first");
   }
 }

@@ -35,6 +35,24 @@ public final class UserdbServer {
 
   private static final Logger LOG = Logger.getLogger(UserdbServer.class.getName());
 
+  /**
+   * The HTTP connector's wait for each read of a request, and (unset keepAliveTimeout follows
+   * it) for the next request on a kept-alive connection. Tomcat's 60 s let a silent client
+   * hold a request thread for a minute per byte; 10 s is ample for any client on a working
+   * network. Not on AJP: there Apache's pooled connections sit idle between requests, closing
+   * them from this side races Apache reusing them, and Apache's RequestReadTimeout already
+   * bounds how slowly a client may send.
+   */
+  private static final Duration HTTP_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Body bytes Tomcat reads and discards after a response that left the body unread (a 408
+   * at the body deadline, a 413, 415 or 405), to keep the connection: none. Tomcat's 2 MiB is
+   * a limit in bytes, not time, and a client trickling a byte per read timeout kept the
+   * thread that had just answered it 408 for hours. With 0 it reads once more and closes.
+   */
+  private static final int HTTP_MAX_SWALLOW_BYTES = 0;
+
   private final Tomcat tomcat = new Tomcat();
   private final TomcatSettings settings;
   private final Path baseDir;
@@ -125,24 +143,6 @@ public final class UserdbServer {
     // Only the typed setter works: setProperty("rejectSuspiciousURIs", ...) does nothing.
     connector.setRejectSuspiciousURIs(true);
   }
-
-  /**
-   * The HTTP connector's wait for each read of a request, and (unset keepAliveTimeout follows
-   * it) for the next request on a kept-alive connection. Tomcat's 60 s let a silent client
-   * hold a request thread for a minute per byte; 10 s is ample for any client on a working
-   * network. Not on AJP: there Apache's pooled connections sit idle between requests, closing
-   * them from this side races Apache reusing them, and Apache's RequestReadTimeout already
-   * bounds how slowly a client may send.
-   */
-  private static final Duration HTTP_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
-
-  /**
-   * Body bytes Tomcat reads and discards after a response that left the body unread (a 408
-   * at the body deadline, a 413, 415 or 405), to keep the connection: none. Tomcat's 2 MiB is
-   * a limit in bytes, not time, and a client trickling a byte per read timeout kept the
-   * thread that had just answered it 408 for hours. With 0 it reads once more and closes.
-   */
-  private static final int HTTP_MAX_SWALLOW_BYTES = 0;
 
   private static void common(Connector connector, TomcatSettings settings) {
     connector.setProperty("maxThreads", Integer.toString(settings.maxThreads()));
