@@ -61,7 +61,28 @@ record RawResponse(int status, String headers, String body) {
     String head = end < 0 ? text : text.substring(0, end);
     String body = end < 0 ? "" : text.substring(end + 4);
     int status = Integer.parseInt(head.substring(9, 12));
-    return new RawResponse(status, head, body);
+    boolean chunked = head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked");
+    return new RawResponse(status, head, chunked ? dechunk(body) : body);
+  }
+
+  /** The body of a chunked answer (Apache sends one where the backend's length did not carry over). */
+  private static String dechunk(String chunked) {
+    StringBuilder body = new StringBuilder();
+    int at = 0;
+    while (at < chunked.length()) {
+      int lineEnd = chunked.indexOf("\r\n", at);
+      if (lineEnd < 0) {
+        break;
+      }
+      int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].trim(), 16);
+      if (size == 0) {
+        break;
+      }
+      int start = lineEnd + 2;
+      body.append(chunked, start, Math.min(chunked.length(), start + size));
+      at = start + size + 2;
+    }
+    return body.toString();
   }
 
   boolean isJson() {
