@@ -1,6 +1,6 @@
 package io.userdb;
 
-import io.userdb.db.DatabaseFiles;
+import io.userdb.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 
 /**
  * The AJP shared secret when none is configured: generated once (256 random bits), kept in
- * {@code ajp-secret} beside the database with mode 0600, reused on later starts. Its location is
+ * {@code ajp-secret} in the data folder (beside a SQLite database) with mode 0600, reused on later starts. Its location is
  * logged so an admin can hand it to Apache; its value never is.
  */
 public final class AjpSecrets {
@@ -23,21 +23,21 @@ public final class AjpSecrets {
 
   private AjpSecrets() {}
 
-  public static Path fileFor(Path database) {
-    return database.toAbsolutePath().getParent().resolve(FILE_NAME);
+  public static Path fileIn(Path folder) {
+    return folder.toAbsolutePath().resolve(FILE_NAME);
   }
 
   /** The configured secret if given, else the stored one, generated on first use. */
-  public static String resolve(String configured, Path database) {
+  public static String resolve(String configured, Path folder) {
     if (configured != null) {
       return configured;
     }
-    Path file = fileFor(database);
+    Path file = fileIn(folder);
     try {
       if (!Files.exists(file)) {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
-        DatabaseFiles.createPrivateFile(file);
+        PrivateFiles.createFile(file);
         // 43 characters: mod_proxy_ajp takes secrets shorter than 64.
         Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "\n",
             StandardCharsets.US_ASCII);

@@ -17,13 +17,16 @@ import io.userdb.config.ServiceConfig;
 import io.userdb.console.ConsoleServlet;
 import io.userdb.db.CostlyQueries;
 import io.userdb.db.DatabaseException;
-import io.userdb.db.DatabaseFiles;
 import io.userdb.db.PoolSettings;
+import io.userdb.db.StoreSettings;
 import io.userdb.db.UserDatabasePool;
+import io.userdb.db.UserStore;
+import io.userdb.db.UserStores;
 import io.userdb.server.TomcatSettings;
 import io.userdb.server.UserdbServer;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import jakarta.servlet.http.HttpServlet;
 import java.util.LinkedHashMap;
@@ -42,6 +45,8 @@ public final class UserdbService implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(UserdbService.class.getName());
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
   private static final Duration SESSION_SWEEP = Duration.ofMinutes(10);
+  /** Where the generated AJP secret lives when the store keeps no folder on this host. */
+  private static final Path DATA_FOLDER = Path.of("data");
 
   private final UserDatabasePool pool;
   private final UserdbServer server;
@@ -57,6 +62,11 @@ public final class UserdbService implements AutoCloseable {
     this.housekeeping = housekeeping;
   }
 
+  /** The store the service runs on, created if missing: only {@code serve} creates one. */
+  public static StoreSettings storeSettings(ServiceConfig config) {
+    return StoreSettings.existing(config.db().toString()).withMaxBytes(config.dbMaxBytes()).creatingIt();
+  }
+
   /**
    * Opens the database, makes sure an admin exists, and starts listening.
    *
@@ -64,21 +74,20 @@ public final class UserdbService implements AutoCloseable {
    */
   public static UserdbService start(ServiceConfig config, Map<String, String> env, PrintStream console) {
     ClientAddresses clientAddresses = trustedProxies(config); // a bad list stops the start before anything opens
-    DatabaseFiles.prepare(config.db());
-    String ajpSecret = config.ajpPort() >= 0 ? AjpSecrets.resolve(config.ajpSecret(), config.db()) : null;
+    UserStore store = UserStores.open(storeSettings(config));
+    String ajpSecret =
+        config.ajpPort() >= 0 ? AjpSecrets.resolve(config.ajpSecret(), store.localFolder().orElse(DATA_FOLDER)) : null;
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     UserDatabasePool pool =
         new UserDatabasePool(
-            new PoolSettings(
-                config.db(),
-                config.poolMaxTotal(),
-                config.poolMinIdle(),
-                config.poolMaxWait(),
-                PoolSettings.DEFAULT_BUSY_TIMEOUT,
-                PoolSettings.DEFAULT_ABANDONED_TIMEOUT,
-                config.dbMaxBytes(),
-                config.changeCheckInterval()),
+            store,
+            PoolSettings.builder()
+                .maxTotal(config.poolMaxTotal())
+                .minIdle(config.poolMinIdle())
+                .maxWait(config.poolMaxWait())
+                .changeCheckInterval(config.changeCheckInterval())
+                .build(),
             metrics);
     try {
       pool.warmUp();

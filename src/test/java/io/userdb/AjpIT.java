@@ -28,7 +28,7 @@ class AjpIT {
   void requests_without_the_right_secret_are_refused_and_with_it_served() throws Exception {
     try (TestServer server = TestServer.start(folder, "ajp-port", "0")) {
       int port = server.service().ajpPort();
-      String secret = Files.readString(AjpSecrets.fileFor(server.db)).strip();
+      String secret = Files.readString(AjpSecrets.fileIn(server.db.getParent())).strip();
       assertEquals(403, AjpClient.send(port, AjpClient.get("/api/me", null)).status());
       assertEquals(403, AjpClient.send(port, AjpClient.get("/api/me", "not-the-secret")).status());
       AjpClient.Response ok = AjpClient.send(port, AjpClient.get("/api/me", secret));

@@ -23,7 +23,7 @@ class ApacheIT {
   @TempDir Path work;
 
   static String secretOf(TestServer server) throws Exception {
-    return Files.readString(AjpSecrets.fileFor(server.db)).strip();
+    return Files.readString(AjpSecrets.fileIn(server.db.getParent())).strip();
   }
 
   static ApacheHttpd apacheFor(Path work, TestServer server, String secret) throws Exception {

@@ -1,5 +1,7 @@
 package io.userdb;
 
+import io.userdb.db.sqlite.SqliteForTests;
+import io.userdb.db.UserDatabase;
 import static io.userdb.HttpApi.basic;
 import static io.userdb.HttpApi.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;

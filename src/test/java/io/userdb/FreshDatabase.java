@@ -1,8 +1,8 @@
 package io.userdb;
 
-import io.userdb.db.DatabaseFiles;
+import io.userdb.db.sqlite.SqliteForTests;
+import io.userdb.db.UserDatabase;
 import io.userdb.db.PoolSettings;
-import io.userdb.db.SqliteUserDatabase;
 import java.nio.file.Path;
 
 /**
@@ -15,8 +15,7 @@ final class FreshDatabase {
   private FreshDatabase() {}
 
   static Path at(Path file) {
-    DatabaseFiles.prepare(file);
-    SqliteUserDatabase.open(file, PoolSettings.DEFAULT_BUSY_TIMEOUT).close();
+    SqliteForTests.store(file).open().close();
     return file;
   }
 }

@@ -46,9 +46,20 @@ class LayeringTest {
   }
 
   @Test
-  void only_the_store_names_sqlite() {
-    noClasses().that().resideOutsideOfPackage("io.userdb.db..")
+  void only_the_sqlite_store_names_sqlite() {
+    noClasses().that().resideOutsideOfPackage("io.userdb.db.sqlite..")
         .should().dependOnClassesThat().resideInAPackage("org.sqlite..")
+        .check(MAIN);
+  }
+
+  /** The seam: a second kind of store is added beside db.sqlite, changing nothing outside it. */
+  @Test
+  void nothing_outside_the_sqlite_store_reaches_into_it() {
+    noClasses().that().resideOutsideOfPackage("io.userdb.db.sqlite..")
+        .should().dependOnClassesThat().resideInAPackage("io.userdb.db.sqlite..")
+        .check(MAIN);
+    noClasses().that().resideOutsideOfPackage("io.userdb.db.sqlite..")
+        .should().haveSimpleNameContaining("Sqlite")
         .check(MAIN);
   }
 

@@ -3,9 +3,10 @@ package io.userdb.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.userdb.db.DatabaseFiles;
 import io.userdb.db.PoolSettings;
-import io.userdb.db.SqliteUserDatabase;
+import io.userdb.db.StoreSettings;
+import io.userdb.db.UserStore;
+import io.userdb.db.UserStores;
 import io.userdb.db.UserDatabase;
 import io.userdb.db.UserDatabasePool;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public class PoolBenchmark {
 
   Path folder;
   UserDatabasePool pool;
-  SqliteUserDatabase single;
+  UserDatabase single;
   final ReentrantLock lock = new ReentrantLock();
   HikariDataSource hikari;
 
@@ -56,14 +57,16 @@ public class PoolBenchmark {
   public void open() throws Exception {
     folder = Files.createTempDirectory("userdb-bench");
     Path file = folder.resolve("bench.db");
-    DatabaseFiles.prepare(file);
-    try (SqliteUserDatabase seed = SqliteUserDatabase.open(file, Duration.ofSeconds(10))) {
+    UserStore store = UserStores.open(StoreSettings.existing(file.toString()).creatingIt());
+    try (UserDatabase seed = store.open()) {
       SeedDatabase.seed(seed, USERS, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA");
     }
-    pool = new UserDatabasePool(new PoolSettings(file, 8, 8, Duration.ofSeconds(2), Duration.ofSeconds(10),
-        PoolSettings.DEFAULT_ABANDONED_TIMEOUT), new SimpleMeterRegistry());
+    pool = new UserDatabasePool(
+        store,
+        PoolSettings.builder().maxTotal(8).minIdle(8).maxWait(Duration.ofSeconds(2)).build(),
+        new SimpleMeterRegistry());
     pool.warmUp();
-    single = SqliteUserDatabase.open(file, Duration.ofSeconds(10));
+    single = store.open();
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl("jdbc:sqlite:" + file);
     config.setMaximumPoolSize(8);

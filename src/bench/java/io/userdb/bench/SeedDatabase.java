@@ -1,9 +1,9 @@
 package io.userdb.bench;
 
 import io.userdb.auth.PasswordHasher;
-import io.userdb.db.DatabaseFiles;
+import io.userdb.db.StoreSettings;
+import io.userdb.db.UserStores;
 import io.userdb.db.NewUser;
-import io.userdb.db.SqliteUserDatabase;
 import io.userdb.db.UserDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +24,10 @@ public final class SeedDatabase {
   public static void main(String[] args) {
     Path file = Path.of(args[0]);
     int count = Integer.parseInt(args[1]);
-    DatabaseFiles.prepare(file);
     long start = System.nanoTime();
     String hash = new PasswordHasher().hash(args[2]);
-    try (SqliteUserDatabase db = SqliteUserDatabase.open(file, Duration.ofSeconds(30))) {
+    try (UserDatabase db = UserStores.open(
+        StoreSettings.existing(file.toString()).withLockWait(Duration.ofSeconds(30)).creatingIt()).open()) {
       seed(db, count, hash);
     }
     System.out.printf("seeded %d users in %.1f s%n", count, (System.nanoTime() - start) / 1e9);

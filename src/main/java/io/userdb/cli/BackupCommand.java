@@ -1,6 +1,5 @@
 package io.userdb.cli;
 
-import io.userdb.db.SqliteUserDatabase;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -24,13 +23,11 @@ final class BackupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    // Said before opening the database; SqliteUserDatabase.backupTo refuses it again, atomically.
+    // Said before opening the store; its backupTo refuses it again, atomically.
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
       throw new CliException(out + " exists already (as a file or a link); choose a new file");
     }
-    try (SqliteUserDatabase db = database.open()) {
-      db.backupTo(out);
-    }
+    database.store().backupTo(out);
     System.out.println("backed up to " + out);
     return 0;
   }

@@ -5,7 +5,7 @@ import io.userdb.auth.Caller;
 import io.userdb.auth.InvalidInputException;
 import io.userdb.auth.PasswordHasher;
 import io.userdb.db.DuplicateUserException;
-import io.userdb.db.SqliteUserDatabase;
+import io.userdb.db.UserDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ final class ImportHtpasswdCommand implements Callable<Integer> {
     AccountService accounts = DatabaseOptions.accounts();
     int imported = 0;
     int skipped = 0;
-    try (SqliteUserDatabase db = database.open()) {
+    try (UserDatabase db = database.open()) {
       for (int i = 0; i < lines.size(); i++) {
         String reason = importLine(db, accounts, lines.get(i).strip(), granted);
         if (reason == null) {
@@ -56,7 +56,7 @@ final class ImportHtpasswdCommand implements Callable<Integer> {
   }
 
   /** Null when imported, "" for a blank or comment line, else why the line was skipped. */
-  private static String importLine(SqliteUserDatabase db, AccountService accounts, String line, Set<String> roles) {
+  private static String importLine(UserDatabase db, AccountService accounts, String line, Set<String> roles) {
     if (line.isEmpty() || line.startsWith("#")) {
       return "";
     }

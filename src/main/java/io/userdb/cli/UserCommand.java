@@ -4,7 +4,7 @@ import io.userdb.auth.AccountService;
 import io.userdb.auth.Caller;
 import io.userdb.db.DatabaseAccess;
 import io.userdb.db.ProfileChange;
-import io.userdb.db.SqliteUserDatabase;
+import io.userdb.db.UserDatabase;
 import io.userdb.db.User;
 import io.userdb.db.UserPage;
 import java.io.IOException;
@@ -45,7 +45,7 @@ final class UserCommand {
 
     @Override
     public Integer call() throws IOException {
-      try (SqliteUserDatabase db = database.open()) { // a wrong --db is said before asking for a password
+      try (UserDatabase db = database.open()) { // a wrong --db is said before asking for a password
         String password = PasswordInput.read(passwordStdin);
         Set<String> granted = roles == null || roles.isEmpty() ? Set.of(Caller.USER) : Set.copyOf(roles);
         User user = DatabaseOptions.accounts().create(DatabaseAccess.of(db), name, password, displayName, email, granted);
@@ -64,7 +64,7 @@ final class UserCommand {
 
     @Override
     public Integer call() throws IOException {
-      try (SqliteUserDatabase db = database.open()) {
+      try (UserDatabase db = database.open()) {
         requireUser(db, name);
         String password = PasswordInput.read(passwordStdin);
         DatabaseOptions.accounts().changePassword(DatabaseAccess.of(db), name, password, null);
@@ -80,7 +80,7 @@ final class UserCommand {
 
     @Override
     public Integer call() {
-      try (SqliteUserDatabase db = database.open()) {
+      try (UserDatabase db = database.open()) {
         int pageSize = 500;
         for (int offset = 0; ; offset += pageSize) {
           UserPage page = db.listUsers("", offset, pageSize);
@@ -103,7 +103,7 @@ final class UserCommand {
 
     @Override
     public Integer call() {
-      try (SqliteUserDatabase db = database.open()) {
+      try (UserDatabase db = database.open()) {
         if (!DatabaseOptions.accounts().delete(db, name)) {
           throw new CliException("no user " + name);
         }
@@ -136,7 +136,7 @@ final class UserCommand {
   }
 
   private static int setDisabled(DatabaseOptions database, String name, boolean disabled) {
-    try (SqliteUserDatabase db = database.open()) {
+    try (UserDatabase db = database.open()) {
       AccountService accounts = DatabaseOptions.accounts();
       accounts.update(db, name, ProfileChange.disabled(disabled)).orElseThrow(() -> new CliException("no user " + name));
       System.out.println((disabled ? "disabled" : "enabled") + " user " + name);
@@ -144,7 +144,7 @@ final class UserCommand {
     return 0;
   }
 
-  private static void requireUser(SqliteUserDatabase db, String name) {
+  private static void requireUser(UserDatabase db, String name) {
     if (db.findUser(name).isEmpty()) {
       throw new CliException("no user " + name);
     }

@@ -1,7 +1,7 @@
 package io.userdb.cli;
 
 import io.userdb.db.ProfileChange;
-import io.userdb.db.SqliteUserDatabase;
+import io.userdb.db.UserDatabase;
 import io.userdb.db.User;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +35,7 @@ final class UserRolesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (SqliteUserDatabase db = database.open()) {
+    try (UserDatabase db = database.open()) {
       ProfileChange change = new ProfileChange(null, null, Set.copyOf(roles), enable ? Boolean.FALSE : null);
       User user = DatabaseOptions.accounts().update(db, name, change)
           .orElseThrow(() -> new CliException("no user " + name));

@@ -1,6 +1,5 @@
 package io.userdb.db;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -9,15 +8,14 @@ import java.util.Optional;
  *
  * <p>An instance owns one database connection and is <b>not</b> thread-safe: request handlers
  * borrow one from {@link UserDatabasePool} for the length of a request and give it back. Every
- * write runs in its own immediate transaction, so concurrent writers queue on the database lock
- * instead of failing. SQL is kept plain so that the same interface can later sit over
- * PostgreSQL.
+ * write runs in its own transaction, so concurrent writers queue on the store's locks instead of
+ * failing. A {@link UserStore} opens them; each kind of store implements this in its own package.
  *
  * <p>Names are matched case-insensitively. Methods throw {@link DatabaseException} when the
  * database cannot be used; after that {@link #isBroken()} tells whether the object must be
  * discarded.
  */
-public interface UserDatabase {
+public interface UserDatabase extends AutoCloseable {
 
   Optional<User> findUser(String username);
 
@@ -89,24 +87,27 @@ public interface UserDatabase {
 
   /**
    * A number that changes whenever the stored data may have changed: it moves after every commit
-   * made through any object of this process on the same file, and once one of them sees a commit
-   * made elsewhere (another process on the file). Two calls, on any objects of one process on
-   * one file, that return the same number saw no commit in between, so what was read under that
-   * number still holds: caches key on it. This call always asks the database; see
+   * made through any object of this process on the same store, and once one of them sees a
+   * commit made elsewhere (another process on the store). Two calls, on any objects of one
+   * process on one store, that return the same number saw no commit in between, so what was read
+   * under that number still holds: caches key on it ({@link UserStore#changes()}). This call always asks the database; see
    * {@link DatabaseAccess#dataVersion()} for one that may answer from memory.
    */
   long dataVersion();
 
-  /**
-   * A consistent copy of the whole database, taken online, into a new file {@code target} that
-   * only its owner can read (0600): it holds every password hash. An existing file or link at
-   * {@code target} is refused with a {@link DatabaseException}, left as it was.
-   */
-  void backupTo(Path target);
-
   /** True once a failure showed the connection cannot be trusted any more. */
   boolean isBroken();
 
-  /** A cheap check that the connection still answers. */
+  /** A check that the connection still answers, with a round trip to the store. */
   boolean isUsable();
+
+  /**
+   * A check without a round trip, cheap enough for every borrow: not known broken, not closed,
+   * and whatever else the store can tell locally.
+   */
+  boolean looksUsable();
+
+  /** Closes the connection; the object is not used again. */
+  @Override
+  void close();
 }

@@ -13,8 +13,8 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
 /**
  * The pool of {@link UserDatabase} objects that request handlers borrow from. Each object owns
- * one SQLite connection, so requests no longer queue behind one global lock: readers run side
- * by side (WAL) and only writers take turns, inside SQLite.
+ * one connection to the {@link UserStore}, so requests no longer queue behind one global lock:
+ * they run side by side, and only writers take turns, inside the store.
  *
  * <pre>{@code
  * try (UserDatabasePool.Lease lease = pool.borrow()) {
@@ -31,19 +31,15 @@ public final class UserDatabasePool implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(UserDatabasePool.class.getName());
 
-  private final GenericObjectPool<SqliteUserDatabase> pool;
+  private final GenericObjectPool<UserDatabase> pool;
   private final PoolSettings settings;
   private final ChangeTracker changes;
   private final Timer borrowWait;
 
-  public UserDatabasePool(PoolSettings settings, MeterRegistry registry) {
+  public UserDatabasePool(UserStore store, PoolSettings settings, MeterRegistry registry) {
     this.settings = settings;
-    this.changes = ChangeTracker.forFile(settings.databaseFile());
-    this.pool =
-        new GenericObjectPool<>(
-            new UserDatabaseFactory(settings.databaseFile(), settings.busyTimeout(), settings.maxDatabaseBytes()),
-            poolConfig(settings),
-            abandonedConfig(settings));
+    this.changes = store.changes();
+    this.pool = new GenericObjectPool<>(new UserDatabaseFactory(store), poolConfig(settings), abandonedConfig(settings));
     this.borrowWait =
         Timer.builder("userdb.pool.borrow.wait")
             .description("Time a request waited for a database object")
@@ -52,8 +48,8 @@ public final class UserDatabasePool implements AutoCloseable {
     bindMetrics(registry);
   }
 
-  private static GenericObjectPoolConfig<SqliteUserDatabase> poolConfig(PoolSettings settings) {
-    GenericObjectPoolConfig<SqliteUserDatabase> config = new GenericObjectPoolConfig<>();
+  private static GenericObjectPoolConfig<UserDatabase> poolConfig(PoolSettings settings) {
+    GenericObjectPoolConfig<UserDatabase> config = new GenericObjectPoolConfig<>();
     config.setMaxTotal(settings.maxTotal());
     config.setMaxIdle(settings.maxTotal());
     config.setMinIdle(settings.minIdle());
@@ -173,9 +169,9 @@ public final class UserDatabasePool implements AutoCloseable {
    * connection cannot be trusted; calling it twice is harmless.
    */
   public final class Lease implements AutoCloseable {
-    private SqliteUserDatabase db;
+    private UserDatabase db;
 
-    private Lease(SqliteUserDatabase db) {
+    private Lease(UserDatabase db) {
       this.db = db;
     }
 
@@ -188,7 +184,7 @@ public final class UserDatabasePool implements AutoCloseable {
 
     @Override
     public void close() {
-      SqliteUserDatabase lent = db;
+      UserDatabase lent = db;
       if (lent == null) {
         return;
       }
@@ -220,7 +216,7 @@ public final class UserDatabasePool implements AutoCloseable {
       return lease.db();
     }
 
-    /** From memory while a look at SQLite began within the change-check interval. */
+    /** From memory while a look at the store began within the change-check interval. */
     @Override
     public long dataVersion() {
       long recent = changes.versionIfLookedWithin(settings.changeCheckInterval());

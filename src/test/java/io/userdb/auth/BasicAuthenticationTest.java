@@ -1,5 +1,7 @@
 package io.userdb.auth;
 
+import io.userdb.db.sqlite.SqliteForTests;
+import io.userdb.db.UserDatabase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,11 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.userdb.db.DatabaseAccess;
-import io.userdb.db.DatabaseFiles;
 import io.userdb.db.NewUser;
 import io.userdb.db.PoolSettings;
 import io.userdb.db.ProfileChange;
-import io.userdb.db.SqliteUserDatabase;
 import io.userdb.db.UserDatabasePool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ class BasicAuthenticationTest {
 
   @TempDir Path folder;
   Path file;
-  SqliteUserDatabase db;
+  UserDatabase db;
   SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   Clock clock = Clock.systemUTC();
   PasswordHasher hasher = new PasswordHasher();
@@ -58,8 +58,7 @@ class BasicAuthenticationTest {
   @BeforeEach
   void open() {
     file = folder.resolve("basic.db");
-    DatabaseFiles.prepare(file);
-    db = SqliteUserDatabase.open(file, Duration.ofSeconds(5));
+    db = SqliteForTests.store(file).open();
     accounts.create(DatabaseAccess.of(db), "kim", "kim-password-1", "", "", Set.of("user"));
   }
 
@@ -108,7 +107,7 @@ class BasicAuthenticationTest {
     ExecutorService threads = Executors.newFixedThreadPool(clients);
     try (UserDatabasePool pool =
         new UserDatabasePool(
-            new PoolSettings(file, 8, 0, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(60)),
+            SqliteForTests.store(file), PoolSettings.builder().maxTotal(8).minIdle(0).maxWait(Duration.ofSeconds(5)).abandonedTimeout(Duration.ofSeconds(60)).build(),
             metrics)) {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<Caller>> callers = new ArrayList<>();
@@ -153,8 +152,7 @@ class BasicAuthenticationTest {
   void through_the_pool_a_change_made_here_is_seen_at_once_without_asking_sqlite() {
     try (UserDatabasePool pool =
         new UserDatabasePool(
-            new PoolSettings(file, 2, 0, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60), 0,
-                Duration.ofHours(1)),
+            SqliteForTests.store(file), PoolSettings.builder().maxTotal(2).minIdle(0).maxWait(Duration.ofSeconds(2)).abandonedTimeout(Duration.ofSeconds(60)).changeCheckInterval(Duration.ofHours(1)).build(),
             metrics)) {
       try (UserDatabasePool.Access access = pool.access()) {
         identify(access, "kim-password-1");

@@ -1,14 +1,14 @@
 package io.userdb.auth;
 
+import io.userdb.db.sqlite.SqliteForTests;
+import io.userdb.db.UserDatabase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.userdb.db.DatabaseAccess;
-import io.userdb.db.DatabaseFiles;
 import io.userdb.db.NewUser;
-import io.userdb.db.SqliteUserDatabase;
 import io.userdb.db.PoolSettings;
 import io.userdb.db.User;
 import io.userdb.db.UserDatabasePool;
@@ -53,7 +53,7 @@ class SessionServiceTest {
 
   @TempDir Path folder;
   Path file;
-  SqliteUserDatabase db;
+  UserDatabase db;
   /** Asks SQLite on every call: the strictest access, as the CLI has. */
   DatabaseAccess direct;
   ManualClock clock = new ManualClock();
@@ -64,8 +64,7 @@ class SessionServiceTest {
   @BeforeEach
   void open() {
     file = folder.resolve("sessions.db");
-    DatabaseFiles.prepare(file);
-    db = SqliteUserDatabase.open(file, Duration.ofSeconds(5));
+    db = SqliteForTests.store(file).open();
     direct = DatabaseAccess.of(db);
     user = db.createUser(new NewUser("sam", "$argon2id$x", "", "", Set.of("user")), clock.instant());
   }
@@ -191,7 +190,7 @@ class SessionServiceTest {
   void a_session_ended_through_another_object_of_this_process_is_refused_at_once() {
     String token = sessions.start(db, user);
     sessions.resume(direct, token);
-    try (SqliteUserDatabase other = SqliteUserDatabase.open(file, Duration.ofSeconds(5))) {
+    try (UserDatabase other = SqliteForTests.store(file).open()) {
       sessions.revokeToken(other, token);
     }
     assertTrue(sessions.resume(direct, token).isEmpty());
@@ -215,8 +214,7 @@ class SessionServiceTest {
 
   UserDatabasePool pool(Duration changeCheckInterval) {
     return new UserDatabasePool(
-        new PoolSettings(file, 2, 0, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60), 0,
-            changeCheckInterval),
+        SqliteForTests.store(file), PoolSettings.builder().maxTotal(2).minIdle(0).maxWait(Duration.ofSeconds(2)).abandonedTimeout(Duration.ofSeconds(60)).changeCheckInterval(changeCheckInterval).build(),
         metrics);
   }
 

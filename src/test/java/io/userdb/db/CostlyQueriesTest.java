@@ -1,5 +1,6 @@
 package io.userdb.db;
 
+import io.userdb.db.sqlite.SqliteForTests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,9 +33,8 @@ class CostlyQueriesTest {
 
   UserDatabasePool pool(int objects) {
     Path file = folder.resolve("userdb.db");
-    DatabaseFiles.prepare(file);
     pool = new UserDatabasePool(
-        new PoolSettings(file, objects, 0, MAX_WAIT, Duration.ofSeconds(5), Duration.ofSeconds(60)),
+        SqliteForTests.store(file), PoolSettings.builder().maxTotal(objects).minIdle(0).maxWait(MAX_WAIT).abandonedTimeout(Duration.ofSeconds(60)).build(),
         new SimpleMeterRegistry());
     return pool;
   }

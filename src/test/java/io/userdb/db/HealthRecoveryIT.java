@@ -1,5 +1,6 @@
 package io.userdb.db;
 
+import io.userdb.db.sqlite.SqliteForTests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,9 +99,7 @@ class HealthRecoveryIT {
       assertEquals(201, http.send("POST", "/api/users", HttpApi.json("username", "before", "password", "before-password"),
           admin).status());
       Path copy = folder.resolve("copy.db");
-      try (SqliteUserDatabase db = SqliteUserDatabase.open(server.db, PoolSettings.DEFAULT_BUSY_TIMEOUT)) {
-        db.backupTo(copy);
-      }
+      SqliteForTests.store(server.db).backupTo(copy);
       try (var files = Files.list(data)) { // the folder goes, connections still open on it
         for (Path f : files.toList()) {
           Files.delete(f);
@@ -137,7 +136,7 @@ class HealthRecoveryIT {
       leases.add(pool.borrow());
     }
     for (UserDatabasePool.Lease lease : leases) {
-      ((SqliteUserDatabase) lease.db()).connection().close();
+      SqliteForTests.connectionOf(lease.db()).close();
       lease.close();
     }
   }

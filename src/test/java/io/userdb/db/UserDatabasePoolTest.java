@@ -1,5 +1,6 @@
 package io.userdb.db;
 
+import io.userdb.db.sqlite.SqliteForTests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,9 +32,8 @@ class UserDatabasePoolTest {
   @BeforeEach
   void open() {
     file = folder.resolve("sub/dir/userdb.db");
-    DatabaseFiles.prepare(file);
     pool = new UserDatabasePool(
-        new PoolSettings(file, 2, 0, Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(60)),
+        SqliteForTests.store(file), PoolSettings.builder().maxTotal(2).minIdle(0).maxWait(Duration.ofMillis(300)).abandonedTimeout(Duration.ofSeconds(60)).build(),
         new SimpleMeterRegistry());
   }
 
@@ -45,31 +45,6 @@ class UserDatabasePoolTest {
 
   static NewUser user(String name) {
     return new NewUser(name, "$argon2id$fake", "", "", Set.of("user"));
-  }
-
-  @Test
-  void database_file_is_private_and_its_new_folders_too() throws Exception {
-    try (var lease = pool.borrow()) {
-      lease.db().createUser(user("x"), Instant.now());
-    }
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(file + "-wal"))));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent().getParent())));
-  }
-
-  @Test
-  void connections_use_wal_normal_sync_foreign_keys_and_a_busy_timeout() throws Exception {
-    try (var lease = pool.borrow()) {
-      Connection c = ((SqliteUserDatabase) lease.db()).connection();
-      try (Statement s = c.createStatement()) {
-        assertEquals("wal", query(s, "PRAGMA journal_mode"));
-        assertEquals("1", query(s, "PRAGMA synchronous"));
-        assertEquals("1", query(s, "PRAGMA foreign_keys"));
-        assertEquals("5000", query(s, "PRAGMA busy_timeout"));
-        assertEquals(Integer.toString(Schema.CURRENT_VERSION), query(s, "PRAGMA user_version"));
-      }
-    }
   }
 
   static String query(Statement s, String sql) throws Exception {
@@ -106,7 +81,7 @@ class UserDatabasePoolTest {
   void a_connection_closed_underneath_is_invalidated_and_replaced() throws Exception {
     long destroyedBefore = pool.stats().destroyed();
     try (var lease = pool.borrow()) {
-      ((SqliteUserDatabase) lease.db()).connection().close();
+      SqliteForTests.connectionOf(lease.db()).close();
       assertThrows(DatabaseException.class, () -> lease.db().findUser("anyone"));
       assertTrue(lease.db().isBroken());
     }
@@ -118,11 +93,11 @@ class UserDatabasePoolTest {
 
   @Test
   void an_idle_object_that_died_is_caught_on_borrow() throws Exception {
-    SqliteUserDatabase first;
+    UserDatabase first;
     try (var lease = pool.borrow()) {
-      first = (SqliteUserDatabase) lease.db();
+      first = lease.db();
     }
-    first.connection().close(); // dies while idle in the pool
+    SqliteForTests.connectionOf(first).close(); // dies while idle in the pool
     try (var lease = pool.borrow()) {
       assertTrue(lease.db() != first, "validation on borrow replaced it");
       assertTrue(lease.db().isUsable());
@@ -173,7 +148,7 @@ class UserDatabasePoolTest {
     java.util.logging.Logger log = java.util.logging.Logger.getLogger(UserDatabasePool.class.getName());
     log.addHandler(capture);
     try (UserDatabasePool short_ = new UserDatabasePool(
-        new PoolSettings(file, 2, 0, Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(1)),
+        SqliteForTests.store(file), PoolSettings.builder().maxTotal(2).minIdle(0).maxWait(Duration.ofMillis(500)).abandonedTimeout(Duration.ofSeconds(1)).build(),
         new SimpleMeterRegistry())) {
       var forgotten = short_.borrow();
       Thread.sleep(1500);
@@ -196,17 +171,6 @@ class UserDatabasePoolTest {
     var names = java.lang.management.ManagementFactory.getPlatformMBeanServer()
         .queryNames(new javax.management.ObjectName("org.apache.commons.pool2:type=GenericObjectPool,*"), null);
     assertTrue(names.stream().anyMatch(n -> n.getKeyProperty("name").startsWith("userdb")), names.toString());
-  }
-
-  @Test
-  void a_database_from_a_newer_userdb_is_refused() throws Exception {
-    Path newer = folder.resolve("newer.db");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + newer);
-        Statement s = c.createStatement()) {
-      s.execute("PRAGMA user_version = " + (Schema.CURRENT_VERSION + 1));
-    }
-    DatabaseException e = assertThrows(DatabaseException.class, () -> SqliteUserDatabase.open(newer, Duration.ofSeconds(1)));
-    assertTrue(e.getMessage().contains("newer than this userdb supports"), e.getMessage());
   }
 
   @Test
@@ -240,35 +204,4 @@ class UserDatabasePoolTest {
     }
   }
 
-  @Test
-  void backup_is_a_consistent_openable_copy() throws Exception {
-    try (var lease = pool.borrow()) {
-      lease.db().createUser(user("kept"), Instant.now());
-      Path out = folder.resolve("backup.db");
-      lease.db().backupTo(out);
-      try (SqliteUserDatabase copy = SqliteUserDatabase.open(out, Duration.ofSeconds(1))) {
-        assertTrue(copy.findUser("kept").isPresent());
-      }
-    }
-  }
-
-  @Test
-  void backup_writes_only_a_file_it_creates_and_refuses_existing_files_and_links() throws Exception {
-    Path planted = Files.createFile(folder.resolve("planted.db"));
-    Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rw-rw-rw-"));
-    Path link = Files.createSymbolicLink(folder.resolve("link.db"), planted);
-    Path dangling = Files.createSymbolicLink(folder.resolve("dangling.db"), folder.resolve("nowhere.db"));
-    try (var lease = pool.borrow()) {
-      for (Path target : new Path[] {planted, link, dangling}) {
-        DatabaseException refused = assertThrows(DatabaseException.class, () -> lease.db().backupTo(target));
-        assertTrue(refused.getMessage().contains("exists already"), refused.getMessage());
-      }
-      Path fresh = folder.resolve("fresh.db");
-      lease.db().backupTo(fresh);
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
-    }
-    assertEquals(0, Files.size(planted), "nothing written into the planted file or through the link");
-    assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(planted)));
-    assertFalse(Files.exists(folder.resolve("nowhere.db")), "nothing created through the dangling link");
-  }
 }

@@ -1,4 +1,6 @@
-package io.userdb.db;
+package io.userdb.db.sqlite;
+
+import io.userdb.db.LastAdminException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

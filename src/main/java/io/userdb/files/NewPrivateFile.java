@@ -1,4 +1,4 @@
-package io.userdb.db;
+package io.userdb.files;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -6,8 +6,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Consumer;
 
 /**
@@ -17,7 +15,7 @@ import java.util.function.Consumer;
  * and never follows a link, so whatever was planted there beforehand is neither written through
  * nor replaced, and keeps its mode.
  */
-final class NewPrivateFile {
+public final class NewPrivateFile {
 
   private NewPrivateFile() {}
 
@@ -27,17 +25,14 @@ final class NewPrivateFile {
    *
    * @throws FileAlreadyExistsException if {@code target} exists, even as a dangling link
    */
-  static void write(Path target, Consumer<Path> writeInto) throws IOException {
+  public static void write(Path target, Consumer<Path> writeInto) throws IOException {
     Path absolute = target.toAbsolutePath();
     if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) { // early: before the work of writing
       throw new FileAlreadyExistsException(absolute.toString());
     }
     Path folder = absolute.getParent();
-    FileAttribute<?>[] ownerOnly =
-        DatabaseFiles.isPosix(folder)
-            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-            : new FileAttribute<?>[0];
-    Path temp = Files.createTempFile(folder, "." + absolute.getFileName() + ".", ".tmp", ownerOnly);
+    Path temp = Files.createTempFile(
+        folder, "." + absolute.getFileName() + ".", ".tmp", PrivateFiles.ownerOnly(folder, PrivateFiles.OWNER_FILE));
     try {
       writeInto.accept(temp);
       link(absolute, temp);

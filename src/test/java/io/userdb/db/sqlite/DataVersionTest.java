@@ -1,4 +1,9 @@
-package io.userdb.db;
+package io.userdb.db.sqlite;
+
+import io.userdb.db.UserDatabase;
+import io.userdb.db.UserDatabasePool;
+import io.userdb.db.PoolSettings;
+import io.userdb.db.NewUser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -29,10 +34,8 @@ class DataVersionTest {
 
   UserDatabasePool pool(Duration changeCheckInterval) {
     Path file = folder.resolve("userdb.db");
-    DatabaseFiles.prepare(file);
     pool = new UserDatabasePool(
-        new PoolSettings(file, 2, 0, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60), 0,
-            changeCheckInterval),
+        SqliteForTests.store(file), PoolSettings.builder().maxTotal(2).minIdle(0).maxWait(Duration.ofSeconds(2)).abandonedTimeout(Duration.ofSeconds(60)).changeCheckInterval(changeCheckInterval).build(),
         new SimpleMeterRegistry());
     return pool;
   }
@@ -105,8 +108,7 @@ class DataVersionTest {
     pool(NEVER_AGAIN);
     long before = version();
     Path other = folder.resolve("other.db");
-    DatabaseFiles.prepare(other);
-    try (SqliteUserDatabase db = SqliteUserDatabase.open(other, Duration.ofSeconds(5))) {
+    try (UserDatabase db = SqliteForTests.store(other).open()) {
       db.createUser(new NewUser("c", "$argon2id$x", "", "", Set.of("user")), Instant.now());
     }
     assertEquals(before, version(), "a commit to another file changes nothing here");

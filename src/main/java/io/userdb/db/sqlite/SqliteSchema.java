@@ -1,4 +1,6 @@
-package io.userdb.db;
+package io.userdb.db.sqlite;
+
+import io.userdb.db.SchemaVersionException;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,7 +15,7 @@ import java.util.List;
  * <p>Usernames are unique through {@code name_key}, the lower-cased name (names are ASCII), which
  * keeps case-insensitive uniqueness and prefix search in plain, indexable SQL on any database.
  */
-final class Schema {
+final class SqliteSchema {
 
   private static final List<List<String>> MIGRATIONS =
       List.of(
@@ -46,7 +48,7 @@ final class Schema {
 
   static final int CURRENT_VERSION = MIGRATIONS.size();
 
-  private Schema() {}
+  private SqliteSchema() {}
 
   /**
    * Brings the database up to {@link #CURRENT_VERSION}. Safe to call from several processes at

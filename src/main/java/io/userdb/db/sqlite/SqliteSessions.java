@@ -1,0 +1,88 @@
+package io.userdb.db.sqlite;
+
+import static io.userdb.db.sqlite.UserRows.readUser;
+import static io.userdb.db.sqlite.UserRows.text;
+
+import io.userdb.db.SessionRecord;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Sessions on one connection: {@link io.userdb.db.UserDatabase}'s session methods. Not thread-safe. */
+final class SqliteSessions {
+
+  private final Statements sql;
+  private final Transactions tx;
+
+  SqliteSessions(Statements sql, Transactions tx) {
+    this.sql = sql;
+    this.tx = tx;
+  }
+
+  Optional<SessionRecord> find(String tokenHash, Instant now, Instant idleSince) {
+    return tx.read(
+        "find session",
+        () -> {
+          sql.findSession.setString(1, tokenHash);
+          sql.findSession.setLong(2, now.toEpochMilli());
+          sql.findSession.setLong(3, idleSince.toEpochMilli());
+          try (ResultSet rs = sql.findSession.executeQuery()) {
+            if (!rs.next()) {
+              return Optional.empty();
+            }
+            return Optional.of(
+                new SessionRecord(
+                    text(rs, 1),
+                    readUser(rs, 4),
+                    Instant.ofEpochMilli(rs.getLong(2)),
+                    Instant.ofEpochMilli(rs.getLong(3))));
+          }
+        });
+  }
+
+  void create(String tokenHash, long userId, Instant now, Instant expiresAt, int keepAtMost) {
+    tx.write(
+        "create session",
+        () -> {
+          sql.insertSession.setString(1, tokenHash);
+          sql.insertSession.setLong(2, userId);
+          sql.insertSession.setLong(3, now.toEpochMilli());
+          sql.insertSession.setLong(4, now.toEpochMilli());
+          sql.insertSession.setLong(5, expiresAt.toEpochMilli());
+          sql.insertSession.executeUpdate();
+          sql.capSessions.setLong(1, userId);
+          sql.capSessions.setLong(2, userId);
+          sql.capSessions.setInt(3, keepAtMost);
+          return sql.capSessions.executeUpdate();
+        });
+  }
+
+  void touch(String tokenHash, Instant now) {
+    tx.write(
+        "touch session",
+        () -> {
+          sql.touchSession.setLong(1, now.toEpochMilli());
+          sql.touchSession.setString(2, tokenHash);
+          return sql.touchSession.executeUpdate();
+        });
+  }
+
+  boolean delete(String tokenHash) {
+    return tx.write(
+        "delete session",
+        () -> {
+          sql.deleteSession.setString(1, tokenHash);
+          return sql.deleteSession.executeUpdate() > 0;
+        });
+  }
+
+  int deleteExpired(Instant now, Instant idleSince) {
+    return tx.write(
+        "delete expired sessions",
+        () -> {
+          sql.deleteExpiredSessions.setLong(1, now.toEpochMilli());
+          sql.deleteExpiredSessions.setLong(2, idleSince.toEpochMilli());
+          return sql.deleteExpiredSessions.executeUpdate();
+        });
+  }
+}

@@ -1,0 +1,106 @@
+package io.userdb.db.sqlite;
+
+import static io.userdb.db.sqlite.UserRows.USER_COLUMNS;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Every statement one connection runs, prepared once when the connection is opened: SQLite then
+ * parses nothing per request. Not thread-safe, like the connection they belong to.
+ */
+final class Statements {
+
+  final PreparedStatement ping;
+  final PreparedStatement dataVersion;
+  final PreparedStatement begin;
+  final PreparedStatement commit;
+  final PreparedStatement rollback;
+  final PreparedStatement findUser;
+  final PreparedStatement countUsers;
+  final PreparedStatement hasAdmin;
+  final PreparedStatement countPrefix;
+  final PreparedStatement listPrefix;
+  final PreparedStatement insertUser;
+  final PreparedStatement updateProfile;
+  final PreparedStatement deleteSessionsOfName;
+  final PreparedStatement updatePassword;
+  final PreparedStatement deleteOtherSessions;
+  final PreparedStatement upgradeHash;
+  final PreparedStatement deleteUser;
+  final PreparedStatement reserveAttempt;
+  final PreparedStatement setLock;
+  final PreparedStatement lockOf;
+  final PreparedStatement loginSuccess;
+  final PreparedStatement insertSession;
+  final PreparedStatement findSession;
+  final PreparedStatement touchSession;
+  final PreparedStatement capSessions;
+  final PreparedStatement deleteSession;
+  final PreparedStatement deleteExpiredSessions;
+
+  private final Connection connection;
+
+  Statements(Connection connection) throws SQLException {
+    this.connection = connection;
+    ping = prepare("SELECT 1");
+    dataVersion = prepare("PRAGMA data_version");
+    begin = prepare("BEGIN IMMEDIATE");
+    commit = prepare("COMMIT");
+    rollback = prepare("ROLLBACK");
+    findUser = prepare("SELECT " + USER_COLUMNS + " FROM users u WHERE u.name_key = ?");
+    countUsers = prepare("SELECT COUNT(*) FROM users");
+    hasAdmin = prepare("SELECT 1 FROM users WHERE ',' || roles || ',' LIKE '%,admin,%' LIMIT 1");
+    countPrefix = prepare("SELECT COUNT(*) FROM users WHERE name_key >= ? AND name_key < ?");
+    listPrefix =
+        prepare(
+            "SELECT " + USER_COLUMNS + " FROM users u WHERE u.name_key >= ? AND u.name_key < ?"
+                + " ORDER BY u.name_key LIMIT ? OFFSET ?");
+    insertUser =
+        prepare(
+            "INSERT INTO users (username, name_key, password_hash, display_name, email, roles,"
+                + " disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)");
+    updateProfile =
+        prepare(
+            "UPDATE users SET display_name = COALESCE(?, display_name), email = COALESCE(?, email),"
+                + " roles = COALESCE(?, roles), disabled = COALESCE(?, disabled), updated_at = ?"
+                + " WHERE name_key = ?");
+    deleteSessionsOfName =
+        prepare("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name_key = ?)");
+    updatePassword = prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE name_key = ?");
+    deleteOtherSessions =
+        prepare(
+            "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name_key = ?)"
+                + " AND token_hash <> ?");
+    upgradeHash = prepare("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?");
+    deleteUser = prepare("DELETE FROM users WHERE name_key = ?");
+    reserveAttempt =
+        prepare(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? AND locked_until <= ?"
+                + " RETURNING failed_logins");
+    setLock = prepare("UPDATE users SET locked_until = ? WHERE id = ?");
+    lockOf = prepare("SELECT locked_until FROM users WHERE id = ?");
+    loginSuccess = prepare("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?");
+    insertSession =
+        prepare(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?)");
+    findSession =
+        prepare(
+            "SELECT s.token_hash, s.last_seen_at, s.expires_at, " + USER_COLUMNS
+                + " FROM sessions s JOIN users u ON u.id = s.user_id"
+                + " WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?");
+    touchSession = prepare("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?");
+    capSessions =
+        prepare(
+            "DELETE FROM sessions WHERE user_id = ? AND token_hash NOT IN (SELECT token_hash FROM sessions"
+                + " WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)");
+    deleteSession = prepare("DELETE FROM sessions WHERE token_hash = ?");
+    deleteExpiredSessions = prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?");
+  }
+
+  private PreparedStatement prepare(String sql) throws SQLException {
+    return connection.prepareStatement(sql);
+  }
+}
