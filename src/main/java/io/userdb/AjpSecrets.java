@@ -11,7 +11,8 @@ import java.util.logging.Logger;
 
 /**
  * The AJP shared secret when none is configured: generated once (256 random bits), kept in
- * {@code ajp-secret} in the data folder (beside a SQLite database) with mode 0600, reused on later starts. Its location is
+ * {@code ajp-secret} in the store's local folder (else {@code data/}) with mode 0600, reused on
+ * later starts. Its location is
  * logged so an admin can hand it to Apache; its value never is.
  */
 public final class AjpSecrets {

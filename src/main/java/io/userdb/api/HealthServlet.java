@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * {@code GET /health}: UP with the pool's numbers when the database answers, else 503 DOWN with
- * a generic reason. Anyone may ask, so why it is down (path, SQLite's error) is only logged.
+ * a generic reason. Anyone may ask, so why it is down (path, the store's error) is only logged.
  */
 final class HealthServlet extends ApiServlet {
 

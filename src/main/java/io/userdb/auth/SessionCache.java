@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * miss, so a revoked session, a disabled user or a changed role is seen by the very next request
  * when the change was made through this process, and within the change-check interval when made
  * by another. What it saves is the join of session and user, and through the pool even the visit
- * to SQLite, on requests that come while nothing is written: the common case for
+ * to the store, on requests that come while nothing is written: the common case for
  * {@code GET /api/me}. Holds token hashes, never tokens. Thread-safe.
  */
 final class SessionCache {

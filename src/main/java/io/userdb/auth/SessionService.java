@@ -21,7 +21,7 @@ import java.util.Optional;
  * idle timeout and an absolute lifetime, at most {@link #MAX_PER_USER} per user (a new one ends
  * the oldest). A read stays a read: the last-seen time is written at most once a touch interval
  * (a minute, or a quarter of a shorter idle timeout, so a session in use never looks idle),
- * since every write queues for SQLite's one write lock. Sessions read while nothing was written
+ * since every write queues for the store's write locks. Sessions read while nothing was written
  * since come from a {@link SessionCache}. Thread-safe.
  */
 public final class SessionService {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  */
 final class DatabaseOptions {
 
-  @Option(names = "--db", paramLabel = "PATH", description = "The store: a SQLite file (default data/userdb.db).")
+  @Option(names = "--db", paramLabel = "PATH", description = "Where the users are kept (default data/userdb.db).")
   String db;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file with options.")

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code userdb} command line: {@code serve} (the default) and the admin commands. */
 @Command(
     name = "userdb",
-    description = "User database behind Apache httpd: pooled SQLite on embedded Tomcat.",
+    description = "User database behind Apache httpd: a pooled user store on embedded Tomcat.",
     mixinStandardHelpOptions = true,
     version = "userdb 0.1.0",
     subcommands = {
