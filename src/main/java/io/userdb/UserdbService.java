@@ -23,6 +23,7 @@ import io.userdb.db.UserDatabasePool;
 import io.userdb.server.TomcatSettings;
 import io.userdb.server.UserdbServer;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import jakarta.servlet.http.HttpServlet;
@@ -64,14 +65,14 @@ public final class UserdbService implements AutoCloseable {
    */
   public static UserdbService start(ServiceConfig config, Map<String, String> env, PrintStream console) {
     ClientAddresses clientAddresses = trustedProxies(config); // a bad list stops the start before anything opens
-    DatabaseFiles.prepare(config.db());
-    String ajpSecret = config.ajpPort() >= 0 ? AjpSecrets.resolve(config.ajpSecret(), config.db()) : null;
+    DatabaseFiles.prepare(Path.of(config.db()));
+    String ajpSecret = config.ajpPort() >= 0 ? AjpSecrets.resolve(config.ajpSecret(), Path.of(config.db())) : null;
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     UserDatabasePool pool =
         new UserDatabasePool(
             new PoolSettings(
-                config.db(),
+                Path.of(config.db()),
                 config.poolMaxTotal(),
                 config.poolMinIdle(),
                 config.poolMaxWait(),

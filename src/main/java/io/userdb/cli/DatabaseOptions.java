@@ -37,7 +37,7 @@ final class DatabaseOptions {
     if (db != null) {
       flags.put("db", db);
     }
-    return ServiceConfig.load(flags, System.getenv(), configFile).db();
+    return Path.of(ServiceConfig.load(flags, System.getenv(), configFile).db());
   }
 
   /**

@@ -21,7 +21,7 @@ class ServiceConfigTest {
   @Test
   void defaults_are_the_embedded_setup_on_loopback() {
     ServiceConfig c = ServiceConfig.load(Map.of(), Map.of(), null);
-    assertEquals(Path.of("data/userdb.db"), c.db());
+    assertEquals("data/userdb.db", c.db());
     assertEquals("127.0.0.1", c.httpAddress());
     assertEquals(8080, c.httpPort());
     assertEquals("127.0.0.1", c.ajpAddress());
