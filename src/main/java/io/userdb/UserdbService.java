@@ -25,8 +25,8 @@ import io.userdb.db.UserStores;
 import io.userdb.server.TomcatSettings;
 import io.userdb.server.UserdbServer;
 import java.io.PrintStream;
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import jakarta.servlet.http.HttpServlet;
 import java.util.LinkedHashMap;
@@ -64,7 +64,7 @@ public final class UserdbService implements AutoCloseable {
 
   /** The store the service runs on, created if missing: only {@code serve} creates one. */
   public static StoreSettings storeSettings(ServiceConfig config) {
-    return StoreSettings.existing(config.db().toString()).withMaxBytes(config.dbMaxBytes()).creatingIt();
+    return StoreSettings.existing(config.db()).withMaxBytes(config.dbMaxBytes()).creatingIt();
   }
 
   /**

@@ -35,7 +35,7 @@ final class DatabaseOptions {
     if (db != null) {
       flags.put("db", db);
     }
-    return ServiceConfig.load(flags, System.getenv(), configFile).db().toString();
+    return ServiceConfig.load(flags, System.getenv(), configFile).db();
   }
 
   /**

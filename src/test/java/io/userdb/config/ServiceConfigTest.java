@@ -2,15 +2,26 @@ package io.userdb.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.userdb.cli.UserdbCommand;
 import io.userdb.db.PoolSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +32,7 @@ class ServiceConfigTest {
   @Test
   void defaults_are_the_embedded_setup_on_loopback() {
     ServiceConfig c = ServiceConfig.load(Map.of(), Map.of(), null);
-    assertEquals(Path.of("data/userdb.db"), c.db());
+    assertEquals("data/userdb.db", c.db());
     assertEquals("127.0.0.1", c.httpAddress());
     assertEquals(8080, c.httpPort());
     assertEquals("127.0.0.1", c.ajpAddress());
@@ -88,5 +99,115 @@ class ServiceConfigTest {
     assertEquals(Duration.ofMinutes(30), Durations.parse("30m"));
     assertEquals(Duration.ofDays(7), Durations.parse("7d"));
     assertThrows(IllegalArgumentException.class, () -> Durations.parse("PT5S"));
+  }
+
+  @Test
+  void each_option_is_reachable_by_flag_env_and_file_from_its_one_declaration() throws Exception {
+    Map<String, String> samples = samples();
+    assertEquals(Options.ALL.stream().map(Option::name).toList(), List.copyOf(samples.keySet()),
+        "a sample for every option, in the table's order");
+    assertEquals("USERDB_LOGIN_FAILURES_PER_ADDRESS", Options.named("login-failures-per-address").envName());
+    for (Option<?> option : Options.ALL) {
+      String name = option.name();
+      Map<String, String> given = new HashMap<>(Map.of(name, samples.get(name)));
+      if (name.equals("require-proxy-user")) {
+        given.put("trust-proxy-user", "true"); // the cross-field rule
+      }
+      boolean fromFile = name.equals("ajp-secret-file");
+      Object expected = fromFile ? SECRET : option.resolve(samples.get(name));
+      assertNotEquals(fromFile ? null : option.resolve(null), expected, name + "'s sample is its default");
+      String field = fromFile ? "ajpSecret" : option.field();
+
+      assertEquals(expected, component(ServiceConfig.load(given, Map.of(), null), field), "flag " + option.flag());
+      Map<String, String> env = given.entrySet().stream()
+          .collect(Collectors.toMap(e -> ServiceConfig.envName(e.getKey()), Map.Entry::getValue));
+      assertEquals(expected, component(ServiceConfig.load(Map.of(), env, null), field), "env " + option.envName());
+      Path file = folder.resolve(name + ".properties");
+      Files.writeString(file, given.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue() + "\n")
+          .collect(Collectors.joining()));
+      assertEquals(expected, component(ServiceConfig.load(Map.of(), Map.of(), file), field), "file key " + name);
+    }
+  }
+
+  @Test
+  void an_unknown_option_fails_as_a_flag_and_as_a_key_but_the_environment_may_hold_other_variables() {
+    assertEquals("unknown option --pool-max-totl", assertThrows(ConfigException.class,
+        () -> ServiceConfig.load(Map.of("pool-max-totl", "3"), Map.of(), null)).getMessage());
+    ServiceConfig c = ServiceConfig.load(Map.of(), Map.of("USERDB_ADMIN_PASSWORD", "not-an-option"), null);
+    assertEquals(8, c.poolMaxTotal());
+  }
+
+  @Test
+  void serve_help_lists_each_option_once_with_the_help_and_default_of_the_table() {
+    String help = serveHelp();
+    String flat = help.replaceAll("\\s+", " ");
+    for (Option<?> option : Options.ALL) {
+      long lines = help.lines()
+          .filter(Pattern.compile("^\\s+" + Pattern.quote(option.flag()) + "[=\\[]").asPredicate()).count();
+      assertEquals(1, lines, option.flag() + " in\n" + help);
+      assertTrue(flat.contains(option.flag() + (option.isSwitch() ? "[=" : "=") + option.label()), option.flag());
+      assertTrue(flat.contains(option.plainHelp()), option.plainHelp() + " in\n" + help);
+    }
+    assertTrue(flat.contains("--db=PATH SQLite database file (default: data/userdb.db)"), help);
+    assertTrue(flat.contains("--config=FILE"), help);
+  }
+
+  @Test
+  void the_printed_config_shows_each_option_and_masks_the_secret() {
+    String printed = ServiceConfig.load(Map.of("ajp-secret", SECRET, "pool-max-total", "7"), Map.of(), null).toString();
+    assertTrue(printed.contains("poolMaxTotal=7") && printed.contains("ajpSecret=****"), printed);
+    assertFalse(printed.contains(SECRET), printed);
+  }
+
+  private static final String SECRET = "a-secret-of-at-least-32-characters-here";
+
+  /** A value for each option other than its default. */
+  private Map<String, String> samples() throws Exception {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("db", "elsewhere/users.db");
+    s.put("db-max-size", "64MB");
+    s.put("http-address", "127.0.0.2");
+    s.put("http-port", "8081");
+    s.put("ajp-address", "::1");
+    s.put("ajp-port", "8010");
+    s.put("ajp-secret", SECRET);
+    s.put("ajp-secret-file", Files.writeString(folder.resolve("secret"), SECRET + "\n").toString());
+    s.put("pool-max-total", "3");
+    s.put("pool-min-idle", "0");
+    s.put("pool-max-wait", "5s");
+    s.put("change-check-interval", "0ms");
+    s.put("default-user", "");
+    s.put("trust-proxy-user", "true");
+    s.put("require-proxy-user", "yes");
+    s.put("trusted-proxies", "10.0.0.0/8");
+    s.put("session-idle-timeout", "1h");
+    s.put("session-max-age", "1d");
+    s.put("login-failures-per-address", "3");
+    s.put("max-threads", "17");
+    s.put("max-concurrent-listings", "999");
+    s.put("jvm-route", "node-1");
+    return s;
+  }
+
+  private static Object component(ServiceConfig config, String name) throws Exception {
+    for (RecordComponent c : ServiceConfig.class.getRecordComponents()) {
+      if (c.getName().equals(name)) {
+        return c.getAccessor().invoke(config);
+      }
+    }
+    throw new AssertionError("no component " + name);
+  }
+
+  /** What {@code userdb serve --help} prints. */
+  private static String serveHelp() {
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, UserdbCommand.run("serve", "--help"));
+    } finally {
+      System.setOut(original);
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 }
