@@ -38,8 +38,8 @@ public final class PasswordHasher {
 
   private final SecureRandom random = new SecureRandom();
   /**
-   * At most one slow hash per core at a time. Each Argon2id run takes ~100 ms of CPU and
-   * 19 MiB; a flood of sign-ins would otherwise take every core from the requests that only
+   * At most one slow hash per core at a time. Each Argon2id run is made to take a noticeable
+   * share of a core and 19 MiB; a flood of sign-ins would otherwise take every core from the requests that only
    * read, and the extra hashes would only wait for a core anyway.
    */
   private final Semaphore hashing;

@@ -19,7 +19,7 @@ public final class Options {
   private static final Option.Check<Duration> LONGER_THAN_0 = d -> d.isZero() ? "must be longer than 0" : null;
 
   public static final List<Option<?>> ALL = List.of(
-      Option.text("db", "PATH", "data/userdb.db", "SQLite database file"),
+      Option.text("db", "PATH", "data/userdb.db", "where the users are kept: a database file, which `serve` creates (0600) if missing"),
       Option.size("db-max-size", "0",
           "most the database file may grow to, e.g. `512MB`; writes past it answer 507, reads go on; `0`: no limit")
           .storedIn("dbMaxBytes"),

@@ -8,10 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Bounds how many costly queries (user listings) run at once. A 100-row listing costs ~40x the
- * CPU of a session check (1.1 ms, half of it reading rows through JNI): six admin clients
- * listing in a loop took most of two cores from the session checks beside them. With listings
- * taking turns, the cheap requests keep the other cores.
+ * Bounds how many costly queries (user listings) run at once. A listing costs many times the CPU
+ * of a session check, and a few admin clients listing in a loop took most of the cores from the
+ * session checks beside them (docs/PERFORMANCE-HISTORY.md). With listings taking turns, the cheap
+ * requests keep the other cores.
  *
  * <p>A query waits for its turn holding no database object. With a pool of one, a listing that
  * held the object while waiting here would wait for the one holding the turn, which waits for

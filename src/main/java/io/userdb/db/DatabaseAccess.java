@@ -2,7 +2,7 @@ package io.userdb.db;
 
 /**
  * How one unit of work (a request, a CLI command) reaches its {@link UserDatabase}. Work that
- * spends long on the CPU without the database (hashing a password takes ~100 ms) calls
+ * spends long on the CPU without the database (hashing a password) calls
  * {@link #release()} first, so a pooled object is not held idle while other requests wait for
  * one; the next {@link #db()} takes one again.
  */
