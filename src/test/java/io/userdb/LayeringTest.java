@@ -52,15 +52,27 @@ class LayeringTest {
         .check(MAIN);
   }
 
-  /** The seam: a second kind of store is added beside db.sqlite, changing nothing outside it. */
   @Test
-  void nothing_outside_the_sqlite_store_reaches_into_it() {
-    noClasses().that().resideOutsideOfPackage("io.userdb.db.sqlite..")
-        .should().dependOnClassesThat().resideInAPackage("io.userdb.db.sqlite..")
+  void only_the_postgres_store_names_pgjdbc() {
+    noClasses().that().resideOutsideOfPackage("io.userdb.db.postgres..")
+        .should().dependOnClassesThat().resideInAPackage("org.postgresql..")
         .check(MAIN);
-    noClasses().that().resideOutsideOfPackage("io.userdb.db.sqlite..")
-        .should().haveSimpleNameContaining("Sqlite")
-        .check(MAIN);
+  }
+
+  /**
+   * The seam: each kind of store sits in its own package, found through ServiceLoader, and
+   * nothing outside reaches into it (the shared JDBC code included).
+   */
+  @Test
+  void nothing_outside_a_store_package_reaches_into_it() {
+    for (String[] store : new String[][] {{"io.userdb.db.sqlite..", "Sqlite"}, {"io.userdb.db.postgres..", "Postgres"}}) {
+      noClasses().that().resideOutsideOfPackage(store[0])
+          .should().dependOnClassesThat().resideInAPackage(store[0])
+          .check(MAIN);
+      noClasses().that().resideOutsideOfPackage(store[0])
+          .should().haveSimpleNameContaining(store[1])
+          .check(MAIN);
+    }
   }
 
   @Test

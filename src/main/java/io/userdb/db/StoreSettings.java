@@ -11,8 +11,9 @@ import java.time.Duration;
  *     it fail with {@link DatabaseFullException}, exactly as they would on a full disk
  * @param create whether a missing store is created (the server) or refused (the admin commands:
  *     a mistyped location would otherwise leave an empty store behind)
+ * @param password for a store on a server, or null; never printed
  */
-public record StoreSettings(String location, Duration lockWait, long maxBytes, boolean create) {
+public record StoreSettings(String location, Duration lockWait, long maxBytes, boolean create, String password) {
 
   public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(10);
 
@@ -27,20 +28,24 @@ public record StoreSettings(String location, Duration lockWait, long maxBytes, b
 
   /** An existing store at {@code location}, with the default lock wait and no quota. */
   public static StoreSettings existing(String location) {
-    return new StoreSettings(location, DEFAULT_LOCK_WAIT, 0, false);
+    return new StoreSettings(location, DEFAULT_LOCK_WAIT, 0, false, null);
   }
 
   /** The same, created if missing. */
   public StoreSettings creatingIt() {
-    return new StoreSettings(location, lockWait, maxBytes, true);
+    return new StoreSettings(location, lockWait, maxBytes, true, password);
   }
 
   public StoreSettings withLockWait(Duration wait) {
-    return new StoreSettings(location, wait, maxBytes, create);
+    return new StoreSettings(location, wait, maxBytes, create, password);
   }
 
   public StoreSettings withMaxBytes(long bytes) {
-    return new StoreSettings(location, lockWait, bytes, create);
+    return new StoreSettings(location, lockWait, bytes, create, password);
+  }
+
+  public StoreSettings withPassword(String secret) {
+    return new StoreSettings(location, lockWait, maxBytes, create, secret);
   }
 
   /** The location with any password in a URL's user-info or parameters masked, for messages. */
@@ -48,5 +53,11 @@ public record StoreSettings(String location, Duration lockWait, long maxBytes, b
     return location
         .replaceAll("(?i)(password=)[^&;]*", "$1****")
         .replaceAll("(//[^/:@]*:)[^@/]*@", "$1****@");
+  }
+
+  @Override
+  public String toString() {
+    return "StoreSettings[" + redactedLocation() + ", lockWait=" + lockWait + ", maxBytes=" + maxBytes
+        + ", create=" + create + ", password=" + (password == null ? "none" : "****") + "]";
   }
 }

@@ -8,7 +8,8 @@ import java.sql.SQLException;
 /**
  * Turns SQLite's data_version into the store's change counter. data_version changes for a
  * connection when any other connection, in this process or another, committed since it last
- * asked; the connection's own commits are counted by {@link Transactions#write}. Not thread-safe.
+ * asked; the connection's own commits are counted when they commit (see
+ * {@link io.userdb.db.jdbc.Transactions#write}). Not thread-safe.
  */
 final class DataVersionSource {
 

@@ -44,7 +44,7 @@ final class SqliteStore implements UserStore {
   public UserDatabase open() {
     Connection connection = SqliteConnections.open(file, settings.lockWait(), settings.maxBytes());
     try {
-      return new SqliteUserDatabase(connection, new FileIdentityGuard(file), changes);
+      return SqliteUserDatabase.on(connection, new FileIdentityGuard(file), changes);
     } catch (SQLException | RuntimeException e) {
       SqliteConnections.closeQuietly(connection);
       throw new DatabaseException("cannot prepare statements on " + file + ": " + e.getMessage(), e);

@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * SQLite, the embedded default: a location that is a file path, or a {@code jdbc:sqlite:} URL
- * naming one. Any other {@code jdbc:} URL belongs to another kind of store.
+ * naming one. Any other URL ({@code jdbc:...}, {@code postgresql://...}) is not a file.
  */
 public final class SqliteStoreProvider implements UserStoreProvider {
 
@@ -17,7 +17,7 @@ public final class SqliteStoreProvider implements UserStoreProvider {
   @Override
   public boolean accepts(String location) {
     String lower = location.toLowerCase(Locale.ROOT);
-    return lower.startsWith(URL_PREFIX) || !lower.startsWith("jdbc:");
+    return lower.startsWith(URL_PREFIX) || !(lower.startsWith("jdbc:") || lower.matches("[a-z][a-z0-9+.-]*://.*"));
   }
 
   @Override

@@ -65,6 +65,7 @@ class SqliteStoreTest {
     assertTrue(provider.accepts("data/userdb.db"));
     assertTrue(provider.accepts("jdbc:sqlite:/var/lib/userdb/userdb.db"));
     assertFalse(provider.accepts("jdbc:postgresql://db/userdb"));
+    assertFalse(provider.accepts("postgresql://db/userdb"), "a libpq URL is not a file name");
   }
 
   @Test

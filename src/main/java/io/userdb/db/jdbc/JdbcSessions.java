@@ -1,7 +1,6 @@
-package io.userdb.db.sqlite;
+package io.userdb.db.jdbc;
 
-import static io.userdb.db.sqlite.UserRows.readUser;
-import static io.userdb.db.sqlite.UserRows.text;
+import static io.userdb.db.jdbc.UserRows.readUser;
 
 import io.userdb.db.SessionRecord;
 import java.sql.ResultSet;
@@ -9,14 +8,16 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** Sessions on one connection: {@link io.userdb.db.UserDatabase}'s session methods. Not thread-safe. */
-final class SqliteSessions {
+final class JdbcSessions {
 
   private final Statements sql;
   private final Transactions tx;
+  private final Dialect dialect;
 
-  SqliteSessions(Statements sql, Transactions tx) {
+  JdbcSessions(Statements sql, Transactions tx, Dialect dialect) {
     this.sql = sql;
     this.tx = tx;
+    this.dialect = dialect;
   }
 
   Optional<SessionRecord> find(String tokenHash, Instant now, Instant idleSince) {
@@ -32,8 +33,8 @@ final class SqliteSessions {
             }
             return Optional.of(
                 new SessionRecord(
-                    text(rs, 1),
-                    readUser(rs, 4),
+                    dialect.text(rs, 1),
+                    readUser(rs, 4, dialect),
                     Instant.ofEpochMilli(rs.getLong(2)),
                     Instant.ofEpochMilli(rs.getLong(3))));
           }

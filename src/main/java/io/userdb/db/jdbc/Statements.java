@@ -1,22 +1,19 @@
-package io.userdb.db.sqlite;
+package io.userdb.db.jdbc;
 
-import static io.userdb.db.sqlite.UserRows.USER_COLUMNS;
+import static io.userdb.db.jdbc.UserRows.USER_COLUMNS;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
- * Every statement one connection runs, prepared once when the connection is opened: SQLite then
- * parses nothing per request. Not thread-safe, like the connection they belong to.
+ * Every statement one connection runs for {@link JdbcUserDatabase}, prepared once when the
+ * connection is opened, in the SQL every store takes. Not thread-safe, like the connection they
+ * belong to.
  */
 final class Statements {
 
   final PreparedStatement ping;
-  final PreparedStatement dataVersion;
-  final PreparedStatement begin;
-  final PreparedStatement commit;
-  final PreparedStatement rollback;
   final PreparedStatement findUser;
   final PreparedStatement countUsers;
   final PreparedStatement hasAdmin;
@@ -42,13 +39,9 @@ final class Statements {
 
   private final Connection connection;
 
-  Statements(Connection connection) throws SQLException {
+  Statements(Connection connection, Dialect dialect) throws SQLException {
     this.connection = connection;
     ping = prepare("SELECT 1");
-    dataVersion = prepare("PRAGMA data_version");
-    begin = prepare("BEGIN IMMEDIATE");
-    commit = prepare("COMMIT");
-    rollback = prepare("ROLLBACK");
     findUser = prepare("SELECT " + USER_COLUMNS + " FROM users u WHERE u.name_key = ?");
     countUsers = prepare("SELECT COUNT(*) FROM users");
     hasAdmin = prepare("SELECT 1 FROM users WHERE ',' || roles || ',' LIKE '%,admin,%' LIMIT 1");
@@ -95,7 +88,7 @@ final class Statements {
     capSessions =
         prepare(
             "DELETE FROM sessions WHERE user_id = ? AND token_hash NOT IN (SELECT token_hash FROM sessions"
-                + " WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)");
+                + " WHERE user_id = ? ORDER BY created_at DESC, " + dialect.sessionSequenceColumn() + " DESC LIMIT ?)");
     deleteSession = prepare("DELETE FROM sessions WHERE token_hash = ?");
     deleteExpiredSessions = prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?");
   }

@@ -1,7 +1,6 @@
-package io.userdb.db.sqlite;
+package io.userdb.db.jdbc;
 
 import io.userdb.db.User;
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -27,29 +26,19 @@ final class UserRows {
   }
 
   /** The user whose {@link #USER_COLUMNS} start at column {@code first}. */
-  static User readUser(ResultSet rs, int first) throws SQLException {
+  static User readUser(ResultSet rs, int first, Dialect dialect) throws SQLException {
     return new User(
         rs.getLong(first),
-        text(rs, first + 1),
-        text(rs, first + 2),
-        text(rs, first + 3),
-        text(rs, first + 4),
-        splitRoles(text(rs, first + 5)),
+        dialect.text(rs, first + 1),
+        dialect.text(rs, first + 2),
+        dialect.text(rs, first + 3),
+        dialect.text(rs, first + 4),
+        splitRoles(dialect.text(rs, first + 5)),
         rs.getInt(first + 6) != 0,
         Instant.ofEpochMilli(rs.getLong(first + 7)),
         Instant.ofEpochMilli(rs.getLong(first + 8)),
         rs.getInt(first + 9),
         Instant.ofEpochMilli(rs.getLong(first + 10)));
-  }
-
-  /**
-   * A TEXT column, read as its UTF-8 bytes. sqlite-jdbc's getString wraps every value in a new
-   * direct ByteBuffer through JNI, which made up much of what reading a listing cost
-   * (docs/PERFORMANCE-HISTORY.md); the bytes come back in one plain array.
-   */
-  static String text(ResultSet rs, int column) throws SQLException {
-    byte[] utf8 = rs.getBytes(column);
-    return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
   }
 
   static String joinRoles(Set<String> roles) {

@@ -1,4 +1,4 @@
-package io.userdb.db.sqlite;
+package io.userdb.db.jdbc;
 
 import io.userdb.db.LoginAttempt;
 import java.sql.ResultSet;
@@ -10,12 +10,12 @@ import java.util.function.IntFunction;
  * The per-account count of password checks on one connection, kept atomic by the write
  * transaction: {@link io.userdb.db.UserDatabase#reserveLoginAttempt}. Not thread-safe.
  */
-final class SqliteLoginAttempts {
+final class JdbcLoginAttempts {
 
   private final Statements sql;
   private final Transactions tx;
 
-  SqliteLoginAttempts(Statements sql, Transactions tx) {
+  JdbcLoginAttempts(Statements sql, Transactions tx) {
     this.sql = sql;
     this.tx = tx;
   }

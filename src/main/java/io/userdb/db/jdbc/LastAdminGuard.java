@@ -1,4 +1,4 @@
-package io.userdb.db.sqlite;
+package io.userdb.db.jdbc;
 
 import io.userdb.db.LastAdminException;
 
@@ -8,10 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Keeps at least one enabled admin, checked inside the write transaction that makes a change:
- * writers hold the database's write lock from BEGIN IMMEDIATE on, so two admins demoting each
- * other at once are serialised and the second finds the first already gone. Not thread-safe,
- * like the connection its statements belong to.
+ * Keeps at least one enabled admin, checked inside the write transaction that makes a change.
+ * Such transactions take turns (SQLite's writers hold the write lock from BEGIN IMMEDIATE on;
+ * elsewhere the dialect's {@link Dialect#serializeAccessChanges()} statement makes them), so two
+ * admins demoting each other at once are serialised and the second finds the first already
+ * gone. Not thread-safe, like the connection its statements belong to.
  */
 final class LastAdminGuard {
 
@@ -19,8 +20,11 @@ final class LastAdminGuard {
 
   private final PreparedStatement isEnabledAdmin;
   private final PreparedStatement anyEnabledAdmin;
+  private final PreparedStatement takeTurn;
 
-  LastAdminGuard(Connection connection) throws SQLException {
+  LastAdminGuard(Connection connection, Dialect dialect) throws SQLException {
+    String turn = dialect.serializeAccessChanges();
+    takeTurn = turn == null ? null : connection.prepareStatement(turn);
     isEnabledAdmin = connection.prepareStatement("SELECT 1 FROM users WHERE name_key = ? AND " + ENABLED_ADMIN);
     anyEnabledAdmin = connection.prepareStatement("SELECT 1 FROM users WHERE " + ENABLED_ADMIN + " LIMIT 1");
   }
@@ -31,6 +35,9 @@ final class LastAdminGuard {
    * still change other users, and the CLI may make a new admin.
    */
   boolean guards(String nameKey) throws SQLException {
+    if (takeTurn != null) {
+      takeTurn.execute();
+    }
     isEnabledAdmin.setString(1, nameKey);
     try (ResultSet rs = isEnabledAdmin.executeQuery()) {
       return rs.next();

@@ -1,0 +1,26 @@
+package io.userdb.db.jdbc;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Where the stores' SQL differs. The schema is the same on every store (INTEGER times in epoch
+ * milliseconds, {@code disabled} as 0/1, roles as one text column), so the statements are too,
+ * but for these few points.
+ */
+public interface Dialect {
+
+  /** A column that orders a user's sessions by creation when two share a millisecond. */
+  String sessionSequenceColumn();
+
+  /**
+   * A statement run first in a transaction that may take away an admin, which makes such
+   * transactions take turns where the store's write transactions do not already; null if they do.
+   */
+  String serializeAccessChanges();
+
+  /** Reads a TEXT column; a store may know a faster way than {@link ResultSet#getString}. */
+  default String text(ResultSet rs, int column) throws SQLException {
+    return rs.getString(column);
+  }
+}

@@ -1,0 +1,40 @@
+package io.userdb.db.postgres;
+
+import io.userdb.db.jdbc.FailureKind;
+import java.sql.SQLException;
+
+/**
+ * What a PostgreSQL failure means, decided once from its SQLSTATE, as HikariCP's
+ * ProxyConnection.checkException decides whether a connection is broken.
+ */
+final class PgErrors {
+
+  private PgErrors() {}
+
+  static FailureKind classify(SQLException e) {
+    String state = e.getSQLState();
+    if (state == null) {
+      return FailureKind.BROKEN; // the driver lost the socket, or the connection is closed
+    }
+    return switch (state) {
+      case "23505" -> FailureKind.DUPLICATE;
+      case "40001", "40P01" -> FailureKind.RETRY; // serialization failure, deadlock: nothing written
+      case "55P03" -> FailureKind.BUSY; // lock_timeout
+      case "25006" -> FailureKind.BROKEN; // read-only: a standby, or a primary demoted under us
+      default -> classifyByClass(state);
+    };
+  }
+
+  private static FailureKind classifyByClass(String state) {
+    return switch (state.substring(0, 2)) {
+      case "53" -> FailureKind.FULL; // disk full, out of memory or connections
+      case "08", "57", "58", "XX" -> FailureKind.BROKEN; // connection, shutdown, system, internal
+      default -> FailureKind.REFUSED;
+    };
+  }
+
+  /** 3D000: the database named in the URL does not exist. */
+  static boolean isMissingDatabase(SQLException e) {
+    return "3D000".equals(e.getSQLState());
+  }
+}

@@ -1,0 +1,95 @@
+package io.userdb.db.postgres;
+
+import io.userdb.db.SchemaVersionException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Ordered schema migrations, tracked in {@code userdb_schema}. Migration {@code i} brings the
+ * schema from version {@code i} to {@code i + 1}; append, never edit, once released. Applied
+ * under a transaction-level advisory lock, so backends starting together take turns and each
+ * re-reads the version first.
+ *
+ * <p>Usernames are unique through {@code name_key}, the lower-cased name (names are ASCII), in
+ * the "C" collation: byte order, so prefix ranges work as they do in SQLite.
+ */
+final class PostgresSchema {
+
+  /** Any fixed number: the advisory lock all userdb backends take while migrating. */
+  private static final long MIGRATION_LOCK = 0x7573657264620001L;
+
+  private static final List<List<String>> MIGRATIONS =
+      List.of(
+          List.of(
+              """
+              CREATE TABLE users (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                username TEXT NOT NULL,
+                name_key TEXT COLLATE "C" NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL,
+                display_name TEXT NOT NULL DEFAULT '',
+                email TEXT NOT NULL DEFAULT '',
+                roles TEXT NOT NULL DEFAULT '',
+                disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                failed_logins INTEGER NOT NULL DEFAULT 0,
+                locked_until BIGINT NOT NULL DEFAULT 0
+              )""",
+              """
+              CREATE TABLE sessions (
+                token_hash TEXT PRIMARY KEY,
+                seq BIGINT GENERATED ALWAYS AS IDENTITY,
+                user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                created_at BIGINT NOT NULL,
+                last_seen_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+              )""",
+              "CREATE INDEX sessions_by_user ON sessions(user_id)",
+              "CREATE INDEX sessions_by_expiry ON sessions(expires_at)"));
+
+  static final int CURRENT_VERSION = MIGRATIONS.size();
+
+  private PostgresSchema() {}
+
+  /**
+   * Brings the database up to {@link #CURRENT_VERSION}, in one transaction.
+   *
+   * @throws SchemaVersionException if the database is newer than this code
+   */
+  static void migrate(Connection connection) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+      statement.execute("CREATE TABLE IF NOT EXISTS userdb_schema (version INTEGER NOT NULL)");
+      int version = version(statement);
+      if (version > CURRENT_VERSION) {
+        throw new SchemaVersionException(version, CURRENT_VERSION);
+      }
+      for (; version < CURRENT_VERSION; version++) {
+        for (String sql : MIGRATIONS.get(version)) {
+          statement.execute(sql);
+        }
+      }
+      statement.execute("DELETE FROM userdb_schema");
+      statement.execute("INSERT INTO userdb_schema (version) VALUES (" + version + ")");
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
+    }
+  }
+
+  private static int version(Statement statement) throws SQLException {
+    try (ResultSet rs = statement.executeQuery("SELECT MAX(version) FROM userdb_schema")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.userdb.db.postgres;
+
+import io.userdb.db.ChangeTracker;
+import io.userdb.db.DatabaseException;
+import io.userdb.db.StoreNotFoundException;
+import io.userdb.db.StoreSettings;
+import io.userdb.db.UserDatabase;
+import io.userdb.db.UserStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * A PostgreSQL database as a {@link UserStore}, through pgjdbc: every object owns one connection,
+ * opened from the URL as given (several hosts, TLS and pgjdbc's parameters included) with the
+ * password from the settings, never from the URL. The schema is migrated by the first object.
+ */
+final class PostgresStore implements UserStore {
+
+  /** Unless the URL says otherwise: a server that does not answer is reported, not waited on. */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** Beyond the lock wait, how long a statement may take before its socket read gives up. */
+  private static final Duration SOCKET_TIMEOUT_MARGIN = Duration.ofSeconds(20);
+
+  private final String url;
+  private final StoreSettings settings;
+  private final ChangeTracker changes = new ChangeTracker();
+  private volatile boolean migrated;
+
+  PostgresStore(StoreSettings settings) {
+    this.url = settings.location().trim();
+    this.settings = settings;
+    String lower = url.toLowerCase(Locale.ROOT);
+    if (lower.contains("password=")) {
+      throw new DatabaseException("the database URL carries a password: give it in USERDB_DB_PASSWORD or"
+          + " --db-password-file instead, where other users cannot read it");
+    }
+    if (settings.maxBytes() > 0) {
+      throw new DatabaseException("db-max-size applies to a SQLite file only; a PostgreSQL server keeps its own"
+          + " limits");
+    }
+  }
+
+  @Override
+  public UserDatabase open() {
+    Connection connection = connect();
+    try {
+      if (!migrated) {
+        PostgresSchema.migrate(connection);
+        migrated = true;
+      }
+      return PostgresUserDatabase.on(connection, changes);
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw new DatabaseException("cannot use " + this + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  private Connection connect() {
+    Properties properties = new Properties();
+    properties.setProperty("ApplicationName", "userdb");
+    setUnlessInUrl(properties, "connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+    setUnlessInUrl(properties, "socketTimeout", Long.toString(settings.lockWait().plus(SOCKET_TIMEOUT_MARGIN).toSeconds()));
+    setUnlessInUrl(properties, "tcpKeepAlive", "true");
+    if (settings.password() != null) {
+      properties.setProperty("password", settings.password());
+    }
+    Connection connection = null;
+    try {
+      connection = new org.postgresql.Driver().connect(url, properties);
+      if (connection == null) {
+        throw new DatabaseException("pgjdbc does not take the URL " + settings.redactedLocation());
+      }
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SET lock_timeout = " + settings.lockWait().toMillis());
+      }
+      return connection;
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      if (PgErrors.isMissingDatabase(e)) {
+        throw new StoreNotFoundException("no database at " + this + " (create it first: see the README)");
+      }
+      throw new DatabaseException("cannot connect to " + this + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void setUnlessInUrl(Properties properties, String name, String value) {
+    if (!url.toLowerCase(Locale.ROOT).contains(name.toLowerCase(Locale.ROOT) + "=")) {
+      properties.setProperty(name, value);
+    }
+  }
+
+  @Override
+  public ChangeTracker changes() {
+    return changes;
+  }
+
+  @Override
+  public void backupTo(Path target) {
+    throw new DatabaseException("a PostgreSQL store is backed up with PostgreSQL's own tools, e.g."
+        + " pg_dump --format=custom --file=" + target + " DBNAME (see the README)");
+  }
+
+  @Override
+  public Optional<Path> localFolder() {
+    return Optional.empty();
+  }
+
+  @Override
+  public String toString() {
+    return "PostgreSQL database " + settings.redactedLocation();
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // Closing a connection that failed: nothing left to release.
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.userdb.db.sqlite;
+
+import io.userdb.db.jdbc.Dialect;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** SQLite's side of the shared SQL. */
+final class SqliteDialect implements Dialect {
+
+  static final SqliteDialect INSTANCE = new SqliteDialect();
+
+  private SqliteDialect() {}
+
+  @Override
+  public String sessionSequenceColumn() {
+    return "rowid";
+  }
+
+  /** None needed: every write transaction holds SQLite's one write lock from its BEGIN IMMEDIATE. */
+  @Override
+  public String serializeAccessChanges() {
+    return null;
+  }
+
+  /**
+   * A TEXT column, read as its UTF-8 bytes. sqlite-jdbc's getString wraps every value in a new
+   * direct ByteBuffer through JNI, which made up much of what reading a listing cost
+   * (docs/PERFORMANCE-HISTORY.md); the bytes come back in one plain array.
+   */
+  @Override
+  public String text(ResultSet rs, int column) throws SQLException {
+    byte[] utf8 = rs.getBytes(column);
+    return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
+  }
+}
