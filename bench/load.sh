@@ -3,12 +3,20 @@
 # deployment), direct over HTTP and through Apache over AJP, beside the trivial 60-byte
 # servlet on the same Tomcat setup, all in one run; then throughput against pool size and
 # against table size, and the shipped Apache setup against mod_proxy_http, mod_jk and an
-# untuned default. Needs: sudo apt-get install wrk apache2 libapache2-mod-jk
+# untuned default. Needs a JDK 17 (jstat) and:
+#   sudo apt-get install wrk apache2 libapache2-mod-jk curl python3 bsdextrautils
 #
-#   bench/load.sh                       # full run: about 25 minutes
+#   bench/load.sh                       # full run: about 30 minutes (below)
 #   DURATION=3s WARMUP=5s bench/load.sh # a quick look
 #   PARTS="matrix trivial" bench/load.sh # only some parts (matrix trivial poolsize tablesize
 #                                        # apache; and core, mixed: quick side-by-side checks)
+#
+# How long: each measured wrk run takes DURATION (10 s), and each server is first warmed up for
+# WARMUP (20 s) plus 5 s rounds until its JIT settles (lib.sh's warm: 25 to 80 s). The full run
+# measures for 21 minutes (matrix 7, trivial 0.7, poolsize 1.7, tablesize 1.3, apache 10: 4
+# rounds of 6 setups, each 5 s of warm-up and 2 x 10 s) and warms 14 servers (6 to 19 minutes);
+# with the build and seeding, about 30 minutes (28 at the least, over 40 if every warm-up runs
+# its longest). PARTS=core: about 6 minutes (8 with CORE_ROUNDS=5); PARTS=mixed: about 6.
 #
 # Results in target/bench/<time>/: results.tsv, one line per wrk run (config, path, scenario,
 # connections, then its figures); cpu.tsv and borrows.tsv, keyed the same way (a mixed run is
@@ -49,8 +57,9 @@ say() { echo "load: $*" >&2; }
 # shellcheck source=bench/lib.sh
 . bench/lib.sh  # login, warm (until the JIT settles), free_port, start_apache
 
-for tool in wrk apache2 curl jstat; do
-  command -v "$tool" >/dev/null || { say "needs $tool: sudo apt-get install wrk apache2 curl"; exit 1; }
+for tool in wrk apache2 curl jstat python3 column; do
+  command -v "$tool" >/dev/null ||
+    { say "needs $tool: sudo apt-get install wrk apache2 curl python3 bsdextrautils (jstat: a JDK)"; exit 1; }
 done
 
 say "building"
