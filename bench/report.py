@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Turns one bench/load.sh run into the tables and ratios of docs/PERFORMANCE.md and the data of
-the pool-size chart.
+"""Turns one bench/load.sh run into the tables and ratios of docs/PERFORMANCE.md (and of each round
+in docs/PERFORMANCE-HISTORY.md) and the data of the pool-size chart.
 
 Usage: bench/report.py target/bench/<run> > report.md
        bench/report.py RESULTS.tsv [CPU.tsv] [BORROWS.tsv] > report.md   (e.g. docs/bench/ files)
