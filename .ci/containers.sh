@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the docker-compose stack for real with podman (no Docker engine runs on CI machines
 # and no container registry is reachable): installs podman, configures it for this kind of
-# machine, builds the debian:bookworm-slim base image locally with debootstrap, then runs
-# .ci/compose-test.sh against docker-compose.yml. CI-only adjustments; nothing here is product.
+# machine and builds the debian:bookworm-slim base image locally (both through bin/podman-stack,
+# the recipe the README gives users), then runs .ci/compose-test.sh against docker-compose.yml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,26 +13,11 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get install -y --no-install-recommends podman podman-compose runc debootstrap docker-compose \
   golang-github-containernetworking-plugin-dnsname
 
-work="${USERDB_CONTAINERS_WORK:-/var/tmp/userdb-containers}"
-mkdir -p "$work"
-cat > "$work/containers.conf" <<'CONF'
-[containers]
-default_ulimits = []
-
-[engine]
-cgroup_manager = "cgroupfs"
-runtime = "runc"
-CONF
-export CONTAINERS_CONF="$work/containers.conf"
-# Keep HEALTHCHECK instructions in built images (the OCI format drops them).
-export BUILDAH_FORMAT=docker
-
-if ! podman image exists docker.io/library/debian:bookworm-slim; then
-  rm -rf "$work/rootfs"
-  debootstrap --variant=minbase bookworm "$work/rootfs"
-  tar -C "$work/rootfs" -c . | podman import - docker.io/library/debian:bookworm-slim
-  rm -rf "$work/rootfs"
-fi
+# podman's settings for a machine without systemd, BUILDAH_FORMAT=docker and the base image,
+# made as bin/podman-stack makes them for a user (debootstrap when no registry answers); its
+# environment stays in effect for compose-test.sh's own podman commands.
+bin/podman-stack prepare
+eval "$(bin/podman-stack env)"
 
 # This machine reaches registries through a TLS-inspecting proxy: hand its CA to the image
 # build (docker/extra-ca/, ignored by git), as a user behind such a proxy would.

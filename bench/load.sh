@@ -3,14 +3,24 @@
 # deployment), direct over HTTP and through Apache over AJP, beside the trivial 60-byte
 # servlet on the same Tomcat setup, all in one run; then throughput against pool size and
 # against table size, and the shipped Apache setup against mod_proxy_http, mod_jk and an
-# untuned default. Needs: sudo apt-get install wrk apache2 libapache2-mod-jk
+# untuned default. Needs a JDK 17 (jstat) and:
+#   sudo apt-get install wrk apache2 libapache2-mod-jk curl python3 bsdextrautils
 #
-#   bench/load.sh                       # full run: about 25 minutes
+#   bench/load.sh                       # full run: about 30 minutes (below)
 #   DURATION=3s WARMUP=5s bench/load.sh # a quick look
 #   PARTS="matrix trivial" bench/load.sh # only some parts (matrix trivial poolsize tablesize
 #                                        # apache; and core, mixed: quick side-by-side checks)
 #
-# Results: target/bench/<time>/results.tsv (one line per wrk run) and summary.txt.
+# How long: each measured wrk run takes DURATION (10 s), and each server is first warmed up for
+# WARMUP (20 s) plus 5 s rounds until its JIT settles (lib.sh's warm: 25 to 80 s). The full run
+# measures for 21 minutes (matrix 7, trivial 0.7, poolsize 1.7, tablesize 1.3, apache 10: 4
+# rounds of 6 setups, each 5 s of warm-up and 2 x 10 s) and warms 14 servers (6 to 19 minutes);
+# with the build and seeding, about 30 minutes (28 at the least, over 40 if every warm-up runs
+# its longest). PARTS=core: about 6 minutes (8 with CORE_ROUNDS=5); PARTS=mixed: about 6.
+#
+# Results in target/bench/<time>/: results.tsv, one line per wrk run (config, path, scenario,
+# connections, then its figures); cpu.tsv and borrows.tsv, keyed the same way (a mixed run is
+# scenario `mixed` with its connections in all); summary.txt. bench/report.py reads them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,8 +57,9 @@ say() { echo "load: $*" >&2; }
 # shellcheck source=bench/lib.sh
 . bench/lib.sh  # login, warm (until the JIT settles), free_port, start_apache
 
-for tool in wrk apache2 curl jstat; do
-  command -v "$tool" >/dev/null || { say "needs $tool: sudo apt-get install wrk apache2 curl"; exit 1; }
+for tool in wrk apache2 curl jstat python3 column; do
+  command -v "$tool" >/dev/null ||
+    { say "needs $tool: sudo apt-get install wrk apache2 curl python3 bsdextrautils (jstat: a JDK)"; exit 1; }
 done
 
 say "building"
@@ -130,14 +141,22 @@ record() { # CONFIG PATH SCENARIO CONNECTIONS WRK_OUTPUT MAX_FDS
   say "$(tail -n 1 "$results")"
 }
 
-# run_mixed CONFIG PATH CONNECTIONS BASE [PID DB]: 90% of the connections on `me`, 10% on the
-# slow listing, at once: each kind gets its own latency figures.
+# mixed_split CONNECTIONS: "ME LIST", how a mixed run shares its connections: 90% on `me`, 10%
+# (at least one) on the slow listing; 64 make 58 and 6. The one place the split is decided: the
+# results carry it as the connections of the me-in-mixed and list rows, where report.py reads it.
+mixed_split() {
+  local list=$(( $1 / 10 )); [ "$list" -lt 1 ] && list=1
+  echo "$(( $1 - list )) $list"
+}
+
+# run_mixed CONFIG PATH CONNECTIONS BASE [PID DB]: `me` and the slow listing at once, split by
+# mixed_split: each kind gets its own latency figures.
 run_mixed() {
-  local config="$1" path="$2" connections="$3" base="$4" pid="${5:-}" db="${6:-}"
-  local slow=$(( connections / 10 )); [ "$slow" -lt 1 ] && slow=1
-  run_wrk "$config" "$path" list "$slow" "$base" &
+  local config="$1" path="$2" connections="$3" base="$4" pid="${5:-}" db="${6:-}" me list
+  read -r me list <<< "$(mixed_split "$connections")"
+  run_wrk "$config" "$path" list "$list" "$base" &
   local lister=$!
-  run_wrk "$config" "$path" me-in-mixed "$(( connections - slow ))" "$base" "$pid" "$db"
+  run_wrk "$config" "$path" me-in-mixed "$me" "$base" "$pid" "$db"
   wait "$lister"
 }
 
@@ -146,25 +165,32 @@ borrows() {
   curl -fsS "$1/metrics" | awk '/^userdb_pool_borrow_wait_seconds_count/ {printf "%d\n", $2}'
 }
 
-# record_borrows CONFIG LENT: the objects lent during a mixed run beside the requests wrk made,
-# so that report.py can tell how many `me` requests needed one (borrows.tsv).
+# record_borrows CONFIG PATH CONNECTIONS LENT: the objects lent during a mixed run beside the
+# requests wrk made in each half of it, so that report.py can tell how many `me` requests needed
+# one (borrows.tsv: scenario `mixed`, CONNECTIONS in all).
 record_borrows() {
-  local requests; requests() { sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p' "$out/wrk-$1-direct-$2.txt"; }
-  [ -s "$out/borrows.tsv" ] || printf 'config\tlent\tme_requests\tlist_requests\n' > "$out/borrows.tsv"
-  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$(requests "$1" me-in-mixed-58)" "$(requests "$1" list-6)" >> "$out/borrows.tsv"
+  local me list
+  read -r me list <<< "$(mixed_split "$3")"
+  requests() { sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p' "$out/wrk-$1-$2-$3-$4.txt"; }
+  [ -s "$out/borrows.tsv" ] ||
+    printf 'config\tpath\tscenario\tconnections\tlent\tme_requests\tlist_requests\n' > "$out/borrows.tsv"
+  printf '%s\t%s\tmixed\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" \
+    "$(requests "$1" "$2" me-in-mixed "$me")" "$(requests "$1" "$2" list "$list")" >> "$out/borrows.tsv"
 }
 
 # cpu_ticks: the machine's busy and total CPU ticks so far (all cores, /proc/stat; steal counts
 # as busy, guest time is inside user already), "BUSY TOTAL".
 cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
 
-# record_cpu CONFIG BEFORE AFTER: how busy the whole machine was during a run (cpu.tsv): at 100%
-# a server can only serve more by spending less per request, not by waiting less.
+# record_cpu CONFIG PATH SCENARIO CONNECTIONS BEFORE AFTER: how busy the whole machine was during
+# a run (cpu.tsv, keyed like results.tsv; a mixed run is scenario `mixed`): at 100% a server can
+# only serve more by spending less per request, not by waiting less.
 record_cpu() {
   local busy0 total0 busy1 total1
-  read -r busy0 total0 <<< "$2"; read -r busy1 total1 <<< "$3"
-  [ -s "$out/cpu.tsv" ] || printf 'config\tbusy_share\n' > "$out/cpu.tsv"
-  printf '%s\t%s\n' "$1" "$(awk -v b=$(( busy1 - busy0 )) -v t=$(( total1 - total0 )) 'BEGIN { printf "%.3f", b / t }')" >> "$out/cpu.tsv"
+  read -r busy0 total0 <<< "$5"; read -r busy1 total1 <<< "$6"
+  [ -s "$out/cpu.tsv" ] || printf 'config\tpath\tscenario\tconnections\tbusy_share\n' > "$out/cpu.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" \
+    "$(awk -v b=$(( busy1 - busy0 )) -v t=$(( total1 - total0 )) 'BEGIN { printf "%.3f", b / t }')" >> "$out/cpu.tsv"
 }
 
 # ---- the run -----------------------------------------------------------------------------
@@ -229,10 +255,11 @@ for round in $(seq 1 "$MIXED_ROUNDS"); do
     else url="http://$one_http" pid="$one_pid" file="$out/db-one/userdb.db" label="$against" USERDB_TOKEN="$one_token"; fi
     lent="$(borrows "$url")" ticks="$(cpu_ticks)"
     run_mixed "mixed$round-$label" direct 64 "$url" "$pid" "$file"
-    record_cpu "mixed$round-$label" "$ticks" "$(cpu_ticks)"
-    record_borrows "mixed$round-$label" "$(( $(borrows "$url") - lent ))"
+    record_cpu "mixed$round-$label" direct mixed 64 "$ticks" "$(cpu_ticks)"
+    record_borrows "mixed$round-$label" direct 64 "$(( $(borrows "$url") - lent ))"
     # The same `me` clients with no listing beside them: the tail no pool size can go below.
-    run_wrk "mixed$round-$label" direct me-alone 58 "$url" "$pid" "$file"
+    read -r me_clients _ <<< "$(mixed_split 64)"
+    run_wrk "mixed$round-$label" direct me-alone "$me_clients" "$url" "$pid" "$file"
   done
 done
 cleanup
@@ -297,8 +324,8 @@ for round in $(seq 1 "$ROUNDS"); do
     wrk -t2 -c16 -d5s -s bench/wrk/me.lua "http://127.0.0.1:$port" > /dev/null 2>&1 || true
     for connections in $APACHE_CONNECTIONS; do
       ticks="$(cpu_ticks)"
-      run_wrk "$variant$round" apache me "$connections" "http://127.0.0.1:$port"
-      record_cpu "apache$round-$variant-$connections" "$ticks" "$(cpu_ticks)"
+      run_wrk "apache$round-$variant" apache me "$connections" "http://127.0.0.1:$port"
+      record_cpu "apache$round-$variant" apache me "$connections" "$ticks" "$(cpu_ticks)"
     done
     kill "$apache_pid" 2>/dev/null || true; wait "$apache_pid" 2>/dev/null || true
   done

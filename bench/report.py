@@ -1,35 +1,111 @@
 #!/usr/bin/env python3
-"""Turns one bench/load.sh run into the tables and ratios of docs/PERFORMANCE.md and the
-data of the pool-size chart. Usage: bench/report.py target/bench/<run> > report.md"""
+"""Turns one bench/load.sh run into the tables and ratios of docs/PERFORMANCE.md (and of each round
+in docs/PERFORMANCE-HISTORY.md) and the data of the pool-size chart.
+
+Usage: bench/report.py target/bench/<run> > report.md
+       bench/report.py RESULTS.tsv [CPU.tsv] [BORROWS.tsv] > report.md   (e.g. docs/bench/ files)
+
+A run folder holds results.tsv and, when those parts ran, cpu.tsv and borrows.tsv; poolsize.dat
+(for bench/poolsize.gp) is written into it. Every table is keyed by config, path, scenario and
+connections. The report covers the parts that ran; when a part ran but a row it needs is missing
+or has no result, it names every such row and exits 1."""
 import csv
 import re
 import statistics
 import sys
 from pathlib import Path
 
-run = Path(sys.argv[1])
-rows = list(csv.DictReader(open(run / "results.tsv"), delimiter="\t"))
+USAGE = "usage: bench/report.py RUN_DIR | RESULTS.tsv [CPU.tsv] [BORROWS.tsv]"
+KEY = ("config", "path", "scenario", "connections")
+# The targets' mixed run: 64 connections in all. bench/load.sh decides how they are split between
+# `me` and the listing (mixed_split); the split is read back from the rows' connections.
+MIXED_AT = 64
+
+
+def fail(message, code=1):
+    print(f"report: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def read_table(path):
+    """(columns, rows) of a tab-separated file with a header line."""
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f, delimiter="\t")
+        return reader.fieldnames or [], list(reader)
+
+
+def need_columns(path, columns, *needed):
+    lacking = [c for c in needed if c not in columns]
+    if lacking:
+        fail(f"{path} has no column {', '.join(lacking)}: written by an older bench/load.sh? (docs/bench/README.md)")
+
+
+if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+    print(USAGE, file=sys.stderr)
+    sys.exit(2)
+source = Path(sys.argv[1])
+if not source.exists():
+    fail(f"no such run folder or file: {source}\n{USAGE}", 2)
+run = source if source.is_dir() else None
+results_file = run / "results.tsv" if run else source
+if not results_file.exists():
+    fail(f"{run} has no results.tsv: not a bench/load.sh run folder\n{USAGE}", 2)
+extra = [Path(a) for a in sys.argv[2:]]
+if run:
+    extra += [p for p in (run / "cpu.tsv", run / "borrows.tsv") if p.exists()]
+columns, rows = read_table(results_file)
+need_columns(results_file, columns, *KEY, "requests_per_s", "p50_us", "p99_us", "p999_us", "non2xx", "errors",
+             "max_db_fds")
+cpu_rows, borrow_rows = [], []
+for path in extra:
+    columns, table_rows = read_table(path)
+    if "busy_share" in columns:
+        need_columns(path, columns, *KEY)
+        cpu_rows = table_rows
+    elif "lent" in columns:
+        need_columns(path, columns, *KEY, "me_requests", "list_requests")
+        borrow_rows = table_rows
+    else:
+        fail(f"{path} is neither a cpu.tsv (busy_share) nor a borrows.tsv (lent)\n{USAGE}", 2)
+
+index = {tuple(r[k] for k in KEY): r for r in rows}
+missing = []  # rows a part that ran needs and does not have, said at the end
 
 
 def get(config, path, scenario, connections):
+    """The row, or None, noted as missing: a part that ran must have every row the report reads."""
+    r = index.get((config, path, scenario, str(connections)))
+    if r is None:
+        missing.append(f"{config} {path} {scenario} {connections}")
+    elif r["non2xx"] == "-1":  # bench/load.sh's record: wrk printed no RESULT line
+        missing.append(f"{config} {path} {scenario} {connections} (wrk gave no result)")
+        return None
+    return r
+
+
+def mixed(config, path="direct", total=MIXED_AT):
+    """The me-in-mixed and list rows of a mixed run of TOTAL connections, or None (noted)."""
     for r in rows:
-        if (r["config"], r["path"], r["scenario"], r["connections"]) == (config, path, scenario, str(connections)):
-            return r
+        if (r["config"], r["path"], r["scenario"]) == (config, path, "me-in-mixed"):
+            other = index.get((config, path, "list", str(total - int(r["connections"]))))
+            if other:
+                return r, other
+    missing.append(f"{config} {path} me-in-mixed and list, {total} connections in all")
     return None
 
 
-def rps(r):
-    return float(r["requests_per_s"]) if r else 0.0
-
-
-def mixed_total(config):
-    """Requests/s of a mixed run: its `me` clients and its listing clients together."""
-    return rps(get(config, "direct", "me-in-mixed", 58)) + rps(get(config, "direct", "list", 6))
+def configs(pattern):
+    """The configs that match PATTERN, whole; their groups tell part, round and label apart."""
+    return sorted({r["config"] for r in rows if re.fullmatch(pattern, r["config"])})
 
 
 def rounds(part):
     """The rounds of a part run in alternating rounds, by config prefix: core1, mixed1, users1."""
     return sorted({m.group(1) for r in rows if (m := re.match(rf"({part}\d+)(-|$)", r["config"]))})
+
+
+def rps(r):
+    return float(r["requests_per_s"])
 
 
 def listed(values, spec=".2f"):
@@ -38,10 +114,12 @@ def listed(values, spec=".2f"):
 
 
 def ms(r, key):
-    return f"{int(r[key]) / 1000:.1f}" if r else "-"
+    return f"{int(r[key]) / 1000:.1f}"
 
 
 def table(title, selected):
+    if not selected:
+        return
     print(f"\n### {title}\n")
     print("| config | path | scenario | connections | requests/s | p50 ms | p99 ms | p99.9 ms | non-2xx | errors | max DB fds |")
     print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -50,116 +128,160 @@ def table(title, selected):
               f" | {ms(r, 'p99_us')} | {ms(r, 'p999_us')} | {r['non2xx']} | {r['errors']} | {r['max_db_fds']} |")
 
 
-def ratio(label, a, b, target=None):
-    if not a or not b:
-        return  # that part of load.sh did not run
-    value = a / b
-    verdict = "" if target is None else (" (target met)" if value >= target else " (target MISSED)")
+def ratio(label, value, target):
+    verdict = " (target met)" if value >= target else " (target MISSED)"
     print(f"- {label}: {value:.2f}{verdict}")
 
 
-print(f"Run `{run.name}`.")
-for part in ("pool8", "pool1"):
-    table(f"userdb, {'default pool (8)' if part == 'pool8' else '--pool-max-total 1 (the original deployment)'}",
-          [r for r in rows if r["config"] == part])
+def p99_share(label, eight, one):
+    print(f"- {label}: p99 of `me` {ms(eight, 'p99_us')} ms (pool 8) vs {ms(one, 'p99_us')} ms (pool 1):"
+          f" {int(eight['p99_us']) / int(one['p99_us']):.2f} of it (target at most 0.20)")
+
+
+def mixed_total(pair):
+    """Requests/s of a mixed run: its `me` clients and its listing clients together."""
+    return rps(pair[0]) + rps(pair[1])
+
+
+matrix = bool(configs("pool8|pool1"))
+trivial = bool(configs("trivial"))
+sizes = sorted(int(c[4:]) for c in configs(r"size\d+"))
+tables = configs(r"users\d*-(small|big)")
+
+print(f"Run `{run.name if run else source.name}`.")
+table("userdb, default pool (8)", [r for r in rows if r["config"] == "pool8"])
+table("userdb, --pool-max-total 1 (the original deployment)", [r for r in rows if r["config"] == "pool1"])
 table("Trivial 60-byte servlet, same Tomcat setup", [r for r in rows if r["config"] == "trivial"])
-table("Pool size (me and mixed at 64 connections, direct)", [r for r in rows if r["config"].startswith("size")])
-table("Table size (me at 64 connections, direct)", [r for r in rows if r["config"].startswith("users")])
-table("me against the trivial servlet, rounds in alternating order", [r for r in rows if r["config"].startswith("core")])
-table("mixed, pool 8 against pool 1, rounds in alternating order", [r for r in rows if r["config"].startswith("mixed")])
+table("Pool size (me and mixed at 64 connections, direct)", [r for r in rows if r["config"] in configs(r"size\d+")])
+table("Table size (me at 64 connections, direct)", [r for r in rows if r["config"] in tables])
+table("me against the trivial servlet, rounds in alternating order", [r for r in rows if r["config"] in configs(r"core\d+")])
+table("mixed, pool 8 against pool 1, rounds in alternating order",
+      [r for r in rows if r["config"] in configs(r"mixed\d+-.+")])
+table("Apache setups, rounds in alternating order", [r for r in rows if r["config"] in configs(r"apache\d+-.+")])
 
 print("\n### Targets, as ratios from this run\n")
-m8, m1 = get("pool8", "direct", "me-in-mixed", 58), get("pool1", "direct", "me-in-mixed", 58)
-if m8 and m1:
-    print(f"- mixed, 64 connections, direct: p99 of `me` {ms(m8, 'p99_us')} ms (pool 8) vs {ms(m1, 'p99_us')} ms (pool 1):"
-          f" {int(m8['p99_us']) / int(m1['p99_us']):.2f} of it (target at most 0.20)")
-    ratio("mixed total throughput, pool 8 / pool 1", mixed_total("pool8"), mixed_total("pool1"), 1.0)
-ratio("me through Apache / trivial through Apache (64 conn)", rps(get("pool8", "apache", "me", 64)),
-      rps(get("trivial", "apache", "trivial", 64)), 0.9)
-ratio("me direct / trivial direct (64 conn)", rps(get("pool8", "direct", "me", 64)),
-      rps(get("trivial", "direct", "trivial", 64)), 0.6)
-ratio("basic / me, direct, 64 conn", rps(get("pool8", "direct", "basic", 64)), rps(get("pool8", "direct", "me", 64)), 0.8)
-ratio("me at 1M users / me at 10k users", rps(get("users-big", "direct", "me", 64)), rps(get("users-small", "direct", "me", 64)), 0.9)
-sizes = [rps(get(f"{t}-big", "direct", "me", 64)) / rps(get(f"{t}-small", "direct", "me", 64)) for t in rounds("users")
-         if get(f"{t}-big", "direct", "me", 64) and get(f"{t}-small", "direct", "me", 64)]
-if sizes:
-    ratio(f"me at 1M users / me at 10k users, side by side, median of {len(sizes)} rounds"
-          f" ({listed(sizes)})", statistics.median(sizes), 1.0, 0.9)
-login = get("pool8", "direct", "login", 8)
-if login:
-    print(f"- logins/s per core (direct, 8 connections, 2 cores shared with wrk): {rps(login) / 2:.1f}")
+if matrix:
+    m8, m1 = mixed("pool8"), mixed("pool1")
+    if m8 and m1:
+        p99_share("mixed, 64 connections, direct", m8[0], m1[0])
+        ratio("mixed total throughput, pool 8 / pool 1", mixed_total(m8) / mixed_total(m1), 1.0)
+    me, basic = get("pool8", "direct", "me", 64), get("pool8", "direct", "basic", 64)
+    if me and basic:
+        ratio("basic / me, direct, 64 conn", rps(basic) / rps(me), 0.8)
+    login = get("pool8", "direct", "login", 8)
+    if login:
+        print(f"- logins/s per core (direct, 8 connections, 2 cores shared with wrk): {rps(login) / 2:.1f}")
+if matrix and trivial:
+    for path, target in (("apache", 0.9), ("direct", 0.6)):
+        me, triv = get("pool8", path, "me", 64), get("trivial", path, "trivial", 64)
+        if me and triv:
+            ratio(f"me {path} / trivial {path} (64 conn)", rps(me) / rps(triv), target)
+if "users-small" in tables or "users-big" in tables:  # one run each, minutes apart (older runs)
+    small, big = get("users-small", "direct", "me", 64), get("users-big", "direct", "me", 64)
+    if small and big:
+        ratio("me at 1M users / me at 10k users", rps(big) / rps(small), 0.9)
+shares = []
+for t in rounds("users"):
+    small, big = get(f"{t}-small", "direct", "me", 64), get(f"{t}-big", "direct", "me", 64)
+    if small and big:
+        shares.append(rps(big) / rps(small))
+if shares:
+    ratio(f"me at 1M users / me at 10k users, side by side, median of {len(shares)} rounds ({listed(shares)})",
+          statistics.median(shares), 0.9)
 for path, target in (("direct", 0.6), ("apache", 0.9)):
-    pairs = [rps(get(c, path, "me", 64)) / rps(get(c, path, "trivial", 64)) for c in rounds("core")
-             if get(c, path, "me", 64) and get(c, path, "trivial", 64)]
+    pairs = []
+    for c in rounds("core"):
+        me, triv = get(c, path, "me", 64), get(c, path, "trivial", 64)
+        if me and triv:
+            pairs.append(rps(me) / rps(triv))
     if pairs:
-        ratio(f"me / trivial, {path}, 64 conn, median of {len(pairs)} rounds"
-              f" ({listed(pairs)})", statistics.median(pairs), 1.0, target)
-s8, s1 = get("size8", "direct", "me-in-mixed", 58), get("size1", "direct", "me-in-mixed", 58)
-if s8 and s1:
-    print(f"- pool-size part, mixed: p99 of `me` {ms(s8, 'p99_us')} ms (pool 8) vs {ms(s1, 'p99_us')} ms (pool 1):"
-          f" {int(s8['p99_us']) / int(s1['p99_us']):.2f} of it (target at most 0.20)")
+        ratio(f"me / trivial, {path}, 64 conn, median of {len(pairs)} rounds ({listed(pairs)})",
+              statistics.median(pairs), target)
+if sizes:
+    s8, s1 = mixed("size8"), mixed("size1")
+    if s8 and s1:
+        p99_share("pool-size part, mixed", s8[0], s1[0])
+
 mixed_rounds = rounds("mixed")
-against = "pool1" if any(r["config"].endswith("-pool1") for r in rows if r["config"].startswith("mixed")) else "other"
-p99s, totals = [], []
+against = "pool1" if configs(r"mixed\d+-pool1") else "other"
+p99s, totals, floors, at_floor = [], [], [], []
+has_alone = any(r["scenario"] == "me-alone" for r in rows)  # runs before the sixth round have none
 for m in mixed_rounds:
-    eight, one = get(f"{m}-pool8", "direct", "me-in-mixed", 58), get(f"{m}-{against}", "direct", "me-in-mixed", 58)
-    if eight and one:
-        p99s.append(int(eight["p99_us"]) / int(one["p99_us"]))
-        totals.append(mixed_total(f"{m}-pool8") / mixed_total(f"{m}-{against}"))
+    eight, one = mixed(f"{m}-pool8"), mixed(f"{m}-{against}")
+    if not (eight and one):
+        continue
+    p99s.append(int(eight[0]["p99_us"]) / int(one[0]["p99_us"]))
+    totals.append(mixed_total(eight) / mixed_total(one))
+    # What no pool size can beat: `me` with no listing beside it, on the default server, against the
+    # two servers' `me` in mixed; a floor under the pool's target only (against pool1).
+    if has_alone and against == "pool1":
+        alone = get(f"{m}-pool8", "direct", "me-alone", eight[0]["connections"])
+        if alone:
+            floors.append(int(alone["p99_us"]) / int(one[0]["p99_us"]))
+            at_floor.append(int(eight[0]["p99_us"]) / int(alone["p99_us"]))
 if p99s:
     print(f"- mixed part, p99 of `me` pool 8 / {against}, median of {len(p99s)} rounds"
           f" ({listed(p99s)}): {statistics.median(p99s):.2f} (target at most 0.20 against pool1)")
-    ratio(f"mixed part, total throughput pool 8 / {against}, median of {len(totals)} rounds"
-          f" ({listed(totals)})", statistics.median(totals), 1.0, 1.0)
-
-
-def p99(config, scenario, connections=58):
-    r = get(config, "direct", scenario, connections)
-    return int(r["p99_us"]) if r else None
-
-
-# What no pool size can beat: `me` with no listing beside it, on the default server, against
-# the two servers' `me` in mixed. Older runs have no me-alone rows.
-floors, at_floor = [], []
-for m in mixed_rounds if against == "pool1" else []:  # a floor under the pool's target only
-    alone, eight = p99(f"{m}-pool8", "me-alone"), p99(f"{m}-pool8", "me-in-mixed")
-    one = p99(f"{m}-{against}", "me-in-mixed")
-    if alone and eight and one:
-        floors.append(alone / one)
-        at_floor.append(eight / alone)
+    ratio(f"mixed part, total throughput pool 8 / {against}, median of {len(totals)} rounds ({listed(totals)})",
+          statistics.median(totals), 1.0)
 if floors:
     print(f"- mixed part, p99 of `me` with no listing (pool 8) / p99 of `me` in mixed ({against}), the lowest"
           f" ratio any pool could reach, median of {len(floors)} rounds ({listed(floors)}):"
           f" {statistics.median(floors):.2f}")
     print(f"- mixed part, p99 of `me` in mixed / with no listing, both pool 8, median of {len(at_floor)} rounds"
           f" ({listed(at_floor)}): {statistics.median(at_floor):.2f}")
-cpu = run / "cpu.tsv"
-if cpu.exists():
-    busy = {}  # configs are PART<round>-LABEL: mixed1-pool8, apache2-shipped-64
-    for c in csv.DictReader(open(cpu), delimiter="\t"):
-        part_round, label = c["config"].split("-", 1)
-        busy.setdefault((part_round.rstrip("0123456789"), label), []).append(float(c["busy_share"]))
-    for (part, label), shares in sorted(busy.items()):
-        print(f"- {part} part, {label}: the machine's CPU busy during the run (both cores), median of"
-              f" {len(shares)} rounds ({listed(shares, '.0%')}): {statistics.median(shares):.0%}")
-borrows = run / "borrows.tsv"
-if borrows.exists():
-    shares = {}
-    for b in csv.DictReader(open(borrows), delimiter="\t"):
-        label = b["config"].split("-", 1)[1]
-        shares.setdefault(label, []).append((int(b["lent"]) - int(b["list_requests"])) / int(b["me_requests"]))
-    for label, share in sorted(shares.items()):
-        print(f"- mixed part, {label}: objects lent for anything but a listing's read, per `me` request,"
-              f" median of {len(share)} rounds ({listed(share, '.2%')}): {statistics.median(share):.2%}")
+
+apache_rounds = rounds("apache")
+variants = sorted({c.split("-", 1)[1] for c in configs(r"apache\d+-.+")})
+if "untuned" in variants:
+    for connections in sorted({int(r["connections"]) for r in rows if r["config"] in configs(r"apache\d+-.+")}):
+        for variant in (v for v in variants if v != "untuned"):
+            over = []
+            for a in apache_rounds:
+                this, untuned = get(f"{a}-{variant}", "apache", "me", connections), get(f"{a}-untuned", "apache", "me", connections)
+                if this and untuned:
+                    over.append(rps(this) / rps(untuned))
+            if over:
+                label = (f"apache part, {variant} / untuned, `me` at {connections} clients, median of {len(over)}"
+                         f" rounds ({listed(over)})")
+                if variant == "shipped":
+                    ratio(label, statistics.median(over), 1.25)
+                else:
+                    print(f"- {label}: {statistics.median(over):.2f}")
+
+busy = {}  # (part, label, scenario, connections) -> shares by round; configs are PART<round>-LABEL
+for c in cpu_rows:
+    m = re.fullmatch(r"([a-z]+)\d+-(.+)", c["config"])
+    part, label = (m.group(1), m.group(2)) if m else (c["config"], c["config"])
+    busy.setdefault((part, label, c["scenario"], int(c["connections"])), []).append(float(c["busy_share"]))
+for (part, label, scenario, connections), values in sorted(busy.items()):
+    print(f"- {part} part, {label}, {scenario} at {connections} connections: the machine's CPU busy during the run"
+          f" (both cores), median of {len(values)} rounds ({listed(values, '.0%')}): {statistics.median(values):.0%}")
+lent = {}
+for b in borrow_rows:
+    label = b["config"].split("-", 1)[1]
+    lent.setdefault(label, []).append((int(b["lent"]) - int(b["list_requests"])) / int(b["me_requests"]))
+for label, share in sorted(lent.items()):
+    print(f"- mixed part, {label}: objects lent for anything but a listing's read, per `me` request,"
+          f" median of {len(share)} rounds ({listed(share, '.2%')}): {statistics.median(share):.2%}")
+
 bad = [r for r in rows if r["non2xx"] != "0" or r["errors"] != "0"]
 print(f"- runs with any non-2xx answer or socket error: {len(bad)} of {len(rows)}")
 fds = [int(r["max_db_fds"]) for r in rows if r["config"] == "pool8" and r["max_db_fds"] not in ("", "0")]
 if fds:
     print(f"- open descriptors on the database file, default pool, any load (64 and 256 clients): at most {max(fds)}")
 
-with open(run / "poolsize.dat", "w") as out:
-    out.write("# size me_rps me_p99_ms mixed_me_p99_ms\n")
-    for size in (1, 2, 4, 8, 16):
-        me, mixed = get(f"size{size}", "direct", "me", 64), get(f"size{size}", "direct", "me-in-mixed", 58)
-        if me and mixed:
-            out.write(f"{size} {rps(me):.0f} {int(me['p99_us']) / 1000:.1f} {int(mixed['p99_us']) / 1000:.1f}\n")
+if sizes:
+    points = []
+    for size in sizes:
+        me, mix = get(f"size{size}", "direct", "me", 64), mixed(f"size{size}")
+        if me and mix:
+            points.append(f"{size} {rps(me):.0f} {int(me['p99_us']) / 1000:.1f} {int(mix[0]['p99_us']) / 1000:.1f}\n")
+    if run and not missing:
+        with open(run / "poolsize.dat", "w") as out:
+            out.write("# size me_rps me_p99_ms mixed_me_p99_ms\n")
+            out.writelines(points)
+
+if missing:
+    fail(f"{results_file}: {len(missing)} row(s) the parts that ran need are missing or empty:\n  "
+         + "\n  ".join(dict.fromkeys(missing)))
