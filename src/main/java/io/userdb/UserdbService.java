@@ -64,7 +64,10 @@ public final class UserdbService implements AutoCloseable {
 
   /** The store the service runs on, created if missing: only {@code serve} creates one. */
   public static StoreSettings storeSettings(ServiceConfig config) {
-    return StoreSettings.existing(config.db()).withMaxBytes(config.dbMaxBytes()).creatingIt();
+    return StoreSettings.existing(config.db())
+        .withMaxBytes(config.dbMaxBytes())
+        .withPassword(config.dbPassword())
+        .creatingIt();
   }
 
   /**

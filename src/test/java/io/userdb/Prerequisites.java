@@ -7,19 +7,19 @@ import org.junit.jupiter.api.Assumptions;
  * developer's machine it is skipped with a message saying what to install; in CI, which
  * installs everything (.ci/run), it fails, so a missing install step cannot pass as green.
  */
-final class Prerequisites {
+public final class Prerequisites {
 
   private Prerequisites() {}
 
   /** Skips the test, or fails it in CI or when {@code required} says so; never returns. */
-  static <T> T missing(String message, boolean required) {
+  public static <T> T missing(String message, boolean required) {
     if (required || System.getenv("CI") != null) {
       throw new AssertionError(message);
     }
     return Assumptions.abort(message);
   }
 
-  static <T> T missing(String message) {
+  public static <T> T missing(String message) {
     return missing(message, false);
   }
 }

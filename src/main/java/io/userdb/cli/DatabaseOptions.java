@@ -29,21 +29,18 @@ final class DatabaseOptions {
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file with options.")
   Path configFile;
 
-  /** The store's location as the server would resolve it: flag, environment, config file, default. */
-  String location() {
+  /**
+   * The existing store, found as the server finds it (flag, environment, config file, default).
+   * Only {@code serve} creates one: a mistyped --db would otherwise leave an empty database
+   * behind, and a command that seemed to work on it worked on nothing.
+   */
+  UserStore store() {
     Map<String, String> flags = new HashMap<>();
     if (db != null) {
       flags.put("db", db);
     }
-    return ServiceConfig.load(flags, System.getenv(), configFile).db();
-  }
-
-  /**
-   * The existing store (only {@code serve} creates one: a mistyped --db would otherwise leave an
-   * empty database behind, and a command that seemed to work on it worked on nothing).
-   */
-  UserStore store() {
-    return UserStores.open(StoreSettings.existing(location()));
+    ServiceConfig config = ServiceConfig.load(flags, System.getenv(), configFile);
+    return UserStores.open(StoreSettings.existing(config.db()).withPassword(config.dbPassword()));
   }
 
   /** One object on the existing store, opened directly (one connection; safe beside a running server). */

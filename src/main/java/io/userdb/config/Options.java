@@ -23,6 +23,10 @@ public final class Options {
       Option.size("db-max-size", "0",
           "most the database file may grow to, e.g. `512MB`; writes past it answer 507, reads go on; `0`: no limit")
           .storedIn("dbMaxBytes"),
+      Option.text("db-password-file", "FILE", null,
+          "read the database password (a store on a server, such as PostgreSQL) from this file (keep it 0600);"
+              + " or set `USERDB_DB_PASSWORD`. Never give it on the command line or in the URL")
+          .storedIn("dbPassword").keptSecret(),
       Option.text("http-address", "ADDR", "127.0.0.1",
           "address of the HTTP connector; one that does not parse or resolve stops the start"),
       Option.number("http-port", "PORT", "8080", PORT, "`0`: any free port; `-1`: no HTTP connector"),

@@ -28,6 +28,7 @@ import java.util.StringJoiner;
 public record ServiceConfig(
     String db,
     long dbMaxBytes,
+    String dbPassword,
     String httpAddress,
     int httpPort,
     String ajpAddress,
@@ -49,6 +50,8 @@ public record ServiceConfig(
     String jvmRoute) {
 
   public static final String ENV_PREFIX = "USERDB_";
+  /** The database password, by environment only: never on a command line, where any local user can read it. */
+  public static final String DB_PASSWORD_ENV = "USERDB_DB_PASSWORD";
   /** Apache's mod_proxy_ajp refuses a secret of 64 characters or more. */
   static final int MAX_AJP_SECRET = 63;
   /** 32 characters of a base64-like alphabet: about 190 bits, out of reach of guessing. */
@@ -86,6 +89,8 @@ public record ServiceConfig(
     }
     // ajp-secret-file has no component of its own: it is another way to give ajpSecret.
     fields.put("ajpSecret", ajpSecret((String) fields.get("ajpSecret"), (String) fields.remove("ajpSecretFile")));
+    // db-password-file fills dbPassword with a path; the password is what the file (or the environment) holds.
+    fields.put("dbPassword", dbPassword(env.get(DB_PASSWORD_ENV), (String) fields.get("dbPassword")));
     ServiceConfig config = construct(fields);
     config.validate();
     return config;
@@ -170,6 +175,21 @@ public record ServiceConfig(
       throw new ConfigException(name + " is longer than " + MAX_AJP_SECRET + " characters, which mod_proxy_ajp refuses");
     }
     return secret;
+  }
+
+  /** The database password from the environment or read from a file, never both; null if neither. */
+  private static String dbPassword(String given, String file) {
+    if (given != null && file != null) {
+      throw new ConfigException("give " + DB_PASSWORD_ENV + " or db-password-file, not both");
+    }
+    if (file == null) {
+      return given;
+    }
+    try {
+      return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new ConfigException("cannot read db-password-file " + file + ": " + e.getMessage());
+    }
   }
 
   /** Rules across options, and those needing more than the value; an option's own are in {@link Options}. */

@@ -93,6 +93,21 @@ class ServiceConfigTest {
     assertFalse(c.toString().contains("very-secret-value-of-32-characters-at-least"));
   }
 
+  static final String DB_PASSWORD = "pg-password-7f3a";
+
+  @Test
+  void the_database_password_comes_from_the_environment_or_a_file_and_is_never_printed() throws Exception {
+    ServiceConfig fromEnv = ServiceConfig.load(Map.of(), Map.of(ServiceConfig.DB_PASSWORD_ENV, DB_PASSWORD), null);
+    assertEquals(DB_PASSWORD, fromEnv.dbPassword());
+    assertFalse(fromEnv.toString().contains(DB_PASSWORD), fromEnv.toString());
+    Path file = Files.writeString(folder.resolve("pw"), DB_PASSWORD + "\n");
+    assertEquals(DB_PASSWORD, ServiceConfig.load(Map.of("db-password-file", file.toString()), Map.of(), null).dbPassword());
+    assertThrows(ConfigException.class, () -> ServiceConfig.load(Map.of("db-password-file", file.toString()),
+        Map.of(ServiceConfig.DB_PASSWORD_ENV, DB_PASSWORD), null));
+    assertThrows(ConfigException.class, () -> ServiceConfig.load(Map.of("db-password", DB_PASSWORD), Map.of(), null),
+        "no option takes the password itself");
+  }
+
   @Test
   void durations_read_as_people_write_them() {
     assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
@@ -113,10 +128,10 @@ class ServiceConfigTest {
       if (name.equals("require-proxy-user")) {
         given.put("trust-proxy-user", "true"); // the cross-field rule
       }
-      boolean fromFile = name.equals("ajp-secret-file");
-      Object expected = fromFile ? SECRET : option.resolve(samples.get(name));
+      boolean fromFile = name.equals("ajp-secret-file") || name.equals("db-password-file");
+      Object expected = name.equals("db-password-file") ? DB_PASSWORD : fromFile ? SECRET : option.resolve(samples.get(name));
       assertNotEquals(fromFile ? null : option.resolve(null), expected, name + "'s sample is its default");
-      String field = fromFile ? "ajpSecret" : option.field();
+      String field = name.equals("ajp-secret-file") ? "ajpSecret" : option.field();
 
       assertEquals(expected, component(ServiceConfig.load(given, Map.of(), null), field), "flag " + option.flag());
       Map<String, String> env = given.entrySet().stream()
@@ -166,6 +181,7 @@ class ServiceConfigTest {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("db", "elsewhere/users.db");
     s.put("db-max-size", "64MB");
+    s.put("db-password-file", Files.writeString(folder.resolve("db-password"), DB_PASSWORD + "\n").toString());
     s.put("http-address", "127.0.0.2");
     s.put("http-port", "8081");
     s.put("ajp-address", "::1");

@@ -1,0 +1,196 @@
+package io.userdb.db.postgres;
+
+import io.userdb.Prerequisites;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A real, throwaway PostgreSQL cluster (Debian's {@code postgresql}) on a free loopback port, for
+ * tests: initdb into a temporary folder, started with pg_ctl, password (SCRAM) authentication
+ * over TCP as a site would run it. The server refuses to run as root, so as root it runs as the
+ * {@code postgres} user. One per test JVM ({@link #shared()}), stopped when the JVM ends; each
+ * test takes a database of its own ({@link #newDatabase()}).
+ */
+public final class PostgresServer {
+
+  /** The role userdb connects as, and its password (given to userdb as USERDB_DB_PASSWORD would be). */
+  public static final String USER = "userdb";
+  public static final String PASSWORD = "userdb-test-password-3c9d";
+  private static final String SUPERUSER_PASSWORD = "superuser-test-password-81ab";
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static PostgresServer shared;
+
+  private final Path bin;
+  private final Path dir;
+  private final Path data;
+  private final int port;
+
+  private PostgresServer(Path bin, Path dir, int port) {
+    this.bin = bin;
+    this.dir = dir;
+    this.data = dir.resolve("data");
+    this.port = port;
+  }
+
+  /** The JVM's cluster, started on first use; a missing PostgreSQL skips the test (fails it in CI). */
+  public static synchronized PostgresServer shared() {
+    if (shared == null) {
+      Path bin = binaries();
+      try {
+        PostgresServer server = new PostgresServer(bin, privateFolder(), freePort());
+        server.init();
+        server.start();
+        server.createRole();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stopQuietly));
+        shared = server;
+      } catch (IOException | InterruptedException | SQLException e) {
+        throw new IllegalStateException("cannot start a PostgreSQL cluster for the tests: " + e, e);
+      }
+    }
+    return shared;
+  }
+
+  /** A new, empty database owned by {@link #USER}; its JDBC URL (without the password). */
+  public String newDatabase() {
+    String name = "userdb_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+    superuser("CREATE DATABASE " + name + " OWNER " + USER);
+    return url(name) + "?user=" + USER;
+  }
+
+  public String url(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Runs statements as the superuser, in the postgres database. */
+  public void superuser(String... sql) {
+    Properties p = new Properties();
+    p.setProperty("user", "postgres");
+    p.setProperty("password", SUPERUSER_PASSWORD);
+    try (Connection c = DriverManager.getConnection(url("postgres"), p); Statement s = c.createStatement()) {
+      for (String statement : sql) {
+        s.execute(statement);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("superuser statement failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Ends every connection userdb holds to {@code database}, as an administrator or a failover would. */
+  public void terminateConnections(String databaseUrl) {
+    String name = databaseUrl.replaceAll(".*/([^/?]+)(\\?.*)?$", "$1");
+    superuser("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name
+        + "' AND pid <> pg_backend_pid()");
+  }
+
+  public void stop() throws IOException, InterruptedException {
+    run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "stop"));
+  }
+
+  public void start() throws IOException, InterruptedException {
+    run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(),
+        "-w", "-t", "60", "start"));
+  }
+
+  private void init() throws IOException, InterruptedException {
+    Path pwfile = dir.resolve("pwfile");
+    Files.writeString(pwfile, SUPERUSER_PASSWORD + "\n");
+    chownToPostgres(pwfile);
+    run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--pwfile=" + pwfile,
+        "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"));
+    Files.writeString(data.resolve("postgresql.conf"),
+        "\nlisten_addresses = '127.0.0.1'\nport = " + port + "\nunix_socket_directories = '" + dir + "'\n"
+            + "max_connections = 200\n",
+        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  private void createRole() throws SQLException {
+    superuser("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
+  }
+
+  private void stopQuietly() {
+    try {
+      stop();
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    } catch (IOException | InterruptedException e) {
+      // The JVM is ending; the folder is temporary.
+    }
+  }
+
+  private void run(List<String> command) throws IOException, InterruptedException {
+    List<String> full = new ArrayList<>();
+    if (isRoot()) {
+      full.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    full.addAll(command);
+    Process process = new ProcessBuilder(full).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("commands.log").toFile()).start();
+    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IOException(String.join(" ", command) + " failed: "
+          + Files.readString(dir.resolve("commands.log")) + readLog());
+    }
+  }
+
+  private String readLog() throws IOException {
+    Path log = dir.resolve("log");
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  private static Path binaries() {
+    Path root = Path.of("/usr/lib/postgresql");
+    if (Files.isDirectory(root)) {
+      try (Stream<Path> versions = Files.list(root)) {
+        var newest = versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
+            .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))));
+        if (newest.isPresent()) {
+          return newest.get();
+        }
+      } catch (IOException e) {
+        // fall through to the message below
+      }
+    }
+    return Prerequisites.missing("PostgreSQL is not installed (Debian: apt-get install postgresql)");
+  }
+
+  private static Path privateFolder() throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("userdb-pg-");
+    chownToPostgres(dir);
+    return dir;
+  }
+
+  private static void chownToPostgres(Path path) throws IOException, InterruptedException {
+    if (isRoot() && new ProcessBuilder("chown", "postgres:postgres", path.toString()).start().waitFor() != 0) {
+      throw new IOException("cannot give " + path + " to the postgres user");
+    }
+  }
+
+  private static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
