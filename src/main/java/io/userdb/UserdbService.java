@@ -19,6 +19,7 @@ import io.userdb.db.CostlyQueries;
 import io.userdb.db.DatabaseException;
 import io.userdb.db.PoolSettings;
 import io.userdb.db.StoreSettings;
+import io.userdb.db.StoreUnavailableException;
 import io.userdb.db.UserDatabasePool;
 import io.userdb.db.UserStore;
 import io.userdb.db.UserStores;
@@ -45,6 +46,8 @@ public final class UserdbService implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(UserdbService.class.getName());
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
   private static final Duration SESSION_SWEEP = Duration.ofMinutes(10);
+  private static final Duration STORE_RETRY = Duration.ofSeconds(1);
+  private static final Duration STORE_WAIT_REPORT = Duration.ofSeconds(10);
   /** Where the generated AJP secret lives when the store keeps no folder on this host. */
   private static final Path DATA_FOLDER = Path.of("data");
 
@@ -60,6 +63,33 @@ public final class UserdbService implements AutoCloseable {
     this.pool = pool;
     this.server = server;
     this.housekeeping = housekeeping;
+  }
+
+  /**
+   * Opens the first objects, waiting for a store whose server is not up yet (a compose stack or a
+   * systemd unit may start userdb first), with one log line per interval saying why. A store that
+   * refuses (wrong password, missing database) stops the start at once.
+   */
+  private static void warmUpWhenReachable(UserDatabasePool pool, UserStore store) {
+    long lastReport = System.nanoTime() - STORE_WAIT_REPORT.toNanos();
+    while (true) {
+      try {
+        pool.warmUp();
+        return;
+      } catch (StoreUnavailableException e) {
+        if (System.nanoTime() - lastReport >= STORE_WAIT_REPORT.toNanos()) {
+          LOG.warning("waiting for the " + store + " (retrying every " + STORE_RETRY.toSeconds() + " s): "
+              + e.getMessage());
+          lastReport = System.nanoTime();
+        }
+        try {
+          Thread.sleep(STORE_RETRY.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /** The store the service runs on, created if missing: only {@code serve} creates one. */
@@ -93,7 +123,7 @@ public final class UserdbService implements AutoCloseable {
                 .build(),
             metrics);
     try {
-      pool.warmUp();
+      warmUpWhenReachable(pool, store);
       PasswordHasher hasher = new PasswordHasher();
       BasicCredentialCache credentialCache = new BasicCredentialCache(clock);
       LoginService logins =

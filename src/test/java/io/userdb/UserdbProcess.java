@@ -58,6 +58,26 @@ final class UserdbProcess implements AutoCloseable {
     return serve(List.of(), jar(), workDir, env, args);
   }
 
+  /** Starts the server without waiting for it; {@link #awaitListening()} waits. */
+  static UserdbProcess launch(Path workDir, Map<String, String> env, String... args) throws Exception {
+    Path out = Files.createTempFile(workDir, "stdout", ".log");
+    Path err = Files.createTempFile(workDir, "stderr", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command(List.of(), jar(), args)).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("USERDB_"));
+    builder.environment().putAll(env);
+    UserdbProcess p = new UserdbProcess(builder.start(), out, err);
+    p.launchArgs = args;
+    return p;
+  }
+
+  private String[] launchArgs = new String[0];
+
+  /** For a {@link #launch}ed server: waits until it listens on every connector it was given. */
+  void awaitListening() throws Exception {
+    awaitListening(2 - switchedOff(launchArgs, "--http-port") - switchedOff(launchArgs, "--ajp-port"));
+  }
+
   static UserdbProcess serve(List<String> prefix, Path jar, Path workDir, Map<String, String> env, String... args)
       throws Exception {
     Path out = Files.createTempFile(workDir, "stdout", ".log");

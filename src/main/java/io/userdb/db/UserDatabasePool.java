@@ -192,6 +192,9 @@ public final class UserDatabasePool implements AutoCloseable {
       try {
         if (lent.isBroken()) {
           pool.invalidateObject(lent);
+          // What broke one connection (a restarted server, a failover) has most likely broken
+          // the idle ones too: they are opened afresh rather than each failing a request first.
+          pool.clear();
         } else {
           pool.returnObject(lent);
         }

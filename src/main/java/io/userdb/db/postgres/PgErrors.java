@@ -33,6 +33,15 @@ final class PgErrors {
     };
   }
 
+  /**
+   * The server did not answer a connection, or is starting up or shutting down (08001, 08004,
+   * 08006, 57P03): worth trying again later, unlike a refused password (28P01).
+   */
+  static boolean isUnreachable(SQLException e) {
+    String state = e.getSQLState();
+    return state == null || state.startsWith("08") || state.equals("57P03") || state.equals("57P01");
+  }
+
   /** 3D000: the database named in the URL does not exist. */
   static boolean isMissingDatabase(SQLException e) {
     return "3D000".equals(e.getSQLState());

@@ -4,6 +4,7 @@ import io.userdb.db.ChangeTracker;
 import io.userdb.db.DatabaseException;
 import io.userdb.db.StoreNotFoundException;
 import io.userdb.db.StoreSettings;
+import io.userdb.db.StoreUnavailableException;
 import io.userdb.db.UserDatabase;
 import io.userdb.db.UserStore;
 import java.nio.file.Path;
@@ -87,6 +88,9 @@ final class PostgresStore implements UserStore {
       closeQuietly(connection);
       if (PgErrors.isMissingDatabase(e)) {
         throw new StoreNotFoundException("no database at " + this + " (create it first: see the README)");
+      }
+      if (PgErrors.isUnreachable(e)) {
+        throw new StoreUnavailableException("cannot reach " + this + ": " + e.getMessage(), e);
       }
       throw new DatabaseException("cannot connect to " + this + ": " + e.getMessage(), e);
     }

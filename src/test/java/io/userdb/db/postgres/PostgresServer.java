@@ -49,19 +49,27 @@ public final class PostgresServer {
   /** The JVM's cluster, started on first use; a missing PostgreSQL skips the test (fails it in CI). */
   public static synchronized PostgresServer shared() {
     if (shared == null) {
-      Path bin = binaries();
-      try {
-        PostgresServer server = new PostgresServer(bin, privateFolder(), freePort());
-        server.init();
-        server.start();
-        server.createRole();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stopQuietly));
-        shared = server;
-      } catch (IOException | InterruptedException | SQLException e) {
-        throw new IllegalStateException("cannot start a PostgreSQL cluster for the tests: " + e, e);
-      }
+      shared = startNew();
     }
     return shared;
+  }
+
+  /**
+   * A cluster of the caller's own, for tests that stop and start it; {@link #destroy()} ends it
+   * (and the JVM's end does, should the test not).
+   */
+  public static PostgresServer startNew() {
+    Path bin = binaries();
+    try {
+      PostgresServer server = new PostgresServer(bin, privateFolder(), freePort());
+      server.init();
+      server.start();
+      server.createRole();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
+      return server;
+    } catch (IOException | InterruptedException | SQLException e) {
+      throw new IllegalStateException("cannot start a PostgreSQL cluster for the tests: " + e, e);
+    }
   }
 
   /** A new, empty database owned by {@link #USER}; its JDBC URL (without the password). */
@@ -125,9 +133,15 @@ public final class PostgresServer {
     superuser("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
   }
 
-  private void stopQuietly() {
+  /** Stops the cluster if it runs and deletes its folder. */
+  public synchronized void destroy() {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try {
-      stop();
+      if (Files.exists(data.resolve("postmaster.pid"))) {
+        stop();
+      }
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
