@@ -51,15 +51,17 @@ public final class UserdbService implements AutoCloseable {
   /** Where the generated AJP secret lives when the store keeps no folder on this host. */
   private static final Path DATA_FOLDER = Path.of("data");
 
+  private final UserStore store;
   private final UserDatabasePool pool;
   private final UserdbServer server;
   private final ScheduledExecutorService housekeeping;
   private final ServiceConfig config;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private UserdbService(ServiceConfig config, UserDatabasePool pool, UserdbServer server,
+  private UserdbService(ServiceConfig config, UserStore store, UserDatabasePool pool, UserdbServer server,
       ScheduledExecutorService housekeeping) {
     this.config = config;
+    this.store = store;
     this.pool = pool;
     this.server = server;
     this.housekeeping = housekeeping;
@@ -161,11 +163,12 @@ public final class UserdbService implements AutoCloseable {
               metrics);
       server.start();
       ScheduledExecutorService housekeeping = sweepSessions(pool, sessions);
-      UserdbService service = new UserdbService(config, pool, server, housekeeping);
+      UserdbService service = new UserdbService(config, store, pool, server, housekeeping);
       service.printListening(console);
       return service;
     } catch (RuntimeException e) {
       pool.close();
+      store.close();
       throw e;
     }
   }
@@ -241,5 +244,6 @@ public final class UserdbService implements AutoCloseable {
     housekeeping.shutdownNow();
     server.stop(SHUTDOWN_GRACE);
     pool.close();
+    store.close();
   }
 }

@@ -71,7 +71,9 @@ public final class SessionService {
     String hash = hash(token);
     long version = access.dataVersion();
     SessionRecord session = cache.get(hash, version);
-    if (session == null) {
+    // A cached copy that looks idle is read again before it is refused: another backend may have
+    // used the session since, and its touches are not announced (they change no answer).
+    if (session == null || !isLive(session, now, idleSince)) {
       Optional<SessionRecord> found = access.db().findSession(hash, now, idleSince);
       if (found.isEmpty()) {
         return Optional.empty();

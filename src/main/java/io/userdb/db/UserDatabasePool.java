@@ -191,10 +191,10 @@ public final class UserDatabasePool implements AutoCloseable {
       db = null;
       try {
         if (lent.isBroken()) {
-          pool.invalidateObject(lent);
           // What broke one connection (a restarted server, a failover) has most likely broken
           // the idle ones too: they are opened afresh rather than each failing a request first.
           pool.clear();
+          pool.invalidateObject(lent);
         } else {
           pool.returnObject(lent);
         }

@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe.
  */
-public interface UserStore {
+public interface UserStore extends AutoCloseable {
 
   /**
    * Opens one object: a connection of its own, configured, the schema brought up to date, its
@@ -42,6 +42,10 @@ public interface UserStore {
    * generated AJP secret) belong; empty for a store on a server.
    */
   Optional<Path> localFolder();
+
+  /** Stops what the store runs beside its objects (a listener); objects opened are closed by their owners. */
+  @Override
+  default void close() {}
 
   /** Where the store is, for log lines and messages: never a password. */
   @Override

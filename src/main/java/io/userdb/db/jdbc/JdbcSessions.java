@@ -59,7 +59,7 @@ final class JdbcSessions {
   }
 
   void touch(String tokenHash, Instant now) {
-    tx.write(
+    tx.writeUnannounced(
         "touch session",
         () -> {
           sql.touchSession.setLong(1, now.toEpochMilli());
@@ -78,7 +78,7 @@ final class JdbcSessions {
   }
 
   int deleteExpired(Instant now, Instant idleSince) {
-    return tx.write(
+    return tx.writeUnannounced(
         "delete expired sessions",
         () -> {
           sql.deleteExpiredSessions.setLong(1, now.toEpochMilli());

@@ -57,7 +57,24 @@ public abstract class Transactions {
     }
   }
 
+  /** Runs {@code work} in one write transaction, announced to other processes on the store. */
   public final <T> T write(String what, SqlWork<T> work) {
+    return write(what, work, true);
+  }
+
+  /**
+   * A write other processes need not hear about, since it changes no answer they may have
+   * cached (a session's last use, a sweep of sessions that ended): announcing it would cost
+   * every other backend its caches, and on some stores serialise commits.
+   */
+  public final <T> T writeUnannounced(String what, SqlWork<T> work) {
+    return write(what, work, false);
+  }
+
+  /** Tells other processes on the store, inside the transaction, that it changed something. */
+  protected void announce() throws SQLException {}
+
+  private <T> T write(String what, SqlWork<T> work, boolean announced) {
     beforeWrite();
     for (int attempt = 1; ; attempt++) {
       try {
@@ -67,6 +84,9 @@ public abstract class Transactions {
       }
       try {
         T result = work.run();
+        if (announced) {
+          announce();
+        }
         commit();
         changes.changed();
         return result;

@@ -4,6 +4,7 @@ import io.userdb.db.ChangeTracker;
 import io.userdb.db.jdbc.FailureKind;
 import io.userdb.db.jdbc.Transactions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
@@ -13,10 +14,19 @@ import java.sql.SQLException;
 final class PgTransactions extends Transactions {
 
   private final Connection connection;
+  private final PreparedStatement notify;
 
-  PgTransactions(Connection connection, ChangeTracker changes) {
+  PgTransactions(Connection connection, ChangeTracker changes, String self) throws SQLException {
     super(changes);
     this.connection = connection;
+    this.notify = connection.prepareStatement("SELECT pg_notify('" + PgChangeListener.CHANNEL + "', ?)");
+    notify.setString(1, self);
+  }
+
+  /** Delivered to every listening backend when (and only if) the transaction commits. */
+  @Override
+  protected void announce() throws SQLException {
+    notify.executeQuery().close();
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 
 /**
  * A PostgreSQL database as a {@link UserStore}, through pgjdbc: every object owns one connection,
@@ -31,7 +32,10 @@ final class PostgresStore implements UserStore {
   private final String url;
   private final StoreSettings settings;
   private final ChangeTracker changes = new ChangeTracker();
+  /** Marks this process's notifications, so its listener skips what it counted at commit. */
+  private final String self = UUID.randomUUID().toString();
   private volatile boolean migrated;
+  private PgChangeListener listener;
 
   PostgresStore(StoreSettings settings) {
     this.url = settings.location().trim();
@@ -55,7 +59,7 @@ final class PostgresStore implements UserStore {
         PostgresSchema.migrate(connection);
         migrated = true;
       }
-      return PostgresUserDatabase.on(connection, changes);
+      return PostgresUserDatabase.on(connection, changes, this::listener, self);
     } catch (SQLException e) {
       closeQuietly(connection);
       throw new DatabaseException("cannot use " + this + ": " + e.getMessage(), e);
@@ -65,9 +69,28 @@ final class PostgresStore implements UserStore {
     }
   }
 
+  /** Started when a version is first asked for: the admin commands never listen. */
+  private synchronized PgChangeListener listener() {
+    if (listener == null) {
+      listener = new PgChangeListener(() -> connect("userdb-listener"), changes, self);
+    }
+    return listener;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (listener != null) {
+      listener.close();
+    }
+  }
+
   private Connection connect() {
+    return connect("userdb");
+  }
+
+  private Connection connect(String applicationName) {
     Properties properties = new Properties();
-    properties.setProperty("ApplicationName", "userdb");
+    properties.setProperty("ApplicationName", applicationName);
     setUnlessInUrl(properties, "connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
     setUnlessInUrl(properties, "socketTimeout", Long.toString(settings.lockWait().plus(SOCKET_TIMEOUT_MARGIN).toSeconds()));
     setUnlessInUrl(properties, "tcpKeepAlive", "true");

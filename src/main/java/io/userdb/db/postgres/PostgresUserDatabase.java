@@ -4,29 +4,30 @@ import io.userdb.db.ChangeTracker;
 import io.userdb.db.jdbc.JdbcUserDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.function.Supplier;
 
 /** The shared reads and writes over one pgjdbc connection. Not thread-safe. */
 final class PostgresUserDatabase extends JdbcUserDatabase {
 
-  private final ChangeTracker changes;
+  private final Supplier<PgChangeListener> listener;
 
-  private PostgresUserDatabase(Connection connection, ChangeTracker changes) throws SQLException {
-    super(connection, PgDialect.INSTANCE, new PgTransactions(connection, changes));
-    this.changes = changes;
+  private PostgresUserDatabase(Connection connection, ChangeTracker changes, Supplier<PgChangeListener> listener,
+      String self)
+      throws SQLException {
+    super(connection, PgDialect.INSTANCE, new PgTransactions(connection, changes, self));
+    this.listener = listener;
   }
 
   /** Prepares everything on an open connection; the caller closes it if this throws. */
-  static PostgresUserDatabase on(Connection connection, ChangeTracker changes) throws SQLException {
-    return new PostgresUserDatabase(connection, changes);
+  static PostgresUserDatabase on(
+      Connection connection, ChangeTracker changes, Supplier<PgChangeListener> listener, String self)
+      throws SQLException {
+    return new PostgresUserDatabase(connection, changes, listener, self);
   }
 
-  /**
-   * Every call is a new number: nothing read from this store is answered from memory, since
-   * nothing yet tells this process when another backend commits. Correct, at the price of the
-   * caches.
-   */
+  /** Asks the backend's listener, which hears every other backend's commits (see {@link PgChangeListener}). */
   @Override
   public long dataVersion() {
-    return changes.changed();
+    return listener.get().look();
   }
 }
