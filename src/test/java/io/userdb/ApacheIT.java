@@ -1,5 +1,8 @@
 package io.userdb;
 
+import static io.userdb.ApiAssertions.assertError;
+import static io.userdb.ApiAssertions.assertSessionEnded;
+import static io.userdb.ApiAssertions.body;
 import static io.userdb.HttpApi.basic;
 import static io.userdb.HttpApi.json;
 import static io.userdb.HttpApi.session;
@@ -84,25 +87,25 @@ class ApacheIT {
         ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
       HttpApi http = apache.http();
       String admin = http.login("admin", TestServer.ADMIN_PASSWORD);
-      assertEquals("session", ApiIT.body(http.get("/api/me", session(admin))).path("authenticatedBy").asText());
+      assertEquals("session", body(http.get("/api/me", session(admin))).path("authenticatedBy").asText());
 
       Reply created = http.send("POST", "/api/users", json("username", "zoe", "password", "zoe-password",
           "displayName", "Zoë Ångström 🌍"), session(admin));
       assertEquals(201, created.status(), created.body());
       assertEquals("/api/users/zoe", created.header("Location").orElse(""));
       Reply read = http.get("/api/users/zoe", session(admin));
-      assertEquals("Zoë Ångström 🌍", ApiIT.body(read).path("displayName").asText(), "non-ASCII arrives intact");
+      assertEquals("Zoë Ångström 🌍", body(read).path("displayName").asText(), "non-ASCII arrives intact");
       assertEquals(200, http.send("PATCH", "/api/users/zoe", json("email", "zoe@example.org"), session(admin)).status());
       assertEquals(204, http.send("PUT", "/api/users/zoe/password", json("password", "zoe-new-password"),
           session(admin)).status());
       String zoe = http.login("zoe", "zoe-new-password");
-      assertEquals("zoe@example.org", ApiIT.body(http.get("/api/me", session(zoe))).path("email").asText());
+      assertEquals("zoe@example.org", body(http.get("/api/me", session(zoe))).path("email").asText());
       assertEquals(204, http.send("DELETE", "/api/session", null, session(zoe)).status());
-      ApiIT.assertSessionEnded(http.get("/api/me", session(zoe)));
+      assertSessionEnded(http.get("/api/me", session(zoe)));
       assertEquals(204, http.send("DELETE", "/api/users/zoe", null, session(admin)).status());
-      ApiIT.assertError(http.get("/api/users/zoe", session(admin)), 404, "not_found");
-      ApiIT.assertError(http.send("POST", "/api/session", "{"), 400, "invalid_json");
-      ApiIT.assertError(http.get("/api/me", basic("admin", "wrong-password")), 401, "invalid_credentials");
+      assertError(http.get("/api/users/zoe", session(admin)), 404, "not_found");
+      assertError(http.send("POST", "/api/session", "{"), 400, "invalid_json");
+      assertError(http.get("/api/me", basic("admin", "wrong-password")), 401, "invalid_credentials");
     }
   }
 
@@ -117,7 +120,7 @@ class ApacheIT {
       Reply me = http.get("/api/me", "Cookie", "USERDB_SESSION=" + token + "; padding=" + padding,
           "X-Extra-One", "x".repeat(2048), "X-Extra-Two", "y".repeat(2048));
       assertEquals(200, me.status(), me.body());
-      assertEquals("session", ApiIT.body(me).path("authenticatedBy").asText(),
+      assertEquals("session", body(me).path("authenticatedBy").asText(),
           "the session cookie after 8 KiB of other cookies still arrived");
     }
   }
@@ -129,7 +132,7 @@ class ApacheIT {
         ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
       Reply me = apache.http().get("/api/me", "REMOTE_USER", "admin", "Remote-User", "admin", "X-Remote-User", "admin");
       assertEquals(200, me.status());
-      assertEquals("guest", ApiIT.body(me).path("username").asText(), me.body());
+      assertEquals("guest", body(me).path("username").asText(), me.body());
     }
   }
 
@@ -163,14 +166,14 @@ class ApacheIT {
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertEquals(503, down.status(), down.body());
       assertTrue(down.header("Content-Type").orElse("").startsWith("application/json"), down.headers().map().toString());
-      JsonNode body = ApiIT.body(down);
-      assertEquals("service_unavailable", body.path("error").asText());
+      JsonNode error = body(down);
+      assertEquals("service_unavailable", error.path("error").asText());
       assertTrue(millis < 2000, "answered in " + millis + " ms");
 
       try (TestServer again = TestServer.start(db, "ajp-port", Integer.toString(ajpPort))) {
         Reply up = http.get("/api/me", session(token));
         assertEquals(200, up.status(), up.body());
-        assertEquals("session", ApiIT.body(up).path("authenticatedBy").asText(), "the session survived, Apache untouched");
+        assertEquals("session", body(up).path("authenticatedBy").asText(), "the session survived, Apache untouched");
       }
     } finally {
       backend.close();

@@ -1,5 +1,6 @@
 package io.userdb;
 
+import static io.userdb.ApiAssertions.assertSessionEnded;
 import static io.userdb.HttpApi.basic;
 import static io.userdb.HttpApi.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -191,7 +192,7 @@ class ServeProcessIT {
       assertEquals(0, UserdbProcess.run(work, Map.of(), "another-password\n", "user", "passwd", "cli.user", "--db",
           db.toString(), "--password-stdin").exitCode());
       assertEquals(401, http.get("/api/me", basic("cli.user", "cli-user-password")).status());
-      ApiIT.assertSessionEnded(http.get("/api/me", session(token))); // passwd ended the session
+      assertSessionEnded(http.get("/api/me", session(token))); // passwd ended the session
 
       assertEquals(0, UserdbProcess.run(work, Map.of(), null, "user", "disable", "cli.user", "--db", db.toString()).exitCode());
       assertEquals(401, http.get("/api/me", basic("cli.user", "another-password")).status());
