@@ -80,6 +80,70 @@ class ApacheIT {
     }
   }
 
+  /**
+   * Apache writes the reason phrase AJP carries into its status line. Answers made by servlets,
+   * by the JSON error valve (a path Tomcat refuses) and by the pool's 503 must all read like
+   * Apache's own ("404 Not Found"), not repeat the code ("404 404"), also when they cross.
+   */
+  @Test
+  void answers_through_apache_carry_their_reason_phrase_under_parallel_requests() throws Exception {
+    ApacheHttpd.binary();
+    try (TestServer backend = TestServer.start(work.resolve("db"), "ajp-port", "0", "pool-max-total", "1",
+            "pool-max-wait", "1s");
+        ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
+      String basic = "Authorization: " + basic("admin", TestServer.ADMIN_PASSWORD)[1] + "\r\n";
+      // {status line expected, request}
+      String[][] cases = {
+        {"HTTP/1.1 200 OK", "GET /health HTTP/1.1\r\n"},
+        {"HTTP/1.1 200 OK", "GET /api/me HTTP/1.1\r\n" + basic},
+        {"HTTP/1.1 204 No Content", "DELETE /api/session HTTP/1.1\r\n"},
+        {"HTTP/1.1 400 Bad Request", "GET /health/..;/api/me HTTP/1.1\r\n"},
+        {"HTTP/1.1 401 Unauthorized", "GET /api/users HTTP/1.1\r\n"},
+        {"HTTP/1.1 404 Not Found", "GET /nothing/here HTTP/1.1\r\n"},
+        {"HTTP/1.1 405 Method Not Allowed", "PUT /api/me HTTP/1.1\r\nContent-Length: 0\r\n"},
+        {"HTTP/1.1 415 Unsupported Media Type",
+            "POST /api/session HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"},
+      };
+      List<String> wrong = statusLinesDiffer(apache, cases, 4);
+      assertEquals(List.of(), wrong, "status lines through Apache");
+
+      // The only pooled object held: sign-ins by Basic wait 1 s for it, then answer 503.
+      try (var held = backend.service().pool().borrow()) {
+        String[][] exhausted = {{"HTTP/1.1 503 Service Unavailable", "GET /api/me HTTP/1.1\r\n" + basic}};
+        assertEquals(List.of(), statusLinesDiffer(apache, exhausted, 4), "status lines of the pool's 503");
+      }
+    }
+  }
+
+  /** Sends every case {@code rounds} times, all at once; returns each mismatch once. */
+  private static List<String> statusLinesDiffer(ApacheHttpd apache, String[][] cases, int rounds) throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        for (String[] c : cases) {
+          results.add(pool.submit(() -> {
+            String body = c[1].contains("Content-Length: 2") ? "{}" : "";
+            byte[] request = (c[1] + "Host: localhost\r\nConnection: close\r\n\r\n" + body)
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            RawResponse reply = RawResponse.exchange(apache.port, request);
+            return reply.statusLine().equals(c[0]) ? null : c[1].split("\r\n")[0] + " -> " + reply.statusLine();
+          }));
+        }
+      }
+      List<String> wrong = new java.util.ArrayList<>();
+      for (java.util.concurrent.Future<String> result : results) {
+        String mismatch = result.get();
+        if (mismatch != null && !wrong.contains(mismatch)) {
+          wrong.add(mismatch);
+        }
+      }
+      return wrong;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void the_whole_api_works_through_apache() throws Exception {
     ApacheHttpd.binary();

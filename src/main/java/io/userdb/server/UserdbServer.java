@@ -116,7 +116,7 @@ public final class UserdbServer {
   }
 
   private static Connector ajpConnector(TomcatSettings settings) {
-    Connector connector = new Connector("AJP/1.3");
+    Connector connector = new Connector(new ReasonPhraseAjpProtocol());
     bind(connector, settings.ajpAddress(), settings.ajpPort());
     connector.setProperty("secretRequired", "true");
     connector.setProperty("secret", settings.ajpSecret());
