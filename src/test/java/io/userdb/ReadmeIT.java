@@ -200,9 +200,13 @@ class ReadmeIT {
         + "\n(work folder kept: " + work + ")");
   }
 
-  /** The reader's environment: this JDK's java first, the sbin folders root has, no USERDB_* settings. */
+  /**
+   * The reader's environment: this JDK's java first, the sbin folders root has, no USERDB_*
+   * settings, and a home folder of the test's own for what a block keeps in ~.
+   */
   private void environment(Map<String, String> env) {
     env.keySet().removeIf(name -> name.startsWith("USERDB_") || name.equals("TMPDIR"));
+    env.put("HOME", work.resolve(".readme-it/home").toString());
     String path = work.resolve(".readme-it/bin") + ":" + Path.of(System.getProperty("java.home"), "bin") + ":"
         + env.getOrDefault("PATH", "/usr/bin:/bin");
     env.put("PATH", path.contains("/usr/sbin") ? path : path + ":/usr/sbin:/sbin");
@@ -241,6 +245,7 @@ class ReadmeIT {
         exit 1
         """);
     Files.createDirectories(work.resolve(".readme-it/bin"));
+    Files.createDirectories(work.resolve(".readme-it/home"));
     executable(work.resolve(".readme-it/bin/curl"), """
         #!/usr/bin/env bash
         # A README's curl that gets an HTTP error has failed, as its reader would see.
