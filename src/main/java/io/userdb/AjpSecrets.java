@@ -1,5 +1,6 @@
 package io.userdb;
 
+import io.userdb.config.ConfigException;
 import io.userdb.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,12 +50,12 @@ public final class AjpSecrets {
       String secret = Files.readString(file, StandardCharsets.US_ASCII).strip();
       if (secret.length() < MIN_LENGTH) {
         // A file written by hand or by an old version: as weak as a short --ajp-secret.
-        throw new IllegalStateException("the AJP secret in " + file + " is shorter than " + MIN_LENGTH
+        throw new ConfigException("the AJP secret in " + file + " is shorter than " + MIN_LENGTH
             + " characters; delete the file to have a new one generated, and give that to Apache");
       }
       return secret;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read or create the AJP secret file " + file + ": " + e, e);
+      throw new ConfigException("cannot read or create the AJP secret file " + file + ": " + e);
     }
   }
 }

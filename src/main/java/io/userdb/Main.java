@@ -14,7 +14,7 @@ public final class Main {
       code = UserdbCommand.run(args);
     } catch (Throwable t) {
       // Whatever escapes (an Error, say), the process must end rather than linger half-stopped.
-      System.err.println("userdb: " + t);
+      code = UserdbCommand.report(t, System.err);
     } finally {
       System.exit(code);
     }

@@ -1,5 +1,6 @@
 package io.userdb;
 
+import static io.userdb.ApiAssertions.body;
 import static io.userdb.HttpApi.basic;
 import static io.userdb.HttpApi.json;
 import static io.userdb.HttpApi.session;
@@ -65,7 +66,7 @@ class ApacheBalancerIT {
       Set<String> servedSession = new HashSet<>();
       for (int i = 0; i < 10; i++) {
         Reply me = http.get("/api/me", session(admin));
-        assertEquals("session", ApiIT.body(me).path("authenticatedBy").asText());
+        assertEquals("session", body(me).path("authenticatedBy").asText());
         servedSession.add(me.header("X-Userdb-Route").orElse("?"));
       }
       assertEquals(Set.of("node1", "node2"), servedSession, "a session made through one is valid through the other");
@@ -135,7 +136,7 @@ class ApacheBalancerIT {
         Reply user = http.get("/api/users/w" + c, basic("admin", "balancer-admin-password"));
         assertEquals(200, user.status(), user.body());
         assertEquals("node2", user.header("X-Userdb-Route").orElse(""), "the survivor answers");
-        int stored = Integer.parseInt(ApiIT.body(user).path("displayName").asText().substring(2));
+        int stored = Integer.parseInt(body(user).path("displayName").asText().substring(2));
         assertTrue(stored >= lastAcked[c], "client " + c + ": acknowledged n=" + lastAcked[c] + " but found n=" + stored);
       }
       System.out.printf("balancer failover: %d requests, %d failed around the kill, %d after the window%n",

@@ -1,5 +1,6 @@
 package io.userdb;
 
+import static io.userdb.ApiAssertions.body;
 import static io.userdb.HttpApi.basic;
 import static io.userdb.HttpApi.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,14 +35,14 @@ class ApacheProxyAuthIT {
       createPat(http, APACHE_ADMIN); // userdb's admin, as Apache signed them in
       Reply me = http.get("/api/me", APACHE_PAT);
       assertEquals(200, me.status(), me.body() + stack.apache.logs());
-      assertEquals("pat", ApiIT.body(me).path("username").asText());
-      assertEquals("proxy", ApiIT.body(me).path("authenticatedBy").asText());
-      assertEquals("Pat", ApiIT.body(me).path("displayName").asText(), "mapped to userdb's own record");
+      assertEquals("pat", body(me).path("username").asText());
+      assertEquals("proxy", body(me).path("authenticatedBy").asText());
+      assertEquals("Pat", body(me).path("displayName").asText(), "mapped to userdb's own record");
 
       Reply refused = http.get("/api/me", basic("pat", "wrong-password"));
       assertEquals(401, refused.status());
       assertTrue(refused.header("Content-Type").orElse("").startsWith("application/json"), "Apache's 401 is JSON too");
-      assertEquals("authentication_required", ApiIT.body(refused).path("error").asText());
+      assertEquals("authentication_required", body(refused).path("error").asText());
       assertEquals(401, http.get("/api/me", basic("pat", "userdb-own-password")).status(),
           "userdb's own password is not Apache's");
       assertEquals(200, http.get("/health").status(), "health stays open for monitors");
@@ -64,8 +65,8 @@ class ApacheProxyAuthIT {
       createPat(stack.backend.http, basic("admin", TestServer.ADMIN_PASSWORD));
       Reply me = stack.http().get("/api/me", APACHE_PAT);
       assertEquals(200, me.status(), me.body());
-      assertEquals("default", ApiIT.body(me).path("authenticatedBy").asText(), me.body());
-      assertEquals("guest", ApiIT.body(me).path("username").asText());
+      assertEquals("default", body(me).path("authenticatedBy").asText(), me.body());
+      assertEquals("guest", body(me).path("username").asText());
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.userdb;
 
+import static io.userdb.ApiAssertions.assertError;
+import static io.userdb.ApiAssertions.assertSessionEnded;
+import static io.userdb.ApiAssertions.body;
 import static io.userdb.HttpApi.basic;
 import static io.userdb.HttpApi.json;
 import static io.userdb.HttpApi.session;
@@ -8,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.userdb.HttpApi.Reply;
 import java.io.IOException;
 import java.net.Socket;
@@ -23,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every endpoint and every error of the JSON API, against a real server. */
 class ApiIT {
 
-  static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path folder;
   static TestServer server;
   static HttpApi http;
@@ -43,48 +44,10 @@ class ApiIT {
 
   @AfterEach
   void no_database_object_is_left_borrowed() throws InterruptedException {
-    assertEquals(0, awaitNoneBorrowed(server), "objects still borrowed after the test");
+    assertEquals(0, server.awaitNoneBorrowed(), "objects still borrowed after the test");
   }
 
-  /**
-   * The number of borrowed objects once it reaches 0, or after 5 s. A response can reach the
-   * client a moment before its handler returns the object, so look until then.
-   */
-  static int awaitNoneBorrowed(TestServer server) throws InterruptedException {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    int active = server.service().pool().stats().active();
-    while (active > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-      active = server.service().pool().stats().active();
-    }
-    return active;
-  }
-
-  static JsonNode body(Reply reply) {
-    try {
-      return JSON.readTree(reply.body());
-    } catch (IOException e) {
-      throw new AssertionError("not JSON: " + reply.body(), e);
-    }
-  }
-
-  /** A session cookie that names an ended session: 401 that says so, and the cookie cleared. */
-  static void assertSessionEnded(Reply reply) {
-    assertError(reply, 401, "session_ended");
-    assertTrue(reply.cookies().stream().anyMatch(c -> c.startsWith("USERDB_SESSION=;") && c.contains("Max-Age=0")),
-        "the cookie is cleared: " + reply.cookies());
-  }
-
-  static void assertError(Reply reply, int status, String code) {
-    assertEquals(status, reply.status(), reply.body());
-    assertTrue(reply.header("Content-Type").orElse("").startsWith("application/json"), reply.headers().map().toString());
-    JsonNode body = body(reply);
-    assertEquals(code, body.path("error").asText(), reply.body());
-    assertFalse(body.path("message").asText().isEmpty(), "an error says what went wrong");
-    assertFalse(reply.body().contains("Exception") || reply.body().contains("at io.userdb"), "no stack trace");
-  }
-
-  static String createUser(String name, String password, String... roles) {
+  private static String createUser(String name, String password, String... roles) {
     Reply reply =
         http.send("POST", "/api/users", json("username", name, "password", password, "displayName", "User " + name,
             "email", name + "@example.org", "roles", roles.length == 0 ? new String[] {"user"} : roles), session(admin));

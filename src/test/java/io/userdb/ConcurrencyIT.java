@@ -1,5 +1,6 @@
 package io.userdb;
 
+import static io.userdb.ApiAssertions.body;
 import static io.userdb.HttpApi.basic;
 import static io.userdb.HttpApi.json;
 import static io.userdb.HttpApi.session;
@@ -95,13 +96,13 @@ class ConcurrencyIT {
       assertEquals(List.of(), new ArrayList<>(failures), "every request answered as expected");
       assertEquals(CLIENTS * (REQUESTS / 60), created.get());
 
-      JsonNode all = ApiIT.JSON.readTree(http.get("/api/users?limit=500", admin).body());
+      JsonNode all = body(http.get("/api/users?limit=500", admin));
       assertEquals(1 + CLIENTS + created.get(), all.path("total").asInt(), "every acknowledged create is stored");
       for (int t = 0; t < CLIENTS; t++) {
-        JsonNode user = ApiIT.JSON.readTree(http.get("/api/users/t" + t, admin).body());
+        JsonNode user = body(http.get("/api/users/t" + t, admin));
         assertEquals(lastName[t], user.path("displayName").asText(), "the last acknowledged write of client " + t);
       }
-      assertEquals(0, ApiIT.awaitNoneBorrowed(server));
+      assertEquals(0, server.awaitNoneBorrowed());
       assertEquals(4, server.service().pool().stats().maxTotal());
     }
   }

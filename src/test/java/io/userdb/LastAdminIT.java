@@ -1,5 +1,6 @@
 package io.userdb;
 
+import static io.userdb.ApiAssertions.assertError;
 import static io.userdb.HttpApi.json;
 import static io.userdb.HttpApi.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +42,7 @@ class LastAdminIT {
   @AfterEach
   void stop() throws InterruptedException {
     try {
-      assertEquals(0, ApiIT.awaitNoneBorrowed(server), "objects still borrowed after the test");
+      assertEquals(0, server.awaitNoneBorrowed(), "objects still borrowed after the test");
     } finally {
       server.close();
     }
@@ -51,9 +52,9 @@ class LastAdminIT {
   void the_only_admin_cannot_demote_disable_or_delete_themselves_and_nothing_changes() {
     Reply demote = http.send("PATCH", "/api/users/admin", json("displayName", "Renamed", "roles", new String[] {"user"}),
         session(admin));
-    ApiIT.assertError(demote, 409, "last_admin");
-    ApiIT.assertError(http.send("PATCH", "/api/users/admin", json("disabled", true), session(admin)), 409, "last_admin");
-    ApiIT.assertError(http.send("DELETE", "/api/users/admin", null, session(admin)), 409, "last_admin");
+    assertError(demote, 409, "last_admin");
+    assertError(http.send("PATCH", "/api/users/admin", json("disabled", true), session(admin)), 409, "last_admin");
+    assertError(http.send("DELETE", "/api/users/admin", null, session(admin)), 409, "last_admin");
 
     Reply me = http.get("/api/users/admin", session(admin));
     assertEquals(200, me.status(), "the session still works: the disable was not half done");
@@ -64,12 +65,12 @@ class LastAdminIT {
 
   @Test
   void another_admin_may_be_removed_but_not_the_last_enabled_one() {
-    ApiIT.assertError(http.send("DELETE", "/api/users/ADMIN", null, session(admin)), 409, "last_admin");
+    assertError(http.send("DELETE", "/api/users/ADMIN", null, session(admin)), 409, "last_admin");
     createAdmin("second");
     createAdmin("third");
     assertEquals(200, http.send("PATCH", "/api/users/second", json("disabled", true), session(admin)).status());
     assertEquals(204, http.send("DELETE", "/api/users/third", null, session(admin)).status());
-    ApiIT.assertError(http.send("PATCH", "/api/users/admin", json("roles", new String[] {"user"}), session(admin)), 409,
+    assertError(http.send("PATCH", "/api/users/admin", json("roles", new String[] {"user"}), session(admin)), 409,
         "last_admin"); // a disabled admin does not count
     assertEquals(200, http.send("PATCH", "/api/users/second", json("disabled", false), session(admin)).status());
     assertEquals(200, http.send("PATCH", "/api/users/admin", json("roles", new String[] {"user"}), session(admin)).status(),

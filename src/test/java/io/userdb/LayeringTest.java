@@ -46,6 +46,15 @@ class LayeringTest {
   }
 
   @Test
+  void the_mark_of_failures_for_users_depends_on_nothing_of_userdb() {
+    noClasses().that().resideInAPackage("io.userdb.failure..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.userdb", "io.userdb.db..", "io.userdb.auth..",
+            "io.userdb.api..", "io.userdb.server..", "io.userdb.cli..", "io.userdb.console..", "io.userdb.config..",
+            "io.userdb.http..", "io.userdb.files..")
+        .check(MAIN);
+  }
+
+  @Test
   void only_the_sqlite_store_names_sqlite() {
     noClasses().that().resideOutsideOfPackage("io.userdb.db.sqlite..")
         .should().dependOnClassesThat().resideInAPackage("org.sqlite..")

@@ -85,6 +85,12 @@ record RawResponse(int status, String headers, String body) {
     return body.toString();
   }
 
+  /** The first line as sent, e.g. "HTTP/1.1 404 Not Found". */
+  String statusLine() {
+    int end = headers.indexOf("\r\n");
+    return end < 0 ? headers : headers.substring(0, end);
+  }
+
   boolean isJson() {
     try {
       new ObjectMapper().readTree(body);

@@ -1,5 +1,6 @@
 package io.userdb;
 
+import static io.userdb.ApiAssertions.assertSessionEnded;
 import static io.userdb.HttpApi.basic;
 import static io.userdb.HttpApi.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -144,13 +146,36 @@ class ServeProcessIT {
     Files.writeString(weakFolder.resolve("ajp-secret"), "x\n");
     UserdbProcess.Run weakFile = UserdbProcess.run(work, Map.of(), null, "--http-port", "0", "--db",
         weakFolder.resolve("userdb.db").toString());
-    assertNotEquals(0, weakFile.exitCode(), "a short secret in the generated file is as weak as a short flag");
+    assertEquals(1, weakFile.exitCode(), "a short secret in the generated file is as weak as a short flag");
     assertTrue(weakFile.stderr().contains("shorter than 32"), weakFile.stderr());
+    assertTrue(lastLine(weakFile).startsWith("userdb: configuration: the AJP secret in "), weakFile.stderr());
     assertFalse(weakFile.stdout().contains("listening"), weakFile.stdout());
+    Path unreadableFolder = Files.createDirectories(work.resolve("unreadable").resolve("ajp-secret"));
+    UserdbProcess.Run unreadable = UserdbProcess.run(work, Map.of(), null, "--http-port", "0", "--db",
+        unreadableFolder.resolveSibling("userdb.db").toString());
+    assertEquals(1, unreadable.exitCode(), unreadable.stderr());
+    assertTrue(lastLine(unreadable).matches("userdb: configuration: cannot read or create the AJP secret file \\S+: .*"),
+        "one line naming the file: " + unreadable.stderr());
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      UserdbProcess.Run busy = UserdbProcess.run(work, Map.of(), null, "--http-port",
+          Integer.toString(taken.getLocalPort()), "--ajp-port", "-1");
+      assertEquals(1, busy.exitCode(), busy.stderr());
+      assertTrue(lastLine(busy).matches("userdb: cannot listen on http 127\\.0\\.0\\.1:\\d+: .*"),
+          "a port in use is the user's to fix, said in one line: " + busy.stderr());
+    }
+    for (UserdbProcess.Run run : List.of(weakFile, unreadable)) {
+      assertFalse(run.stderr().contains("internal error") || run.stderr().contains("\tat "), "no trace: " + run.stderr());
+    }
     UserdbProcess.Run emptyEnv = UserdbProcess.run(work, Map.of("USERDB_AJP_SECRET", ""), null, "--http-port", "0");
     assertNotEquals(0, emptyEnv.exitCode());
     assertTrue(emptyEnv.stderr().contains("ajp-secret is empty"), emptyEnv.stderr());
     assertEquals(2, UserdbProcess.run(work, Map.of(), null, "--no-such-option").exitCode(), "usage errors exit 2");
+  }
+
+  /** The line a failed start ends with, after whatever was logged before it. */
+  private static String lastLine(UserdbProcess.Run run) {
+    List<String> lines = run.stderr().strip().lines().toList();
+    return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
   }
 
   @Test
@@ -191,7 +216,7 @@ class ServeProcessIT {
       assertEquals(0, UserdbProcess.run(work, Map.of(), "another-password\n", "user", "passwd", "cli.user", "--db",
           db.toString(), "--password-stdin").exitCode());
       assertEquals(401, http.get("/api/me", basic("cli.user", "cli-user-password")).status());
-      ApiIT.assertSessionEnded(http.get("/api/me", session(token))); // passwd ended the session
+      assertSessionEnded(http.get("/api/me", session(token))); // passwd ended the session
 
       assertEquals(0, UserdbProcess.run(work, Map.of(), null, "user", "disable", "cli.user", "--db", db.toString()).exitCode());
       assertEquals(401, http.get("/api/me", basic("cli.user", "another-password")).status());

@@ -54,6 +54,20 @@ public final class TestServer implements AutoCloseable {
     return console.toString(StandardCharsets.UTF_8);
   }
 
+  /**
+   * The number of borrowed objects once it reaches 0, or after 5 s. A response can reach the
+   * client a moment before its handler returns the object, so look until then.
+   */
+  public int awaitNoneBorrowed() throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    int active = service.pool().stats().active();
+    while (active > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+      active = service.pool().stats().active();
+    }
+    return active;
+  }
+
   @Override
   public void close() {
     service.close();

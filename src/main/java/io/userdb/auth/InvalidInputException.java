@@ -1,7 +1,9 @@
 package io.userdb.auth;
 
+import io.userdb.failure.UserFacing;
+
 /** Input that breaks a rule (a bad username, a short password). Maps to 400. */
-public class InvalidInputException extends RuntimeException {
+public class InvalidInputException extends RuntimeException implements UserFacing {
   private static final long serialVersionUID = 1L;
   private final String code;
 

@@ -1,7 +1,10 @@
 package io.userdb.cli;
 
 import io.userdb.config.ConfigException;
-import io.userdb.db.DatabaseException;
+import io.userdb.failure.UserFacing;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,10 +25,12 @@ public final class UserdbCommand {
 
   public static final int EXIT_FAILURE = 1;
   public static final int EXIT_USAGE = 2;
+  /** A bug: the failure is printed with its stack trace, for a report. */
+  public static final int EXIT_INTERNAL_ERROR = 3;
 
   private UserdbCommand() {}
 
-  /** Runs the command line and returns the exit code: 0 ok, 1 failure, 2 usage. */
+  /** Runs the command line and returns the exit code: 0 ok, 1 failure, 2 usage, 3 internal error. */
   public static int run(String... args) {
     CommandLine commandLine = new CommandLine(new UserdbCommand());
     commandLine.setParameterExceptionHandler(
@@ -33,11 +38,7 @@ public final class UserdbCommand {
           System.err.println("userdb: " + e.getMessage() + " (see --help)");
           return EXIT_USAGE;
         });
-    commandLine.setExecutionExceptionHandler(
-        (e, cmd, parseResult) -> {
-          System.err.println("userdb: " + describe(e));
-          return EXIT_FAILURE;
-        });
+    commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> report(e, System.err));
     return commandLine.execute(withDefaultCommand(args));
   }
 
@@ -55,18 +56,28 @@ public final class UserdbCommand {
     return withServe;
   }
 
-  private static String describe(Exception e) {
+  /**
+   * Prints why a command failed and returns its exit code. A failure meant for users
+   * ({@link UserFacing}, or the system's word on a file) is one line, exit code 1; anything
+   * else is a bug and must not pass for a user's mistake: it is printed as an internal error
+   * with its stack trace, exit code 3.
+   */
+  public static int report(Throwable e, PrintStream err) {
     if (e instanceof ConfigException) {
-      return "configuration: " + e.getMessage();
+      err.println("userdb: configuration: " + e.getMessage());
+      return EXIT_FAILURE;
     }
-    if (e instanceof CliException || e instanceof DatabaseException || e instanceof IllegalStateException
-        || e instanceof io.userdb.auth.InvalidInputException || e instanceof io.userdb.db.DuplicateUserException
-        || e instanceof io.userdb.db.LastAdminException) {
-      return e.getMessage();
+    if (e instanceof UserFacing) {
+      err.println("userdb: " + e.getMessage());
+      return EXIT_FAILURE;
     }
-    if (e instanceof java.io.IOException) {
-      return "I/O error: " + e.getMessage();
+    if (e instanceof IOException || e instanceof UncheckedIOException) {
+      // A file or stream the user named could not be read or written; the system says why.
+      err.println("userdb: I/O error: " + e.getMessage());
+      return EXIT_FAILURE;
     }
-    return e.toString();
+    err.println("userdb: internal error, please report it with what follows: " + e);
+    e.printStackTrace(err);
+    return EXIT_INTERNAL_ERROR;
   }
 }

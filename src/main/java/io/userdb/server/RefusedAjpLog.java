@@ -9,6 +9,7 @@ import org.apache.catalina.AccessLog;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
+import org.apache.coyote.ajp.AbstractAjpProtocol;
 
 /**
  * Logs AJP requests the connector refused before any servlet saw them: a wrong or missing
@@ -37,7 +38,7 @@ final class RefusedAjpLog extends ValveBase implements AccessLog {
   @Override
   public void log(Request request, Response response, long time) {
     boolean refusedByConnector = response.getStatus() == 403 && request.getContext() == null
-        && request.getConnector() != null && request.getConnector().getProtocol().startsWith("AJP");
+        && request.getConnector() != null && request.getConnector().getProtocolHandler() instanceof AbstractAjpProtocol<?>;
     if (!refusedByConnector) {
       return;
     }

@@ -1,5 +1,6 @@
 package io.userdb.server;
 
+import io.userdb.failure.StartupException;
 import io.userdb.http.SecurityHeadersFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
@@ -64,7 +65,7 @@ public final class UserdbServer {
     try {
       baseDir = Files.createTempDirectory("userdb-tomcat");
     } catch (IOException e) {
-      throw new IllegalStateException("cannot create Tomcat's work folder: " + e, e);
+      throw new StartupException("cannot create Tomcat's work folder: " + e, e);
     }
     this.settings = settings;
     tomcat.setBaseDir(baseDir.toString());
@@ -116,7 +117,7 @@ public final class UserdbServer {
   }
 
   private static Connector ajpConnector(TomcatSettings settings) {
-    Connector connector = new Connector("AJP/1.3");
+    Connector connector = new Connector(new ReasonPhraseAjpProtocol());
     bind(connector, settings.ajpAddress(), settings.ajpPort());
     connector.setProperty("secretRequired", "true");
     connector.setProperty("secret", settings.ajpSecret());
@@ -181,12 +182,12 @@ public final class UserdbServer {
       tomcat.start();
     } catch (LifecycleException e) {
       stopQuietly();
-      throw new IllegalStateException("cannot listen on " + addresses() + ": " + rootMessage(e), e);
+      throw new StartupException("cannot listen on " + addresses() + ": " + rootMessage(e), e);
     }
     for (Connector connector : connectors()) {
       if (connector.getState() != LifecycleState.STARTED) {
         stopQuietly();
-        throw new IllegalStateException("cannot listen on " + addresses());
+        throw new StartupException("cannot listen on " + addresses());
       }
     }
   }
