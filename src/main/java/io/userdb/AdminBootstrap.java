@@ -2,8 +2,8 @@ package io.userdb;
 
 import io.userdb.auth.AccountService;
 import io.userdb.auth.Caller;
-import io.userdb.db.DuplicateUserException;
 import io.userdb.db.DatabaseAccess;
+import io.userdb.db.DuplicateUserException;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * First start: with no admin in the database, creates {@code admin} with the password in
- * {@code USERDB_ADMIN_PASSWORD}, or a random one printed once on the console (never logged).
+ * First start: with no admin in the database, creates {@code admin} with the password in {@code
+ * USERDB_ADMIN_PASSWORD}, or a random one printed once on the console (never logged).
  */
 final class AdminBootstrap {
 
@@ -22,24 +22,32 @@ final class AdminBootstrap {
 
   private AdminBootstrap() {}
 
-  static void ensureAdmin(DatabaseAccess access, AccountService accounts, Map<String, String> env, PrintStream console) {
+  static void ensureAdmin(
+      DatabaseAccess access,
+      AccountService accounts,
+      Map<String, String> env,
+      PrintStream console) {
     if (access.db().hasAdmin()) {
       return;
     }
     String given = env.get(PASSWORD_ENV);
     String password = given != null && !given.isEmpty() ? given : randomPassword();
     try {
-      accounts.create(access, "admin", password, "Administrator", "", Set.of(Caller.ADMIN, Caller.USER));
+      accounts.create(
+          access, "admin", password, "Administrator", "", Set.of(Caller.ADMIN, Caller.USER));
     } catch (DuplicateUserException e) {
-      LOG.warning("no account has the admin role and the name 'admin' is taken: grant the role"
-          + " with 'userdb user roles NAME --role admin --role user' or restore a backup");
+      LOG.warning(
+          "no account has the admin role and the name 'admin' is taken: grant the role"
+              + " with 'userdb user roles NAME --role admin --role user' or restore a backup");
       return;
     }
     if (given != null && !given.isEmpty()) {
       console.println("userdb: created user 'admin' with the password from " + PASSWORD_ENV);
     } else {
-      console.println("userdb: created user 'admin' with password " + password
-          + " (shown once: sign in and change it)");
+      console.println(
+          "userdb: created user 'admin' with password "
+              + password
+              + " (shown once: sign in and change it)");
     }
   }
 

@@ -11,15 +11,15 @@ import java.util.Base64;
 import java.util.logging.Logger;
 
 /**
- * The AJP shared secret when none is configured: generated once (256 random bits), kept in
- * {@code ajp-secret} in the store's local folder (else {@code data/}) with mode 0600, reused on
- * later starts. Its location is
- * logged so an admin can hand it to Apache; its value never is.
+ * The AJP shared secret when none is configured: generated once (256 random bits), kept in {@code
+ * ajp-secret} in the store's local folder (else {@code data/}) with mode 0600, reused on later
+ * starts. Its location is logged so an admin can hand it to Apache; its value never is.
  */
 public final class AjpSecrets {
 
   private static final Logger LOG = Logger.getLogger(AjpSecrets.class.getName());
   public static final String FILE_NAME = "ajp-secret";
+
   /** The least any AJP secret may have, as ServiceConfig requires of a configured one. */
   static final int MIN_LENGTH = 32;
 
@@ -41,7 +41,9 @@ public final class AjpSecrets {
         new SecureRandom().nextBytes(bytes);
         PrivateFiles.createFile(file);
         // 43 characters: mod_proxy_ajp takes secrets shorter than 64.
-        Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "\n",
+        Files.writeString(
+            file,
+            Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "\n",
             StandardCharsets.US_ASCII);
         LOG.info("generated an AJP secret in " + file + " (give it to Apache as secret=)");
       } else {
@@ -50,8 +52,12 @@ public final class AjpSecrets {
       String secret = Files.readString(file, StandardCharsets.US_ASCII).strip();
       if (secret.length() < MIN_LENGTH) {
         // A file written by hand or by an old version: as weak as a short --ajp-secret.
-        throw new ConfigException("the AJP secret in " + file + " is shorter than " + MIN_LENGTH
-            + " characters; delete the file to have a new one generated, and give that to Apache");
+        throw new ConfigException(
+            "the AJP secret in "
+                + file
+                + " is shorter than "
+                + MIN_LENGTH
+                + " characters; delete the file to have a new one generated, and give that to Apache");
       }
       return secret;
     } catch (IOException e) {

@@ -25,11 +25,11 @@ import io.userdb.db.UserStore;
 import io.userdb.db.UserStores;
 import io.userdb.server.TomcatSettings;
 import io.userdb.server.UserdbServer;
+import jakarta.servlet.http.HttpServlet;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import jakarta.servlet.http.HttpServlet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -38,8 +38,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * userdb assembled: the database file, the pool, the auth services and the embedded Tomcat,
- * wired from one {@link ServiceConfig}. {@link #start} returns once every connector listens.
+ * userdb assembled: the database file, the pool, the auth services and the embedded Tomcat, wired
+ * from one {@link ServiceConfig}. {@link #start} returns once every connector listens.
  */
 public final class UserdbService implements AutoCloseable {
 
@@ -48,6 +48,7 @@ public final class UserdbService implements AutoCloseable {
   private static final Duration SESSION_SWEEP = Duration.ofMinutes(10);
   private static final Duration STORE_RETRY = Duration.ofSeconds(1);
   private static final Duration STORE_WAIT_REPORT = Duration.ofSeconds(10);
+
   /** Where the generated AJP secret lives when the store keeps no folder on this host. */
   private static final Path DATA_FOLDER = Path.of("data");
 
@@ -56,9 +57,14 @@ public final class UserdbService implements AutoCloseable {
   private final UserdbServer server;
   private final ScheduledExecutorService housekeeping;
   private final ServiceConfig config;
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
-  private UserdbService(ServiceConfig config, UserStore store, UserDatabasePool pool, UserdbServer server,
+  private UserdbService(
+      ServiceConfig config,
+      UserStore store,
+      UserDatabasePool pool,
+      UserdbServer server,
       ScheduledExecutorService housekeeping) {
     this.config = config;
     this.store = store;
@@ -80,8 +86,13 @@ public final class UserdbService implements AutoCloseable {
         return;
       } catch (StoreUnavailableException e) {
         if (System.nanoTime() - lastReport >= STORE_WAIT_REPORT.toNanos()) {
-          LOG.warning("waiting for the " + store + " (retrying every " + STORE_RETRY.toSeconds() + " s): "
-              + e.getMessage());
+          LOG.warning(
+              "waiting for the "
+                  + store
+                  + " (retrying every "
+                  + STORE_RETRY.toSeconds()
+                  + " s): "
+                  + e.getMessage());
           lastReport = System.nanoTime();
         }
         try {
@@ -107,11 +118,15 @@ public final class UserdbService implements AutoCloseable {
    *
    * @param console where the one-time admin password and the listening lines are printed
    */
-  public static UserdbService start(ServiceConfig config, Map<String, String> env, PrintStream console) {
-    ClientAddresses clientAddresses = trustedProxies(config); // a bad list stops the start before anything opens
+  public static UserdbService start(
+      ServiceConfig config, Map<String, String> env, PrintStream console) {
+    ClientAddresses clientAddresses =
+        trustedProxies(config); // a bad list stops the start before anything opens
     UserStore store = UserStores.open(storeSettings(config));
     String ajpSecret =
-        config.ajpPort() >= 0 ? AjpSecrets.resolve(config.ajpSecret(), store.localFolder().orElse(DATA_FOLDER)) : null;
+        config.ajpPort() >= 0
+            ? AjpSecrets.resolve(config.ajpSecret(), store.localFolder().orElse(DATA_FOLDER))
+            : null;
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     UserDatabasePool pool =
@@ -139,14 +154,24 @@ public final class UserdbService implements AutoCloseable {
           new SessionService(config.sessionIdleTimeout(), config.sessionMaxAge(), clock, metrics);
       AccountService accounts = new AccountService(hasher, credentialCache, logins, clock);
       Authenticator authenticator =
-          new Authenticator(sessions, logins, credentialCache, config.trustProxyUser(), config.defaultUser());
+          new Authenticator(
+              sessions, logins, credentialCache, config.trustProxyUser(), config.defaultUser());
       try (UserDatabasePool.Access access = pool.access()) {
         AdminBootstrap.ensureAdmin(access, accounts, env, console);
       }
-      CostlyQueries costlyQueries = new CostlyQueries(config.maxConcurrentListings(), config.poolMaxWait(), metrics);
+      CostlyQueries costlyQueries =
+          new CostlyQueries(config.maxConcurrentListings(), config.poolMaxWait(), metrics);
       ApiContext ctx =
-          new ApiContext(pool, costlyQueries, authenticator, sessions, logins, accounts, metrics,
-              clientAddresses, config.jvmRoute());
+          new ApiContext(
+              pool,
+              costlyQueries,
+              authenticator,
+              sessions,
+              logins,
+              accounts,
+              metrics,
+              clientAddresses,
+              config.jvmRoute());
       UserdbServer server =
           new UserdbServer(
               new TomcatSettings(
@@ -188,7 +213,8 @@ public final class UserdbService implements AutoCloseable {
     }
   }
 
-  private static ScheduledExecutorService sweepSessions(UserDatabasePool pool, SessionService sessions) {
+  private static ScheduledExecutorService sweepSessions(
+      UserDatabasePool pool, SessionService sessions) {
     ScheduledExecutorService executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -215,7 +241,8 @@ public final class UserdbService implements AutoCloseable {
 
   private void printListening(PrintStream console) {
     if (server.httpPort() >= 0) {
-      console.println("userdb: http listening on " + server.httpAddress() + ":" + server.httpPort());
+      console.println(
+          "userdb: http listening on " + server.httpAddress() + ":" + server.httpPort());
     }
     if (server.ajpPort() >= 0) {
       console.println("userdb: ajp listening on " + server.ajpAddress() + ":" + server.ajpPort());

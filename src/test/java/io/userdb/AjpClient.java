@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A minimal AJP13 client, written from the protocol description: one forward-request packet
- * (plus one body packet), then the container's header, body and end packets. Enough to play
- * Apache's part, or an attacker's, against the AJP connector.
+ * A minimal AJP13 client, written from the protocol description: one forward-request packet (plus
+ * one body packet), then the container's header, body and end packets. Enough to play Apache's
+ * part, or an attacker's, against the AJP connector.
  */
 final class AjpClient {
 
@@ -22,8 +22,15 @@ final class AjpClient {
   private static final int ATTR_SECRET = 0x0C;
   private static final int ATTR_END = 0xFF;
 
-  record Request(String method, String uri, String remoteAddr, boolean ssl, String secret, String remoteUser,
-      Map<String, String> headers, byte[] body) {}
+  record Request(
+      String method,
+      String uri,
+      String remoteAddr,
+      boolean ssl,
+      String secret,
+      String remoteUser,
+      Map<String, String> headers,
+      byte[] body) {}
 
   record Response(int status, Map<String, String> headers, String body) {}
 
@@ -36,7 +43,8 @@ final class AjpClient {
   }
 
   /** With arbitrary request attributes, as Ghostcat sent (javax.servlet.include.*). */
-  static Response send(int port, Request request, Map<String, String> attributes) throws IOException {
+  static Response send(int port, Request request, Map<String, String> attributes)
+      throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(packet(forwardRequest(request, attributes)));
@@ -51,7 +59,8 @@ final class AjpClient {
     }
   }
 
-  private static byte[] forwardRequest(Request r, Map<String, String> attributes) throws IOException {
+  private static byte[] forwardRequest(Request r, Map<String, String> attributes)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(FORWARD_REQUEST);
     out.write(methodCode(r.method()));
@@ -150,8 +159,20 @@ final class AjpClient {
     int first = p.readUnsignedByte();
     if (first == 0xA0) {
       int code = p.readUnsignedByte();
-      String[] names = {"", "Content-Type", "Content-Language", "Content-Length", "Date", "Last-Modified",
-          "Location", "Set-Cookie", "Set-Cookie2", "Servlet-Engine", "Status", "WWW-Authenticate"};
+      String[] names = {
+        "",
+        "Content-Type",
+        "Content-Language",
+        "Content-Length",
+        "Date",
+        "Last-Modified",
+        "Location",
+        "Set-Cookie",
+        "Set-Cookie2",
+        "Servlet-Engine",
+        "Status",
+        "WWW-Authenticate"
+      };
       return code < names.length ? names[code] : "code-" + code;
     }
     int length = (first << 8) | p.readUnsignedByte();

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two backends on one SQLite file behind Apache's balancer: both serve, sessions work across
- * them, and when one is killed under load the other takes over with no acknowledged write lost.
+ * Two backends on one SQLite file behind Apache's balancer: both serve, sessions work across them,
+ * and when one is killed under load the other takes over with no acknowledged write lost.
  */
 class ApacheBalancerIT {
 
@@ -45,13 +45,40 @@ class ApacheBalancerIT {
     ApacheHttpd.binary();
     Path db = work.resolve("shared/userdb.db");
     Map<String, String> env = Map.of("USERDB_ADMIN_PASSWORD", "balancer-admin-password");
-    try (UserdbProcess node1 = UserdbProcess.serve(work, env, "--db", db.toString(), "--http-port", "-1",
-            "--ajp-port", "0", "--jvm-route", "node1");
-        UserdbProcess node2 = UserdbProcess.serve(work, env, "--db", db.toString(), "--http-port", "-1",
-            "--ajp-port", "0", "--jvm-route", "node2");
-        ApacheHttpd apache = ApacheHttpd.start(work, Map.of("USERDB_AJP_1", "127.0.0.1:" + node1.ajpPort,
-            "USERDB_AJP_2", "127.0.0.1:" + node2.ajpPort), List.of("USERDB_BALANCER"),
-            Files.readString(db.resolveSibling("ajp-secret")).strip())) {
+    try (UserdbProcess node1 =
+            UserdbProcess.serve(
+                work,
+                env,
+                "--db",
+                db.toString(),
+                "--http-port",
+                "-1",
+                "--ajp-port",
+                "0",
+                "--jvm-route",
+                "node1");
+        UserdbProcess node2 =
+            UserdbProcess.serve(
+                work,
+                env,
+                "--db",
+                db.toString(),
+                "--http-port",
+                "-1",
+                "--ajp-port",
+                "0",
+                "--jvm-route",
+                "node2");
+        ApacheHttpd apache =
+            ApacheHttpd.start(
+                work,
+                Map.of(
+                    "USERDB_AJP_1",
+                    "127.0.0.1:" + node1.ajpPort,
+                    "USERDB_AJP_2",
+                    "127.0.0.1:" + node2.ajpPort),
+                List.of("USERDB_BALANCER"),
+                Files.readString(db.resolveSibling("ajp-secret")).strip())) {
       HttpApi http = apache.http();
 
       Set<String> routes = new HashSet<>();
@@ -69,12 +96,21 @@ class ApacheBalancerIT {
         assertEquals("session", body(me).path("authenticatedBy").asText());
         servedSession.add(me.header("X-Userdb-Route").orElse("?"));
       }
-      assertEquals(Set.of("node1", "node2"), servedSession, "a session made through one is valid through the other");
+      assertEquals(
+          Set.of("node1", "node2"),
+          servedSession,
+          "a session made through one is valid through the other");
 
       String[] tokens = new String[CLIENTS];
       for (int c = 0; c < CLIENTS; c++) {
-        assertEquals(201, http.send("POST", "/api/users", json("username", "w" + c, "password", "writer-password"),
-            session(admin)).status());
+        assertEquals(
+            201,
+            http.send(
+                    "POST",
+                    "/api/users",
+                    json("username", "w" + c, "password", "writer-password"),
+                    session(admin))
+                .status());
         tokens[c] = http.login("w" + c, "writer-password");
       }
 
@@ -87,22 +123,29 @@ class ApacheBalancerIT {
       for (int c = 0; c < CLIENTS; c++) {
         int client = c;
         lastAcked[c] = -1;
-        futures.add(clients.submit(() -> {
-          for (int i = 0; i < 5_000 && millisSince(start) < RUN_MILLIS; i++) {
-            Reply reply;
-            try {
-              reply = http.send("PATCH", "/api/users/w" + client, json("displayName", "n=" + i), session(tokens[client]));
-            } catch (AssertionError e) {
-              outcomes.add(new Outcome(millisSince(start), -1, e.getMessage()));
-              continue;
-            }
-            outcomes.add(new Outcome(millisSince(start), reply.status(), reply.body()));
-            if (reply.status() == 200) {
-              lastAcked[client] = i;
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            clients.submit(
+                () -> {
+                  for (int i = 0; i < 5_000 && millisSince(start) < RUN_MILLIS; i++) {
+                    Reply reply;
+                    try {
+                      reply =
+                          http.send(
+                              "PATCH",
+                              "/api/users/w" + client,
+                              json("displayName", "n=" + i),
+                              session(tokens[client]));
+                    } catch (AssertionError e) {
+                      outcomes.add(new Outcome(millisSince(start), -1, e.getMessage()));
+                      continue;
+                    }
+                    outcomes.add(new Outcome(millisSince(start), reply.status(), reply.body()));
+                    if (reply.status() == 200) {
+                      lastAcked[client] = i;
+                    }
+                  }
+                  return null;
+                }));
       }
       Thread.sleep(KILL_AT_MILLIS);
       long killedAt = millisSince(start);
@@ -129,7 +172,8 @@ class ApacheBalancerIT {
         }
       }
       assertEquals(List.of(), failedBeforeKill);
-      assertEquals(List.of(), failedAfterWindow, "every request succeeds after the failover window");
+      assertEquals(
+          List.of(), failedAfterWindow, "every request succeeds after the failover window");
       assertTrue(succeededAfterWindow > 0, "load kept running after the window");
 
       for (int c = 0; c < CLIENTS; c++) {
@@ -137,10 +181,15 @@ class ApacheBalancerIT {
         assertEquals(200, user.status(), user.body());
         assertEquals("node2", user.header("X-Userdb-Route").orElse(""), "the survivor answers");
         int stored = Integer.parseInt(body(user).path("displayName").asText().substring(2));
-        assertTrue(stored >= lastAcked[c], "client " + c + ": acknowledged n=" + lastAcked[c] + " but found n=" + stored);
+        assertTrue(
+            stored >= lastAcked[c],
+            "client " + c + ": acknowledged n=" + lastAcked[c] + " but found n=" + stored);
       }
-      System.out.printf("balancer failover: %d requests, %d failed around the kill, %d after the window%n",
-          outcomes.size(), outcomes.stream().filter(o -> o.status() != 200).count(), failedAfterWindow.size());
+      System.out.printf(
+          "balancer failover: %d requests, %d failed around the kill, %d after the window%n",
+          outcomes.size(),
+          outcomes.stream().filter(o -> o.status() != 200).count(),
+          failedAfterWindow.size());
     }
   }
 

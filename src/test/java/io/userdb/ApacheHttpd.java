@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Apache httpd (Debian's apache2, or httpd) running the repository's own httpd-conf/
- * in the foreground on an ephemeral loopback port. Where Apache is not installed, tests skip
- * with a message saying how to install it; in CI (CI set, as .ci/run does) they fail instead.
+ * A real Apache httpd (Debian's apache2, or httpd) running the repository's own httpd-conf/ in the
+ * foreground on an ephemeral loopback port. Where Apache is not installed, tests skip with a
+ * message saying how to install it; in CI (CI set, as .ci/run does) they fail instead.
  */
 final class ApacheHttpd implements AutoCloseable {
 
@@ -36,18 +36,24 @@ final class ApacheHttpd implements AutoCloseable {
   static Path binary() {
     Optional<Path> found =
         List.of("/usr/sbin/apache2", "/usr/sbin/httpd", "/usr/local/apache2/bin/httpd").stream()
-            .map(Path::of).filter(Files::isExecutable).findFirst();
+            .map(Path::of)
+            .filter(Files::isExecutable)
+            .findFirst();
     if (found.isEmpty()) {
-      String message = "Apache httpd is not installed: the end-to-end tests through Apache need it"
-          + " (Debian/Ubuntu: sudo apt-get install apache2; Fedora/RHEL: sudo dnf install httpd)";
+      String message =
+          "Apache httpd is not installed: the end-to-end tests through Apache need it"
+              + " (Debian/Ubuntu: sudo apt-get install apache2; Fedora/RHEL: sudo dnf install httpd)";
       Prerequisites.missing(message, Boolean.getBoolean("userdb.requireApache"));
     }
     return found.get();
   }
 
   static Path modulesDir() {
-    return List.of("/usr/lib/apache2/modules", "/usr/lib64/httpd/modules", "/usr/lib/httpd/modules").stream()
-        .map(Path::of).filter(Files::isDirectory).findFirst()
+    return List.of("/usr/lib/apache2/modules", "/usr/lib64/httpd/modules", "/usr/lib/httpd/modules")
+        .stream()
+        .map(Path::of)
+        .filter(Files::isDirectory)
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no Apache modules folder found"));
   }
 
@@ -58,22 +64,32 @@ final class ApacheHttpd implements AutoCloseable {
    * @param flags names defined without a value (USERDB_BALANCER, USERDB_PROXY_AUTH)
    * @param secret the AJP secret, handed over as an environment variable as users would
    */
-  static ApacheHttpd start(Path workDir, Map<String, String> defines, List<String> flags, String secret)
+  static ApacheHttpd start(
+      Path workDir, Map<String, String> defines, List<String> flags, String secret)
       throws Exception {
     Path binary = binary();
     int port = freePort();
     Path runDir = Files.createTempDirectory(workDir, "httpd");
     // Apache's workers run as www-data: they must reach what the parent created here.
     Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "-d", CONF_DIR.toString(),
-        "-f", "linux/httpd.conf", "-DFOREGROUND"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "-d",
+                CONF_DIR.toString(),
+                "-f",
+                "linux/httpd.conf",
+                "-DFOREGROUND"));
     define(command, "USERDB_LISTEN", "127.0.0.1:" + port);
     define(command, "USERDB_RUN_DIR", runDir.toString());
     define(command, "USERDB_MODULES", modulesDir().toString());
     defines.forEach((name, value) -> define(command, name, value));
     flags.forEach(flag -> command.add("-D" + flag));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(runDir.resolve("console.log").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(runDir.resolve("console.log").toFile());
     builder.environment().put("USERDB_AJP_SECRET", secret);
     ApacheHttpd httpd = new ApacheHttpd(port, runDir, builder.start());
     httpd.awaitListening();

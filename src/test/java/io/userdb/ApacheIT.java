@@ -30,7 +30,8 @@ class ApacheIT {
   }
 
   static ApacheHttpd apacheFor(Path work, TestServer server, String secret) throws Exception {
-    return ApacheHttpd.start(work, Map.of("USERDB_AJP", "127.0.0.1:" + server.service().ajpPort()), List.of(), secret);
+    return ApacheHttpd.start(
+        work, Map.of("USERDB_AJP", "127.0.0.1:" + server.service().ajpPort()), List.of(), secret);
   }
 
   @Test
@@ -48,26 +49,38 @@ class ApacheIT {
         {"404", "", "GET /console%2f..%2f..%2fapi%2fme HTTP/1.1\r\nHost: localhost\r\n"},
         {"405", "", "TRACE /health HTTP/1.1\r\nHost: localhost\r\n"},
         {"414", "", "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: localhost\r\n"},
-        {"400", "", "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(20_000) + "\r\n"},
+        {
+          "400",
+          "",
+          "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(20_000) + "\r\n"
+        },
         {"400", "", "GET /health#x HTTP/1.1\r\nHost: localhost\r\n"},
         {"405", "GET, HEAD", "PUT /api/me HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n"},
         {"405", "GET, HEAD, POST", "DELETE /api/users HTTP/1.1\r\nHost: localhost\r\n" + cookie},
         {"405", "PUT", "GET /api/users/admin/password HTTP/1.1\r\nHost: localhost\r\n" + cookie},
       };
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(8);
       try {
         List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
         for (int round = 0; round < 4; round++) { // every case several times, all at once
           for (String[] c : cases) {
-            results.add(pool.submit(() -> {
-              byte[] request = (c[2] + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-              RawResponse reply = RawResponse.exchange(apache.port, request);
-              String what = c[2].substring(0, Math.min(40, c[2].length()));
-              boolean allowOk = c[1].isEmpty() || reply.headers().contains("Allow: " + c[1] + "\r\n")
-                  || reply.headers().endsWith("Allow: " + c[1]);
-              return reply.status() == Integer.parseInt(c[0]) && reply.isJson() && allowOk ? null
-                  : what + " -> " + reply.headers() + "\n" + reply.body();
-            }));
+            results.add(
+                pool.submit(
+                    () -> {
+                      byte[] request =
+                          (c[2] + "Connection: close\r\n\r\n")
+                              .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                      RawResponse reply = RawResponse.exchange(apache.port, request);
+                      String what = c[2].substring(0, Math.min(40, c[2].length()));
+                      boolean allowOk =
+                          c[1].isEmpty()
+                              || reply.headers().contains("Allow: " + c[1] + "\r\n")
+                              || reply.headers().endsWith("Allow: " + c[1]);
+                      return reply.status() == Integer.parseInt(c[0]) && reply.isJson() && allowOk
+                          ? null
+                          : what + " -> " + reply.headers() + "\n" + reply.body();
+                    }));
           }
         }
         for (java.util.concurrent.Future<String> result : results) {
@@ -81,15 +94,16 @@ class ApacheIT {
   }
 
   /**
-   * Apache writes the reason phrase AJP carries into its status line. Answers made by servlets,
-   * by the JSON error valve (a path Tomcat refuses) and by the pool's 503 must all read like
-   * Apache's own ("404 Not Found"), not repeat the code ("404 404"), also when they cross.
+   * Apache writes the reason phrase AJP carries into its status line. Answers made by servlets, by
+   * the JSON error valve (a path Tomcat refuses) and by the pool's 503 must all read like Apache's
+   * own ("404 Not Found"), not repeat the code ("404 404"), also when they cross.
    */
   @Test
   void answers_through_apache_carry_their_reason_phrase_under_parallel_requests() throws Exception {
     ApacheHttpd.binary();
-    try (TestServer backend = TestServer.start(work.resolve("db"), "ajp-port", "0", "pool-max-total", "1",
-            "pool-max-wait", "1s");
+    try (TestServer backend =
+            TestServer.start(
+                work.resolve("db"), "ajp-port", "0", "pool-max-total", "1", "pool-max-wait", "1s");
         ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
       String basic = "Authorization: " + basic("admin", TestServer.ADMIN_PASSWORD)[1] + "\r\n";
       // {status line expected, request}
@@ -101,34 +115,46 @@ class ApacheIT {
         {"HTTP/1.1 401 Unauthorized", "GET /api/users HTTP/1.1\r\n"},
         {"HTTP/1.1 404 Not Found", "GET /nothing/here HTTP/1.1\r\n"},
         {"HTTP/1.1 405 Method Not Allowed", "PUT /api/me HTTP/1.1\r\nContent-Length: 0\r\n"},
-        {"HTTP/1.1 415 Unsupported Media Type",
-            "POST /api/session HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"},
+        {
+          "HTTP/1.1 415 Unsupported Media Type",
+          "POST /api/session HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
+        },
       };
       List<String> wrong = statusLinesDiffer(apache, cases, 4);
       assertEquals(List.of(), wrong, "status lines through Apache");
 
       // The only pooled object held: sign-ins by Basic wait 1 s for it, then answer 503.
       try (var held = backend.service().pool().borrow()) {
-        String[][] exhausted = {{"HTTP/1.1 503 Service Unavailable", "GET /api/me HTTP/1.1\r\n" + basic}};
-        assertEquals(List.of(), statusLinesDiffer(apache, exhausted, 4), "status lines of the pool's 503");
+        String[][] exhausted = {
+          {"HTTP/1.1 503 Service Unavailable", "GET /api/me HTTP/1.1\r\n" + basic}
+        };
+        assertEquals(
+            List.of(), statusLinesDiffer(apache, exhausted, 4), "status lines of the pool's 503");
       }
     }
   }
 
   /** Sends every case {@code rounds} times, all at once; returns each mismatch once. */
-  private static List<String> statusLinesDiffer(ApacheHttpd apache, String[][] cases, int rounds) throws Exception {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+  private static List<String> statusLinesDiffer(ApacheHttpd apache, String[][] cases, int rounds)
+      throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
     try {
       List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
       for (int round = 0; round < rounds; round++) {
         for (String[] c : cases) {
-          results.add(pool.submit(() -> {
-            String body = c[1].contains("Content-Length: 2") ? "{}" : "";
-            byte[] request = (c[1] + "Host: localhost\r\nConnection: close\r\n\r\n" + body)
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            RawResponse reply = RawResponse.exchange(apache.port, request);
-            return reply.statusLine().equals(c[0]) ? null : c[1].split("\r\n")[0] + " -> " + reply.statusLine();
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    String body = c[1].contains("Content-Length: 2") ? "{}" : "";
+                    byte[] request =
+                        (c[1] + "Host: localhost\r\nConnection: close\r\n\r\n" + body)
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    RawResponse reply = RawResponse.exchange(apache.port, request);
+                    return reply.statusLine().equals(c[0])
+                        ? null
+                        : c[1].split("\r\n")[0] + " -> " + reply.statusLine();
+                  }));
         }
       }
       List<String> wrong = new java.util.ArrayList<>();
@@ -151,25 +177,42 @@ class ApacheIT {
         ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
       HttpApi http = apache.http();
       String admin = http.login("admin", TestServer.ADMIN_PASSWORD);
-      assertEquals("session", body(http.get("/api/me", session(admin))).path("authenticatedBy").asText());
+      assertEquals(
+          "session", body(http.get("/api/me", session(admin))).path("authenticatedBy").asText());
 
-      Reply created = http.send("POST", "/api/users", json("username", "zoe", "password", "zoe-password",
-          "displayName", "Zoë Ångström 🌍"), session(admin));
+      Reply created =
+          http.send(
+              "POST",
+              "/api/users",
+              json("username", "zoe", "password", "zoe-password", "displayName", "Zoë Ångström 🌍"),
+              session(admin));
       assertEquals(201, created.status(), created.body());
       assertEquals("/api/users/zoe", created.header("Location").orElse(""));
       Reply read = http.get("/api/users/zoe", session(admin));
-      assertEquals("Zoë Ångström 🌍", body(read).path("displayName").asText(), "non-ASCII arrives intact");
-      assertEquals(200, http.send("PATCH", "/api/users/zoe", json("email", "zoe@example.org"), session(admin)).status());
-      assertEquals(204, http.send("PUT", "/api/users/zoe/password", json("password", "zoe-new-password"),
-          session(admin)).status());
+      assertEquals(
+          "Zoë Ångström 🌍", body(read).path("displayName").asText(), "non-ASCII arrives intact");
+      assertEquals(
+          200,
+          http.send("PATCH", "/api/users/zoe", json("email", "zoe@example.org"), session(admin))
+              .status());
+      assertEquals(
+          204,
+          http.send(
+                  "PUT",
+                  "/api/users/zoe/password",
+                  json("password", "zoe-new-password"),
+                  session(admin))
+              .status());
       String zoe = http.login("zoe", "zoe-new-password");
-      assertEquals("zoe@example.org", body(http.get("/api/me", session(zoe))).path("email").asText());
+      assertEquals(
+          "zoe@example.org", body(http.get("/api/me", session(zoe))).path("email").asText());
       assertEquals(204, http.send("DELETE", "/api/session", null, session(zoe)).status());
       assertSessionEnded(http.get("/api/me", session(zoe)));
       assertEquals(204, http.send("DELETE", "/api/users/zoe", null, session(admin)).status());
       assertError(http.get("/api/users/zoe", session(admin)), 404, "not_found");
       assertError(http.send("POST", "/api/session", "{"), 400, "invalid_json");
-      assertError(http.get("/api/me", basic("admin", "wrong-password")), 401, "invalid_credentials");
+      assertError(
+          http.get("/api/me", basic("admin", "wrong-password")), 401, "invalid_credentials");
     }
   }
 
@@ -181,10 +224,19 @@ class ApacheIT {
       HttpApi http = apache.http();
       String token = http.login("admin", TestServer.ADMIN_PASSWORD);
       String padding = "p".repeat(8 * 1024);
-      Reply me = http.get("/api/me", "Cookie", "USERDB_SESSION=" + token + "; padding=" + padding,
-          "X-Extra-One", "x".repeat(2048), "X-Extra-Two", "y".repeat(2048));
+      Reply me =
+          http.get(
+              "/api/me",
+              "Cookie",
+              "USERDB_SESSION=" + token + "; padding=" + padding,
+              "X-Extra-One",
+              "x".repeat(2048),
+              "X-Extra-Two",
+              "y".repeat(2048));
       assertEquals(200, me.status(), me.body());
-      assertEquals("session", body(me).path("authenticatedBy").asText(),
+      assertEquals(
+          "session",
+          body(me).path("authenticatedBy").asText(),
           "the session cookie after 8 KiB of other cookies still arrived");
     }
   }
@@ -192,9 +244,20 @@ class ApacheIT {
   @Test
   void a_client_cannot_forge_remote_user_through_a_header() throws Exception {
     ApacheHttpd.binary();
-    try (TestServer backend = TestServer.start(work.resolve("db"), "ajp-port", "0", "trust-proxy-user", "true");
+    try (TestServer backend =
+            TestServer.start(work.resolve("db"), "ajp-port", "0", "trust-proxy-user", "true");
         ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
-      Reply me = apache.http().get("/api/me", "REMOTE_USER", "admin", "Remote-User", "admin", "X-Remote-User", "admin");
+      Reply me =
+          apache
+              .http()
+              .get(
+                  "/api/me",
+                  "REMOTE_USER",
+                  "admin",
+                  "Remote-User",
+                  "admin",
+                  "X-Remote-User",
+                  "admin");
       assertEquals(200, me.status());
       assertEquals("guest", body(me).path("username").asText(), me.body());
     }
@@ -229,7 +292,9 @@ class ApacheIT {
       Reply down = http.get("/api/me", session(token));
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertEquals(503, down.status(), down.body());
-      assertTrue(down.header("Content-Type").orElse("").startsWith("application/json"), down.headers().map().toString());
+      assertTrue(
+          down.header("Content-Type").orElse("").startsWith("application/json"),
+          down.headers().map().toString());
       JsonNode error = body(down);
       assertEquals("service_unavailable", error.path("error").asText());
       assertTrue(millis < 2000, "answered in " + millis + " ms");
@@ -237,7 +302,10 @@ class ApacheIT {
       try (TestServer again = TestServer.start(db, "ajp-port", Integer.toString(ajpPort))) {
         Reply up = http.get("/api/me", session(token));
         assertEquals(200, up.status(), up.body());
-        assertEquals("session", body(up).path("authenticatedBy").asText(), "the session survived, Apache untouched");
+        assertEquals(
+            "session",
+            body(up).path("authenticatedBy").asText(),
+            "the session survived, Apache untouched");
       }
     } finally {
       backend.close();

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The proxy-authentication variant: Apache checks Basic credentials against an htpasswd file
- * and userdb takes the name it sends over AJP, only with --trust-proxy-user.
+ * The proxy-authentication variant: Apache checks Basic credentials against an htpasswd file and
+ * userdb takes the name it sends over AJP, only with --trust-proxy-user.
  */
 class ApacheProxyAuthIT {
 
@@ -23,14 +23,19 @@ class ApacheProxyAuthIT {
   @TempDir Path work;
 
   private static void createPat(HttpApi http, String[] asAdmin) {
-    Reply created = http.send("POST", "/api/users", json("username", "pat", "password", "userdb-own-password",
-        "displayName", "Pat"), asAdmin);
+    Reply created =
+        http.send(
+            "POST",
+            "/api/users",
+            json("username", "pat", "password", "userdb-own-password", "displayName", "Pat"),
+            asAdmin);
     assertEquals(201, created.status(), created.body());
   }
 
   @Test
   void the_user_apache_authenticated_is_the_caller_when_trusted() throws Exception {
-    try (ProxyAuthStack stack = ProxyAuthStack.start(work, "trust-proxy-user", "true", "require-proxy-user", "true")) {
+    try (ProxyAuthStack stack =
+        ProxyAuthStack.start(work, "trust-proxy-user", "true", "require-proxy-user", "true")) {
       HttpApi http = stack.http();
       createPat(http, APACHE_ADMIN); // userdb's admin, as Apache signed them in
       Reply me = http.get("/api/me", APACHE_PAT);
@@ -41,9 +46,13 @@ class ApacheProxyAuthIT {
 
       Reply refused = http.get("/api/me", basic("pat", "wrong-password"));
       assertEquals(401, refused.status());
-      assertTrue(refused.header("Content-Type").orElse("").startsWith("application/json"), "Apache's 401 is JSON too");
+      assertTrue(
+          refused.header("Content-Type").orElse("").startsWith("application/json"),
+          "Apache's 401 is JSON too");
       assertEquals("authentication_required", body(refused).path("error").asText());
-      assertEquals(401, http.get("/api/me", basic("pat", "userdb-own-password")).status(),
+      assertEquals(
+          401,
+          http.get("/api/me", basic("pat", "userdb-own-password")).status(),
           "userdb's own password is not Apache's");
       assertEquals(200, http.get("/health").status(), "health stays open for monitors");
     }
@@ -51,7 +60,8 @@ class ApacheProxyAuthIT {
 
   @Test
   void apaches_user_name_in_another_case_is_not_userdbs_user() throws Exception {
-    try (ProxyAuthStack stack = ProxyAuthStack.start(work, "trust-proxy-user", "true", "require-proxy-user", "true")) {
+    try (ProxyAuthStack stack =
+        ProxyAuthStack.start(work, "trust-proxy-user", "true", "require-proxy-user", "true")) {
       Reply upper = stack.http().get("/api/me", basic("ADMIN", ProxyAuthStack.APACHE_PASSWORD));
       assertEquals(403, upper.status(), "htpasswd's ADMIN is not userdb's admin: " + upper.body());
       Reply list = stack.http().get("/api/users", basic("ADMIN", ProxyAuthStack.APACHE_PASSWORD));

@@ -27,16 +27,22 @@ final class ApiAssertions {
   /** A session cookie that names an ended session: 401 that says so, and the cookie cleared. */
   static void assertSessionEnded(Reply reply) {
     assertError(reply, 401, "session_ended");
-    assertTrue(reply.cookies().stream().anyMatch(c -> c.startsWith("USERDB_SESSION=;") && c.contains("Max-Age=0")),
+    assertTrue(
+        reply.cookies().stream()
+            .anyMatch(c -> c.startsWith("USERDB_SESSION=;") && c.contains("Max-Age=0")),
         "the cookie is cleared: " + reply.cookies());
   }
 
   static void assertError(Reply reply, int status, String code) {
     assertEquals(status, reply.status(), reply.body());
-    assertTrue(reply.header("Content-Type").orElse("").startsWith("application/json"), reply.headers().map().toString());
+    assertTrue(
+        reply.header("Content-Type").orElse("").startsWith("application/json"),
+        reply.headers().map().toString());
     JsonNode body = body(reply);
     assertEquals(code, body.path("error").asText(), reply.body());
     assertFalse(body.path("message").asText().isEmpty(), "an error says what went wrong");
-    assertFalse(reply.body().contains("Exception") || reply.body().contains("at io.userdb"), "no stack trace");
+    assertFalse(
+        reply.body().contains("Exception") || reply.body().contains("at io.userdb"),
+        "no stack trace");
   }
 }

@@ -49,8 +49,21 @@ class ApiIT {
 
   private static String createUser(String name, String password, String... roles) {
     Reply reply =
-        http.send("POST", "/api/users", json("username", name, "password", password, "displayName", "User " + name,
-            "email", name + "@example.org", "roles", roles.length == 0 ? new String[] {"user"} : roles), session(admin));
+        http.send(
+            "POST",
+            "/api/users",
+            json(
+                "username",
+                name,
+                "password",
+                password,
+                "displayName",
+                "User " + name,
+                "email",
+                name + "@example.org",
+                "roles",
+                roles.length == 0 ? new String[] {"user"} : roles),
+            session(admin));
     assertEquals(201, reply.status(), reply.body());
     return name;
   }
@@ -62,7 +75,10 @@ class ApiIT {
     JsonNode body = body(reply);
     assertEquals("UP", body.path("status").asText());
     assertEquals(8, body.path("pool").path("maxTotal").asInt());
-    assertTrue(body.path("pool").has("active") && body.path("pool").has("idle") && body.path("pool").has("waiters"));
+    assertTrue(
+        body.path("pool").has("active")
+            && body.path("pool").has("idle")
+            && body.path("pool").has("waiters"));
   }
 
   @Test
@@ -71,11 +87,19 @@ class ApiIT {
     Reply reply = http.get("/metrics");
     assertEquals(200, reply.status());
     assertTrue(reply.header("Content-Type").orElse("").startsWith("text/plain"));
-    for (String metric : new String[] {"userdb_pool_active", "userdb_pool_idle", "userdb_pool_waiters", "userdb_pool_max",
-        "userdb_pool_borrow_wait_seconds_bucket", "userdb_pool_objects_total{event=\"created\"}",
-        "userdb_pool_objects_total{event=\"destroyed\"}",
-        "http_server_requests_seconds_bucket", "userdb_logins_total{outcome=\"success\"}",
-        "userdb_costly_queries_wait_seconds_count"}) {
+    for (String metric :
+        new String[] {
+          "userdb_pool_active",
+          "userdb_pool_idle",
+          "userdb_pool_waiters",
+          "userdb_pool_max",
+          "userdb_pool_borrow_wait_seconds_bucket",
+          "userdb_pool_objects_total{event=\"created\"}",
+          "userdb_pool_objects_total{event=\"destroyed\"}",
+          "http_server_requests_seconds_bucket",
+          "userdb_logins_total{outcome=\"success\"}",
+          "userdb_costly_queries_wait_seconds_count"
+        }) {
       assertTrue(reply.body().contains(metric), "metrics lack " + metric);
     }
     assertTrue(reply.body().contains("status=\"200\""));
@@ -83,12 +107,20 @@ class ApiIT {
 
   @Test
   void login_sets_a_strict_http_only_cookie_and_me_shows_the_session_user() {
-    Reply login = http.send("POST", "/api/session", json("username", "ADMIN", "password", TestServer.ADMIN_PASSWORD));
+    Reply login =
+        http.send(
+            "POST",
+            "/api/session",
+            json("username", "ADMIN", "password", TestServer.ADMIN_PASSWORD));
     assertEquals(200, login.status(), login.body());
     assertEquals("admin", body(login).path("username").asText());
     assertFalse(login.body().contains("argon2"), "never a hash");
     String cookie = login.cookies().get(0);
-    assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"), cookie);
+    assertTrue(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+            && cookie.contains("Path=/"),
+        cookie);
     assertFalse(cookie.contains("Secure"), "plain HTTP gets no Secure flag");
     Reply me = http.get("/api/me", session(login.sessionToken()));
     assertEquals(200, me.status());
@@ -104,18 +136,32 @@ class ApiIT {
     assertEquals(43, first.length(), "256 bits in base64url");
     assertEquals(204, http.send("DELETE", "/api/session", null, session(first)).status());
     assertSessionEnded(http.get("/api/me", session(first))); // a revoked token is worth nothing
-    assertEquals(204, http.send("DELETE", "/api/session", null, session(first)).status(), "signing out again: done");
-    assertEquals("default", body(http.get("/api/me")).path("authenticatedBy").asText(), "no cookie: the default user");
-    assertEquals("session", body(http.get("/api/me", session(second))).path("authenticatedBy").asText());
+    assertEquals(
+        204,
+        http.send("DELETE", "/api/session", null, session(first)).status(),
+        "signing out again: done");
+    assertEquals(
+        "default",
+        body(http.get("/api/me")).path("authenticatedBy").asText(),
+        "no cookie: the default user");
+    assertEquals(
+        "session", body(http.get("/api/me", session(second))).path("authenticatedBy").asText());
   }
 
   @Test
   void wrong_password_unknown_user_and_disabled_user_get_the_same_401() {
     createUser("dora", "dora-password");
-    assertEquals(200, http.send("PATCH", "/api/users/dora", json("disabled", true), session(admin)).status());
-    Reply wrong = http.send("POST", "/api/session", json("username", "admin", "password", "not-the-password"));
-    Reply unknown = http.send("POST", "/api/session", json("username", "nobody-here", "password", "whatever-pw"));
-    Reply disabled = http.send("POST", "/api/session", json("username", "dora", "password", "dora-password"));
+    assertEquals(
+        200,
+        http.send("PATCH", "/api/users/dora", json("disabled", true), session(admin)).status());
+    Reply wrong =
+        http.send(
+            "POST", "/api/session", json("username", "admin", "password", "not-the-password"));
+    Reply unknown =
+        http.send(
+            "POST", "/api/session", json("username", "nobody-here", "password", "whatever-pw"));
+    Reply disabled =
+        http.send("POST", "/api/session", json("username", "dora", "password", "dora-password"));
     for (Reply reply : new Reply[] {wrong, unknown, disabled}) {
       assertError(reply, 401, "invalid_credentials");
       assertEquals("Basic realm=\"userdb\"", reply.header("WWW-Authenticate").orElse(""));
@@ -127,10 +173,13 @@ class ApiIT {
   void five_failures_lock_the_account_with_429_and_retry_after() {
     createUser("lucy", "lucy-password");
     for (int i = 0; i < 5; i++) {
-      assertError(http.send("POST", "/api/session", json("username", "lucy", "password", "guess-" + i)), 401,
+      assertError(
+          http.send("POST", "/api/session", json("username", "lucy", "password", "guess-" + i)),
+          401,
           "invalid_credentials");
     }
-    Reply locked = http.send("POST", "/api/session", json("username", "lucy", "password", "lucy-password"));
+    Reply locked =
+        http.send("POST", "/api/session", json("username", "lucy", "password", "lucy-password"));
     assertError(locked, 429, "locked");
     assertTrue(Integer.parseInt(locked.header("Retry-After").orElseThrow()) >= 1);
   }
@@ -138,10 +187,15 @@ class ApiIT {
   @Test
   void unknown_users_lock_out_like_known_ones() {
     for (int i = 0; i < 5; i++) {
-      assertError(http.send("POST", "/api/session", json("username", "ghost", "password", "guess-" + i)), 401,
+      assertError(
+          http.send("POST", "/api/session", json("username", "ghost", "password", "guess-" + i)),
+          401,
           "invalid_credentials");
     }
-    assertError(http.send("POST", "/api/session", json("username", "ghost", "password", "guess-x")), 429, "locked");
+    assertError(
+        http.send("POST", "/api/session", json("username", "ghost", "password", "guess-x")),
+        429,
+        "locked");
   }
 
   @Test
@@ -150,16 +204,23 @@ class ApiIT {
     Reply me = http.get("/api/me", basic("bob", "bob-password"));
     assertEquals(200, me.status(), me.body());
     assertEquals("basic", body(me).path("authenticatedBy").asText());
-    assertEquals("bob", body(http.get("/api/me", basic("BOB", "bob-password"))).path("username").asText());
+    assertEquals(
+        "bob", body(http.get("/api/me", basic("BOB", "bob-password"))).path("username").asText());
     assertError(http.get("/api/me", basic("bob", "wrong-password")), 401, "invalid_credentials");
-    assertError(http.get("/api/me", "Authorization", "Basic !!notbase64"), 401, "invalid_authorization");
+    assertError(
+        http.get("/api/me", "Authorization", "Basic !!notbase64"), 401, "invalid_authorization");
   }
 
   @Test
   void basic_credentials_stop_working_at_once_when_the_password_changes() {
     createUser("carl", "carl-password");
     assertEquals(200, http.get("/api/me", basic("carl", "carl-password")).status());
-    Reply change = http.send("PUT", "/api/users/carl/password", json("password", "carl-new-password"), session(admin));
+    Reply change =
+        http.send(
+            "PUT",
+            "/api/users/carl/password",
+            json("password", "carl-new-password"),
+            session(admin));
     assertEquals(204, change.status(), change.body());
     assertError(http.get("/api/me", basic("carl", "carl-password")), 401, "invalid_credentials");
     assertEquals(200, http.get("/api/me", basic("carl", "carl-new-password")).status());
@@ -186,18 +247,41 @@ class ApiIT {
 
   @Test
   void admin_creates_lists_reads_updates_and_deletes_users() {
-    Reply created = http.send("POST", "/api/users", json("username", "Erin.Smith", "password", "erin-password",
-        "displayName", "Erin", "email", "erin@example.org", "roles", new String[] {"user"}), session(admin));
+    Reply created =
+        http.send(
+            "POST",
+            "/api/users",
+            json(
+                "username",
+                "Erin.Smith",
+                "password",
+                "erin-password",
+                "displayName",
+                "Erin",
+                "email",
+                "erin@example.org",
+                "roles",
+                new String[] {"user"}),
+            session(admin));
     assertEquals(201, created.status(), created.body());
     assertEquals("/api/users/Erin.Smith", created.header("Location").orElse(""));
     JsonNode user = body(created);
     assertEquals("Erin", user.path("displayName").asText());
     assertFalse(created.body().contains("hash"), "never a hash");
-    for (String field : new String[] {"username", "displayName", "email", "roles", "disabled", "createdAt", "updatedAt"}) {
+    for (String field :
+        new String[] {
+          "username", "displayName", "email", "roles", "disabled", "createdAt", "updatedAt"
+        }) {
       assertTrue(user.has(field), field);
     }
-    assertError(http.send("POST", "/api/users", json("username", "erin.smith", "password", "another-password"),
-        session(admin)), 409, "user_exists");
+    assertError(
+        http.send(
+            "POST",
+            "/api/users",
+            json("username", "erin.smith", "password", "another-password"),
+            session(admin)),
+        409,
+        "user_exists");
 
     Reply list = http.get("/api/users?q=erin&limit=10", session(admin));
     assertEquals(200, list.status(), list.body());
@@ -206,15 +290,20 @@ class ApiIT {
 
     Reply read = http.get("/api/users/erin.smith", session(admin));
     assertEquals(200, read.status());
-    Reply patched = http.send("PATCH", "/api/users/erin.smith", json("displayName", "Erin S.", "roles",
-        new String[] {"user", "admin"}), session(admin));
+    Reply patched =
+        http.send(
+            "PATCH",
+            "/api/users/erin.smith",
+            json("displayName", "Erin S.", "roles", new String[] {"user", "admin"}),
+            session(admin));
     assertEquals(200, patched.status(), patched.body());
     assertEquals("Erin S.", body(patched).path("displayName").asText());
     assertEquals("[\"admin\",\"user\"]", body(patched).path("roles").toString());
 
     assertEquals(204, http.send("DELETE", "/api/users/erin.smith", null, session(admin)).status());
     assertError(http.get("/api/users/erin.smith", session(admin)), 404, "not_found");
-    assertError(http.send("DELETE", "/api/users/erin.smith", null, session(admin)), 404, "not_found");
+    assertError(
+        http.send("DELETE", "/api/users/erin.smith", null, session(admin)), 404, "not_found");
   }
 
   @Test
@@ -238,12 +327,23 @@ class ApiIT {
     createUser("fred", "fred-password");
     String here = http.login("fred", "fred-password");
     String elsewhere = http.login("fred", "fred-password");
-    assertError(http.send("PUT", "/api/users/fred/password", json("password", "fred-new-password",
-        "currentPassword", "wrong-password"), session(here)), 403, "forbidden");
-    Reply changed = http.send("PUT", "/api/users/fred/password", json("password", "fred-new-password",
-        "currentPassword", "fred-password"), session(here));
+    assertError(
+        http.send(
+            "PUT",
+            "/api/users/fred/password",
+            json("password", "fred-new-password", "currentPassword", "wrong-password"),
+            session(here)),
+        403,
+        "forbidden");
+    Reply changed =
+        http.send(
+            "PUT",
+            "/api/users/fred/password",
+            json("password", "fred-new-password", "currentPassword", "fred-password"),
+            session(here));
     assertEquals(204, changed.status(), changed.body());
-    assertEquals("session", body(http.get("/api/me", session(here))).path("authenticatedBy").asText());
+    assertEquals(
+        "session", body(http.get("/api/me", session(here))).path("authenticatedBy").asText());
     assertSessionEnded(http.get("/api/me", session(elsewhere)));
     http.login("fred", "fred-new-password");
   }
@@ -254,7 +354,9 @@ class ApiIT {
     createUser("hank", "hank-password");
     String gina = http.login("gina", "gina-password");
     String hank = http.login("hank", "hank-password");
-    assertEquals(200, http.send("PATCH", "/api/users/gina", json("disabled", true), session(admin)).status());
+    assertEquals(
+        200,
+        http.send("PATCH", "/api/users/gina", json("disabled", true), session(admin)).status());
     assertSessionEnded(http.get("/api/me", session(gina)));
     assertEquals(204, http.send("DELETE", "/api/users/hank", null, session(admin)).status());
     assertSessionEnded(http.get("/api/me", session(hank)));
@@ -267,7 +369,10 @@ class ApiIT {
       {"{\"username\":\"bad name\",\"password\":\"long-enough-pw\"}", "invalid_username"},
       {"{\"username\":\"../etc\",\"password\":\"long-enough-pw\"}", "invalid_username"},
       {"{\"username\":\"x\",\"password\":\"long-enough-pw\",\"roles\":[\"root\"]}", "invalid_role"},
-      {"{\"username\":\"x\",\"password\":\"long-enough-pw\",\"email\":\"not-an-email\"}", "invalid_email"},
+      {
+        "{\"username\":\"x\",\"password\":\"long-enough-pw\",\"email\":\"not-an-email\"}",
+        "invalid_email"
+      },
       {"{\"username\":\"x\",\"password\":\"long-enough-pw\",\"isAdmin\":true}", "unknown_field"},
       {"{\"username\":5,\"password\":\"long-enough-pw\"}", "invalid_field"},
       {"{\"password\":\"long-enough-pw\"}", "missing_field"},
@@ -292,8 +397,12 @@ class ApiIT {
 
   @Test
   void wrong_media_type_is_415_and_oversized_body_is_413() {
-    Reply text = http.send(http.request("/api/session").header("Content-Type", "text/plain")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build());
+    Reply text =
+        http.send(
+            http.request("/api/session")
+                .header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                .build());
     assertError(text, 415, "unsupported_media_type");
     String huge = "{\"username\":\"" + "a".repeat(70 * 1024) + "\",\"password\":\"x\"}";
     assertError(http.send("POST", "/api/session", huge), 413, "payload_too_large");
@@ -332,15 +441,22 @@ class ApiIT {
     // An encoded slash is refused by Tomcat itself, before any servlet runs.
     assertError(http.get("/api/users/a%2fb", session(admin)), 400, "bad_request");
     try (Socket socket = new Socket("127.0.0.1", java.net.URI.create(http.base()).getPort())) {
-      socket.getOutputStream().write("GET /api/me HTTP/1.1\r\nHost: x\r\nX: \u0001\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      socket
+          .getOutputStream()
+          .write(
+              "GET /api/me HTTP/1.1\r\nHost: x\r\nX: \u0001\r\n\r\n"
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       assertFalse(answer.contains("<html"), answer);
     }
   }
 
   @Test
   void pool_exhaustion_answers_503_with_retry_after_within_about_max_wait() throws Exception {
-    try (TestServer small = TestServer.start(folder.resolve("small"), "pool-max-total", "1", "pool-max-wait", "500ms")) {
+    try (TestServer small =
+        TestServer.start(
+            folder.resolve("small"), "pool-max-total", "1", "pool-max-wait", "500ms")) {
       try (var held = small.service().pool().borrow()) {
         long start = System.nanoTime();
         Reply reply = small.http.get("/api/me", basic("admin", TestServer.ADMIN_PASSWORD));
@@ -349,10 +465,14 @@ class ApiIT {
         assertEquals("1", reply.header("Retry-After").orElse(""));
         assertTrue(millis >= 450 && millis < 5000, "answered after " + millis + " ms");
         long anonymousStart = System.nanoTime();
-        assertEquals(200, small.http.get("/api/me").status(), "work that needs no database keeps flowing");
-        assertTrue(System.nanoTime() - anonymousStart < 450_000_000L, "without waiting for the pool");
+        assertEquals(
+            200, small.http.get("/api/me").status(), "work that needs no database keeps flowing");
+        assertTrue(
+            System.nanoTime() - anonymousStart < 450_000_000L, "without waiting for the pool");
       }
-      assertEquals(200, small.http.get("/api/me", basic("admin", TestServer.ADMIN_PASSWORD)).status(),
+      assertEquals(
+          200,
+          small.http.get("/api/me", basic("admin", TestServer.ADMIN_PASSWORD)).status(),
           "serves again once an object is free");
     }
   }

@@ -31,8 +31,17 @@ class BackupIT {
   @BeforeEach
   void a_database_with_one_user() throws Exception {
     db = FreshDatabase.at(work.resolve("data/userdb.db"));
-    UserdbProcess.Run add = UserdbProcess.run(work, Map.of(), "backup-user-password\n", "user", "add", "kept",
-        "--db", db.toString(), "--password-stdin");
+    UserdbProcess.Run add =
+        UserdbProcess.run(
+            work,
+            Map.of(),
+            "backup-user-password\n",
+            "user",
+            "add",
+            "kept",
+            "--db",
+            db.toString(),
+            "--password-stdin");
     assertEquals(0, add.exitCode(), add.stderr());
   }
 
@@ -42,7 +51,8 @@ class BackupIT {
     UserdbProcess.Run run = backup(out);
     assertEquals(0, run.exitCode(), run.stderr());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + out); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + out);
+        Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
         rs.next();
         assertEquals("ok", rs.getString(1));
@@ -82,7 +92,8 @@ class BackupIT {
     assertEquals(1, run.exitCode(), run.stderr());
     assertOneLineNaming(run, out);
     assertArrayEquals(new byte[0], Files.readAllBytes(elsewhere), "the link's target got no hash");
-    assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(elsewhere)));
+    assertEquals(
+        "rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(elsewhere)));
     assertTrue(Files.isSymbolicLink(out), "the link itself is left alone");
   }
 
@@ -95,7 +106,8 @@ class BackupIT {
 
     assertEquals(1, run.exitCode(), run.stderr());
     assertOneLineNaming(run, out);
-    assertFalse(Files.exists(elsewhere, LinkOption.NOFOLLOW_LINKS), "nothing written through the link");
+    assertFalse(
+        Files.exists(elsewhere, LinkOption.NOFOLLOW_LINKS), "nothing written through the link");
   }
 
   private UserdbProcess.Run backup(Path out) throws Exception {

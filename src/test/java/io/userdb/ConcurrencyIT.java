@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 32 clients x 300 mixed requests (reads, profile writes, user creation, listings) against a
- * pool of 4: no 5xx (no "database is locked" reaches a client) and every acknowledged write is
- * there at the end, exactly.
+ * 32 clients x 300 mixed requests (reads, profile writes, user creation, listings) against a pool
+ * of 4: no 5xx (no "database is locked" reaches a client) and every acknowledged write is there at
+ * the end, exactly.
  */
 class ConcurrencyIT {
 
@@ -41,8 +41,14 @@ class ConcurrencyIT {
       String[] admin = basic("admin", TestServer.ADMIN_PASSWORD);
       String[] tokens = new String[CLIENTS];
       for (int t = 0; t < CLIENTS; t++) {
-        assertEquals(201, http.send("POST", "/api/users", json("username", "t" + t, "password", "client-password"),
-            admin).status());
+        assertEquals(
+            201,
+            http.send(
+                    "POST",
+                    "/api/users",
+                    json("username", "t" + t, "password", "client-password"),
+                    admin)
+                .status());
         tokens[t] = http.login("t" + t, "client-password");
       }
       ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -53,40 +59,60 @@ class ConcurrencyIT {
       List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < CLIENTS; t++) {
         int client = t;
-        futures.add(pool.submit(() -> {
-          go.await();
-          String[] me = session(tokens[client]);
-          for (int i = 0; i < REQUESTS; i++) {
-            Reply reply;
-            int expected = 200;
-            switch (i % 6) {
-              case 0 -> {
-                if (i % 60 == 0) {
-                  reply = http.send("POST", "/api/users", json("username", "c" + client + "-" + i, "password",
-                      "created-password"), admin);
-                  expected = 201;
-                } else {
-                  reply = http.get("/api/users?q=t" + client + "&limit=5", admin);
-                }
-              }
-              case 1, 4 -> {
-                String name = "client " + client + " write " + i;
-                reply = http.send("PATCH", "/api/users/t" + client, json("displayName", name), me);
-                if (reply.status() == 200) {
-                  lastName[client] = name;
-                }
-              }
-              case 2 -> reply = http.get("/api/users/t" + client, me);
-              default -> reply = http.get("/api/me", me);
-            }
-            if (reply.status() != expected) {
-              failures.add("client " + client + " request " + i + ": " + reply.status() + " " + reply.body());
-            } else if (expected == 201) {
-              created.incrementAndGet();
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  String[] me = session(tokens[client]);
+                  for (int i = 0; i < REQUESTS; i++) {
+                    Reply reply;
+                    int expected = 200;
+                    switch (i % 6) {
+                      case 0 -> {
+                        if (i % 60 == 0) {
+                          reply =
+                              http.send(
+                                  "POST",
+                                  "/api/users",
+                                  json(
+                                      "username",
+                                      "c" + client + "-" + i,
+                                      "password",
+                                      "created-password"),
+                                  admin);
+                          expected = 201;
+                        } else {
+                          reply = http.get("/api/users?q=t" + client + "&limit=5", admin);
+                        }
+                      }
+                      case 1, 4 -> {
+                        String name = "client " + client + " write " + i;
+                        reply =
+                            http.send(
+                                "PATCH", "/api/users/t" + client, json("displayName", name), me);
+                        if (reply.status() == 200) {
+                          lastName[client] = name;
+                        }
+                      }
+                      case 2 -> reply = http.get("/api/users/t" + client, me);
+                      default -> reply = http.get("/api/me", me);
+                    }
+                    if (reply.status() != expected) {
+                      failures.add(
+                          "client "
+                              + client
+                              + " request "
+                              + i
+                              + ": "
+                              + reply.status()
+                              + " "
+                              + reply.body());
+                    } else if (expected == 201) {
+                      created.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
       }
       go.countDown();
       for (var future : futures) {
@@ -97,10 +123,16 @@ class ConcurrencyIT {
       assertEquals(CLIENTS * (REQUESTS / 60), created.get());
 
       JsonNode all = body(http.get("/api/users?limit=500", admin));
-      assertEquals(1 + CLIENTS + created.get(), all.path("total").asInt(), "every acknowledged create is stored");
+      assertEquals(
+          1 + CLIENTS + created.get(),
+          all.path("total").asInt(),
+          "every acknowledged create is stored");
       for (int t = 0; t < CLIENTS; t++) {
         JsonNode user = body(http.get("/api/users/t" + t, admin));
-        assertEquals(lastName[t], user.path("displayName").asText(), "the last acknowledged write of client " + t);
+        assertEquals(
+            lastName[t],
+            user.path("displayName").asText(),
+            "the last acknowledged write of client " + t);
       }
       assertEquals(0, server.awaitNoneBorrowed());
       assertEquals(4, server.service().pool().stats().maxTotal());

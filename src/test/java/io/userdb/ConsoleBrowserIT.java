@@ -24,11 +24,11 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * The console in a real headless Chromium (Debian's chromium and chromium-driver), once
- * directly and once through a real Apache: an admin signs in, creates a user whose display name
- * is an XSS attempt, finds, edits, disables and enables it; the user signs in, changes their
- * password and signs in with the new one; the pool view moves under a small bounded load; a
- * locked-out sign-in says how long to wait. Screenshots go to target/screenshots/.
+ * The console in a real headless Chromium (Debian's chromium and chromium-driver), once directly
+ * and once through a real Apache: an admin signs in, creates a user whose display name is an XSS
+ * attempt, finds, edits, disables and enables it; the user signs in, changes their password and
+ * signs in with the new one; the pool view moves under a small bounded load; a locked-out sign-in
+ * says how long to wait. Screenshots go to target/screenshots/.
  */
 class ConsoleBrowserIT {
 
@@ -70,15 +70,27 @@ class ConsoleBrowserIT {
         waitFor(() -> present(driver, "#sign-in"), "the sign-in form");
         // The page focuses the username field; from there on only keys.
         new org.openqa.selenium.interactions.Actions(driver)
-            .sendKeys("admin").sendKeys(org.openqa.selenium.Keys.TAB)
-            .sendKeys(TestServer.ADMIN_PASSWORD).sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+            .sendKeys("admin")
+            .sendKeys(org.openqa.selenium.Keys.TAB)
+            .sendKeys(TestServer.ADMIN_PASSWORD)
+            .sendKeys(org.openqa.selenium.Keys.ENTER)
+            .perform();
         waitFor(() -> text(driver, "#whoami").contains("admin"), "signed in by keyboard");
         waitFor(() -> present(driver, "#create-username"), "the admin view");
-        driver.findElement(By.id("create-username")).sendKeys("kim", org.openqa.selenium.Keys.TAB,
-            "keyboard-password", org.openqa.selenium.Keys.ENTER);
-        waitFor(() -> text(driver, "#create .status").contains("Created kim"), "a user created by keyboard");
-        Object overflow = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        driver
+            .findElement(By.id("create-username"))
+            .sendKeys(
+                "kim",
+                org.openqa.selenium.Keys.TAB,
+                "keyboard-password",
+                org.openqa.selenium.Keys.ENTER);
+        waitFor(
+            () -> text(driver, "#create .status").contains("Created kim"),
+            "a user created by keyboard");
+        Object overflow =
+            ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
         assertEquals(0L, ((Number) overflow).longValue(), "no sideways scrolling at 375 px");
         new Screens(driver, "narrow").take("admin");
       } finally {
@@ -92,7 +104,9 @@ class ConsoleBrowserIT {
     try {
       Screens screens = new Screens(driver, label);
       driver.get(base + "/");
-      waitFor(() -> driver.getCurrentUrl().endsWith("/console/") && present(driver, "#sign-in"), "the sign-in form");
+      waitFor(
+          () -> driver.getCurrentUrl().endsWith("/console/") && present(driver, "#sign-in"),
+          "the sign-in form");
       screens.take("sign-in");
       signIn(driver, "admin", TestServer.ADMIN_PASSWORD);
       waitFor(() -> present(driver, "#users-title"), "the admin's user list");
@@ -101,21 +115,28 @@ class ConsoleBrowserIT {
       fill(driver, "#create-password", "browser-password-1");
       fill(driver, "#create-displayName", XSS);
       driver.findElement(By.cssSelector("#create button[type=submit]")).click();
-      waitFor(() -> text(driver, "#create .status").contains("Created mallory"), "the create confirmation");
+      waitFor(
+          () -> text(driver, "#create .status").contains("Created mallory"),
+          "the create confirmation");
 
       fill(driver, "#search-q", "mall");
       driver.findElement(By.cssSelector("#search button[type=submit]")).click();
       waitFor(() -> present(driver, "tr[data-username='mallory']"), "mallory in the search result");
       WebElement row = driver.findElement(By.cssSelector("tr[data-username='mallory']"));
-      assertEquals(XSS, row.findElements(By.tagName("td")).get(1).getText(), "the display name shows as text");
-      assertTrue(driver.findElements(By.cssSelector("main img")).isEmpty(), "no element was made from it");
+      assertEquals(
+          XSS,
+          row.findElements(By.tagName("td")).get(1).getText(),
+          "the display name shows as text");
+      assertTrue(
+          driver.findElements(By.cssSelector("main img")).isEmpty(), "no element was made from it");
       screens.take("users");
 
       driver.findElement(By.cssSelector("button[aria-label='Edit mallory']")).click();
       waitFor(() -> present(driver, "#edit"), "the edit form");
       fill(driver, "#edit-email", "not-an-email");
       driver.findElement(By.cssSelector("#edit button[type=submit]")).click();
-      waitFor(() -> !text(driver, "#edit-email-error").isEmpty(), "the email error next to its field");
+      waitFor(
+          () -> !text(driver, "#edit-email-error").isEmpty(), "the email error next to its field");
       fill(driver, "#edit-email", "mallory@example.org");
       driver.findElement(By.cssSelector("#edit button[type=submit]")).click();
       waitFor(() -> text(driver, "#edit-status").equals("Saved."), "the saved edit");
@@ -125,7 +146,9 @@ class ConsoleBrowserIT {
       waitFor(() -> text(driver, "#edit-status").contains("disabled"), "mallory disabled");
       signOut(driver);
       signIn(driver, "mallory", "browser-password-1");
-      waitFor(() -> text(driver, "#sign-in-status").contains("disabled"), "the disabled account's message");
+      waitFor(
+          () -> text(driver, "#sign-in-status").contains("disabled"),
+          "the disabled account's message");
 
       signIn(driver, "admin", TestServer.ADMIN_PASSWORD);
       waitFor(() -> present(driver, "#users-title"), "the admin again");
@@ -151,7 +174,9 @@ class ConsoleBrowserIT {
       fill(driver, "#password-currentPassword", "browser-password-1");
       fill(driver, "#password-password", "browser-password-2");
       driver.findElement(By.cssSelector("#password button[type=submit]")).click();
-      waitFor(() -> text(driver, "#password .status").startsWith("Password changed"), "the password change");
+      waitFor(
+          () -> text(driver, "#password .status").startsWith("Password changed"),
+          "the password change");
       signOut(driver);
       signIn(driver, "mallory", "browser-password-2");
       waitFor(() -> text(driver, "#whoami").contains("mallory"), "sign-in with the new password");
@@ -162,13 +187,20 @@ class ConsoleBrowserIT {
         int attempt = i;
         waitFor(() -> !text(driver, "#sign-in-status").isEmpty(), "answer " + attempt);
       }
-      waitFor(() -> text(driver, "#sign-in-status").matches("Too many failed attempts\\. Try again in \\d+ seconds?\\."),
+      waitFor(
+          () ->
+              text(driver, "#sign-in-status")
+                  .matches("Too many failed attempts\\. Try again in \\d+ seconds?\\."),
           "the lockout message with the wait");
       screens.take("locked");
       assertNoAlert(driver);
     } catch (Exception | AssertionError e) {
       new Screens(driver, label).take("failure"); // what the browser showed when it went wrong
-      driver.manage().logs().get("browser").forEach(entry -> System.out.println("browser: " + entry));
+      driver
+          .manage()
+          .logs()
+          .get("browser")
+          .forEach(entry -> System.out.println("browser: " + entry));
       throw e;
     } finally {
       driver.quit();
@@ -178,17 +210,22 @@ class ConsoleBrowserIT {
   /** The admin's pool view while a bounded load runs: the request rate it shows. */
   private static List<String> poolViewUnderLoad(WebDriver driver, String base) throws Exception {
     HttpApi http = new HttpApi(base);
-    Thread load = new Thread(() -> {
-      long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-      // Time is the real bound: 4,000 requests took under 2 s on a quick run, and a rate that
-      // stops moving before the page has polled it twice failed this test. The count is a cap.
-      for (int i = 0; i < 40_000 && System.nanoTime() < end; i++) {
-        http.get("/api/me");
-      }
-    }, "console-load");
+    Thread load =
+        new Thread(
+            () -> {
+              long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+              // Time is the real bound: 4,000 requests took under 2 s on a quick run, and a rate
+              // that
+              // stops moving before the page has polled it twice failed this test. The count is a
+              // cap.
+              for (int i = 0; i < 40_000 && System.nanoTime() < end; i++) {
+                http.get("/api/me");
+              }
+            },
+            "console-load");
     load.start();
-    ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
-        "document.getElementById('pool-title').scrollIntoView()");
+    ((org.openqa.selenium.JavascriptExecutor) driver)
+        .executeScript("document.getElementById('pool-title').scrollIntoView()");
     Set<String> seen = new LinkedHashSet<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(12).toNanos();
     while (System.nanoTime() < deadline && seen.size() < 3) {
@@ -200,16 +237,17 @@ class ConsoleBrowserIT {
     }
     load.join(30_000);
     String active = text(driver, "dd[data-name='Active']");
-    assertTrue(active.matches("\\d+ of \\d+"), "pool numbers shown: '" + active + "' in "
-        + text(driver, "#pool-numbers"));
+    assertTrue(
+        active.matches("\\d+ of \\d+"),
+        "pool numbers shown: '" + active + "' in " + text(driver, "#pool-numbers"));
     return List.copyOf(seen);
   }
 
   private static void signIn(WebDriver driver, String user, String password) {
     waitFor(() -> present(driver, "#sign-in"), "the sign-in form");
     // Clear the last answer, so that waiting for one waits for this attempt's.
-    ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
-        "document.getElementById('sign-in-status').textContent = ''");
+    ((org.openqa.selenium.JavascriptExecutor) driver)
+        .executeScript("document.getElementById('sign-in-status').textContent = ''");
     fill(driver, "#sign-in-username", user);
     fill(driver, "#sign-in-password", password);
     driver.findElement(By.cssSelector("#sign-in button[type=submit]")).click();
@@ -270,16 +308,22 @@ class ConsoleBrowserIT {
 
   static void requireBrowser() {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
-      Prerequisites.missing("Chromium is not installed: the console tests need it"
-          + " (sudo apt-get install chromium chromium-driver)");
+      Prerequisites.missing(
+          "Chromium is not installed: the console tests need it"
+              + " (sudo apt-get install chromium chromium-driver)");
     }
   }
 
   static WebDriver browser() {
-    System.setProperty("webdriver.chrome.driver", DRIVER.toString()); // no Selenium Manager download
+    System.setProperty(
+        "webdriver.chrome.driver", DRIVER.toString()); // no Selenium Manager download
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
         "--window-size=1280,1000");
     options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     return new ChromeDriver(options);
@@ -290,7 +334,10 @@ class ConsoleBrowserIT {
     void take(String page) throws Exception {
       Path dir = Files.createDirectories(Path.of("target", "screenshots"));
       Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-      Files.copy(shot, dir.resolve("console-" + label + "-" + page + ".png"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          shot,
+          dir.resolve("console-" + label + "-" + page + ".png"),
+          StandardCopyOption.REPLACE_EXISTING);
     }
   }
 }

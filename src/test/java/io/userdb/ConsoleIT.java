@@ -14,13 +14,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The console's files as a browser receives them: from the jar, with a strict policy (no
- * inline script, nothing from another origin, no framing), and nothing served but the list.
+ * The console's files as a browser receives them: from the jar, with a strict policy (no inline
+ * script, nothing from another origin, no framing), and nothing served but the list.
  */
 class ConsoleIT {
 
-  static final List<String> FILES = List.of("/console/", "/console/console.js", "/console/api.js",
-      "/console/dom.js", "/console/admin.js", "/console/pool.js", "/console/console.css");
+  static final List<String> FILES =
+      List.of(
+          "/console/",
+          "/console/console.js",
+          "/console/api.js",
+          "/console/dom.js",
+          "/console/admin.js",
+          "/console/pool.js",
+          "/console/console.css");
 
   @TempDir static Path folder;
   static TestServer server;
@@ -41,29 +48,54 @@ class ConsoleIT {
       Reply reply = server.http.get(path);
       assertEquals(200, reply.status(), path);
       String csp = reply.header("Content-Security-Policy").orElse("");
-      assertTrue(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'")
-          && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), path + ": " + csp);
+      assertTrue(
+          csp.contains("default-src 'self'")
+              && csp.contains("frame-ancestors 'none'")
+              && csp.contains("script-src 'self'")
+              && !csp.contains("unsafe-inline"),
+          path + ": " + csp);
       assertEquals("nosniff", reply.header("X-Content-Type-Options").orElse(""), path);
       assertEquals("no-referrer", reply.header("Referrer-Policy").orElse(""), path);
     }
-    assertTrue(server.http.get("/console/").header("Content-Type").orElse("").startsWith("text/html"));
-    assertTrue(server.http.get("/console/console.js").header("Content-Type").orElse("").startsWith("text/javascript"));
+    assertTrue(
+        server.http.get("/console/").header("Content-Type").orElse("").startsWith("text/html"));
+    assertTrue(
+        server
+            .http
+            .get("/console/console.js")
+            .header("Content-Type")
+            .orElse("")
+            .startsWith("text/javascript"));
     Reply api = server.http.get("/api/me");
-    assertEquals("nosniff", api.header("X-Content-Type-Options").orElse(""), "the API's answers carry the same headers");
-    assertEquals("default-src 'none'; frame-ancestors 'none'", api.header("Content-Security-Policy").orElse(""),
+    assertEquals(
+        "nosniff",
+        api.header("X-Content-Type-Options").orElse(""),
+        "the API's answers carry the same headers");
+    assertEquals(
+        "default-src 'none'; frame-ancestors 'none'",
+        api.header("Content-Security-Policy").orElse(""),
         "JSON loads nothing: the strictest policy");
   }
 
   @Test
   void the_page_has_no_inline_script_or_handler_and_no_outside_origin() {
     String html = server.http.get("/console/").body();
-    assertFalse(Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>", Pattern.CASE_INSENSITIVE).matcher(html).find(),
+    assertFalse(
+        Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>", Pattern.CASE_INSENSITIVE)
+            .matcher(html)
+            .find(),
         "every script is a file");
-    assertFalse(Pattern.compile("\\son[a-z]+\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(), "no inline handlers");
+    assertFalse(
+        Pattern.compile("\\son[a-z]+\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(),
+        "no inline handlers");
     for (String path : FILES) {
       String body = server.http.get(path).body();
-      assertFalse(body.contains("http://") || body.contains("https://") || body.contains("//cdn"), path);
-      assertFalse(body.contains("innerHTML") || body.contains("insertAdjacentHTML") || body.contains("document.write"),
+      assertFalse(
+          body.contains("http://") || body.contains("https://") || body.contains("//cdn"), path);
+      assertFalse(
+          body.contains("innerHTML")
+              || body.contains("insertAdjacentHTML")
+              || body.contains("document.write"),
           path + " builds the page from text nodes only");
     }
   }
@@ -77,8 +109,13 @@ class ConsoleIT {
     Reply post = server.http.send("POST", "/console/", "{}");
     assertEquals(405, post.status(), "files are only read");
     assertTrue(post.body().contains("\"error\":\"method_not_allowed\""), post.body());
-    for (String path : List.of("/console/nothing.js", "/console/../pom.xml", "/console/%2e%2e/userdb.db",
-        "/console/META-INF/MANIFEST.MF", "/console/io/userdb/Main.class")) {
+    for (String path :
+        List.of(
+            "/console/nothing.js",
+            "/console/../pom.xml",
+            "/console/%2e%2e/userdb.db",
+            "/console/META-INF/MANIFEST.MF",
+            "/console/io/userdb/Main.class")) {
       Reply reply = server.http.get(path);
       assertTrue(reply.status() == 404 || reply.status() == 400, path + ": " + reply.status());
       assertTrue(reply.body().contains("\"error\""), path + ": " + reply.body());

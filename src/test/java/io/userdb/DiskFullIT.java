@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A full disk, made real with --db-max-size (SQLite's max_page_count: a write past it fails
- * with SQLITE_FULL, exactly as on a full file system): writes get a JSON 507, reads go on,
- * nothing stored is damaged, and room given back makes writes work again.
+ * A full disk, made real with --db-max-size (SQLite's max_page_count: a write past it fails with
+ * SQLITE_FULL, exactly as on a full file system): writes get a JSON 507, reads go on, nothing
+ * stored is damaged, and room given back makes writes work again.
  */
 class DiskFullIT {
 
@@ -34,8 +34,18 @@ class DiskFullIT {
       HttpApi http = server.http;
       String[] admin = session(http.login("admin", TestServer.ADMIN_PASSWORD));
       for (int i = 0; i < 200 && full == null; i++) {
-        Reply reply = http.send("POST", "/api/users",
-            json("username", "filler" + i, "password", "filler-password", "displayName", i + padding), admin);
+        Reply reply =
+            http.send(
+                "POST",
+                "/api/users",
+                json(
+                    "username",
+                    "filler" + i,
+                    "password",
+                    "filler-password",
+                    "displayName",
+                    i + padding),
+                admin);
         if (reply.status() == 201) {
           created.add("filler" + i);
         } else {
@@ -46,8 +56,16 @@ class DiskFullIT {
       assertEquals(507, full.status(), full.body());
       assertTrue(full.body().contains("\"error\":\"insufficient_storage\""), full.body());
       assertTrue(created.size() > 5, "room for some users first: " + created.size());
-      assertEquals(507, http.send("POST", "/api/users", json("username", "onemore", "password", "filler-password",
-          "displayName", padding), admin).status(), "still full: refused again, cleanly");
+      assertEquals(
+          507,
+          http.send(
+                  "POST",
+                  "/api/users",
+                  json(
+                      "username", "onemore", "password", "filler-password", "displayName", padding),
+                  admin)
+              .status(),
+          "still full: refused again, cleanly");
       for (int i = 0; i < created.size(); i++) {
         Reply read = http.get("/api/users/" + created.get(i), admin);
         assertEquals(200, read.status(), "reads go on while full");
@@ -59,16 +77,35 @@ class DiskFullIT {
     try (TestServer server = TestServer.start(folder)) { // room again: no limit
       HttpApi http = server.http;
       String[] admin = session(http.login("admin", TestServer.ADMIN_PASSWORD));
-      assertEquals(201, http.send("POST", "/api/users", json("username", "after", "password", "after-password",
-          "displayName", padding), admin).status());
-      assertEquals(created.size() + 2, countUsers(http, admin), "every user from before, plus admin and the new one");
+      assertEquals(
+          201,
+          http.send(
+                  "POST",
+                  "/api/users",
+                  json("username", "after", "password", "after-password", "displayName", padding),
+                  admin)
+              .status());
+      assertEquals(
+          created.size() + 2,
+          countUsers(http, admin),
+          "every user from before, plus admin and the new one");
     }
-    Reports.write("disk-full.txt", "limit=" + LIMIT + " users_before_full=" + created.size()
-        + " first_refusal=507 reads_while_full=" + created.size() + " integrity=ok writes_after_room=ok");
+    Reports.write(
+        "disk-full.txt",
+        "limit="
+            + LIMIT
+            + " users_before_full="
+            + created.size()
+            + " first_refusal=507 reads_while_full="
+            + created.size()
+            + " integrity=ok writes_after_room=ok");
   }
 
   private static int countUsers(HttpApi http, String[] admin) throws Exception {
     Reply list = http.get("/api/users?limit=1", admin);
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.body()).path("total").asInt();
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(list.body())
+        .path("total")
+        .asInt();
   }
 }

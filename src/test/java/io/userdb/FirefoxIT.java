@@ -14,12 +14,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The console in Firefox: src/test/js/firefox-flow.mjs drives Debian's firefox-esr over
- * WebDriver BiDi with puppeteer-core (Debian packages no geckodriver, so Selenium cannot):
- * admin signs in, creates a user with an XSS display name shown as text, the pool view shows
- * numbers, the user signs in, changes the password and signs in with the new one.
- * Needs firefox-esr, node and {@code npm ci --prefix src/test/js}; skips without them, except
- * in CI.
+ * The console in Firefox: src/test/js/firefox-flow.mjs drives Debian's firefox-esr over WebDriver
+ * BiDi with puppeteer-core (Debian packages no geckodriver, so Selenium cannot): admin signs in,
+ * creates a user with an XSS display name shown as text, the pool view shows numbers, the user
+ * signs in, changes the password and signs in with the new one. Needs firefox-esr, node and {@code
+ * npm ci --prefix src/test/js}; skips without them, except in CI.
  */
 class FirefoxIT {
 
@@ -33,8 +32,15 @@ class FirefoxIT {
     Path firefox = require();
     try (TestServer server = TestServer.start(work.resolve("db"))) {
       Path home = Files.createDirectories(work.resolve("home")); // Firefox's profile lives here
-      ProcessBuilder builder = new ProcessBuilder("node", "firefox-flow.mjs", server.http.base(),
-          TestServer.ADMIN_PASSWORD, firefox.toString()).directory(SCRIPTS.toFile()).redirectErrorStream(true);
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  "node",
+                  "firefox-flow.mjs",
+                  server.http.base(),
+                  TestServer.ADMIN_PASSWORD,
+                  firefox.toString())
+              .directory(SCRIPTS.toFile())
+              .redirectErrorStream(true);
       builder.environment().put("HOME", home.toString());
       Process node = builder.start();
       String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -47,13 +53,19 @@ class FirefoxIT {
   }
 
   static Path require() {
-    Optional<Path> firefox = List.of("/usr/bin/firefox-esr", "/usr/bin/firefox").stream().map(Path::of)
-        .filter(Files::isExecutable).findFirst();
-    boolean ready = firefox.isPresent() && Files.isDirectory(SCRIPTS.resolve("node_modules/puppeteer-core"))
-        && onPath("node");
+    Optional<Path> firefox =
+        List.of("/usr/bin/firefox-esr", "/usr/bin/firefox").stream()
+            .map(Path::of)
+            .filter(Files::isExecutable)
+            .findFirst();
+    boolean ready =
+        firefox.isPresent()
+            && Files.isDirectory(SCRIPTS.resolve("node_modules/puppeteer-core"))
+            && onPath("node");
     if (!ready) {
-      String message = "the Firefox test needs firefox-esr and node (sudo apt-get install firefox-esr nodejs npm)"
-          + " and its driver library (npm ci --prefix src/test/js)";
+      String message =
+          "the Firefox test needs firefox-esr and node (sudo apt-get install firefox-esr nodejs npm)"
+              + " and its driver library (npm ci --prefix src/test/js)";
       Prerequisites.missing(message);
     }
     return firefox.get();

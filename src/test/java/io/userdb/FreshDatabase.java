@@ -1,14 +1,12 @@
 package io.userdb;
 
 import io.userdb.db.sqlite.SqliteForTests;
-import io.userdb.db.UserDatabase;
-import io.userdb.db.PoolSettings;
 import java.nio.file.Path;
 
 /**
- * A database as {@code userdb serve} leaves it at first start (the file 0600, the schema), made
- * by the same production code without starting a server or creating its admin: the admin
- * commands only work on a database that exists.
+ * A database as {@code userdb serve} leaves it at first start (the file 0600, the schema), made by
+ * the same production code without starting a server or creating its admin: the admin commands only
+ * work on a database that exists.
  */
 final class FreshDatabase {
 

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A seeded generator throws malformed, mistyped, oversized and malicious requests at every
- * endpoint, as an admin, as a plain user and anonymously. Whatever comes in: never a 5xx,
- * always a JSON body (an error object for every 4xx), never HTML or a stack trace, and a
- * rejected request leaves the stored users and sessions exactly as they were.
- * {@code -Duserdb.hostile.inputs=N} and {@code -Duserdb.hostile.seed=S} widen or replay a run.
+ * endpoint, as an admin, as a plain user and anonymously. Whatever comes in: never a 5xx, always a
+ * JSON body (an error object for every 4xx), never HTML or a stack trace, and a rejected request
+ * leaves the stored users and sessions exactly as they were. {@code -Duserdb.hostile.inputs=N} and
+ * {@code -Duserdb.hostile.seed=S} widen or replay a run.
  */
 class HostileInputIT {
 
@@ -47,8 +47,14 @@ class HostileInputIT {
     try (TestServer server = TestServer.start(folder)) {
       HttpApi http = server.http;
       String[] admin = HttpApi.session(http.login("admin", TestServer.ADMIN_PASSWORD));
-      assertEquals(201, http.send("POST", "/api/users", HttpApi.json("username", "alice", "password", "alice-password"),
-          admin).status());
+      assertEquals(
+          201,
+          http.send(
+                  "POST",
+                  "/api/users",
+                  HttpApi.json("username", "alice", "password", "alice-password"),
+                  admin)
+              .status());
       String[] alice = HttpApi.session(http.login("alice", "alice-password"));
       List<String[]> callers = List.of(admin, alice, new String[0]);
 
@@ -61,10 +67,14 @@ class HostileInputIT {
       for (int i = 0; i < INPUTS && failures.size() < 10; i++) {
         HostileRequests.Input input = generator.next();
         String[] caller = callers.get(random.nextInt(callers.size()));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http.base() + input.path()))
-            .timeout(Duration.ofSeconds(30))
-            .method(input.method(), input.body() == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(input.body()));
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(URI.create(http.base() + input.path()))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                    input.method(),
+                    input.body() == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(input.body()));
         if (input.contentType() != null) {
           request.header("Content-Type", input.contentType());
         }
@@ -74,7 +84,9 @@ class HostileInputIT {
         input.headers().forEach(request::header);
         HttpResponse<String> response;
         try {
-          response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+          response =
+              client.send(
+                  request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
           // Tomcat may close the connection on a request it will not read (a 10 MiB body);
           // what matters is that the server still answers the next one.
@@ -90,7 +102,8 @@ class HostileInputIT {
         if (response.statusCode() >= 400) {
           refused++;
           if (!after.equals(before)) {
-            failures.add("refused with " + response.statusCode() + " but changed the database: " + input);
+            failures.add(
+                "refused with " + response.statusCode() + " but changed the database: " + input);
           }
         }
         before = after;
@@ -98,38 +111,54 @@ class HostileInputIT {
       assertTrue(failures.isEmpty(), "seed " + seed + ": " + String.join("\n", failures));
       // The admin's own session: nothing the inputs may do ends it (no sign-out is generated, and
       // the store refuses to disable or demote the last admin), so it must still be served.
-      HttpResponse<String> me = client.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/me"))
-          .header(admin[0], admin[1]).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> me =
+          client.send(
+              HttpRequest.newBuilder(URI.create(http.base() + "/api/me"))
+                  .header(admin[0], admin[1])
+                  .build(),
+              HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       assertEquals(200, me.statusCode(), "the signed-in admin still works: " + me.body());
       assertTrue(me.body().contains("\"authenticatedBy\":\"session\""), me.body());
       // Alice's may have been ended by an accepted admin change (disabled, deleted, a new
       // password): then it says so instead of serving her as the guest.
       int aliceMe = http.get("/api/me", alice).status();
-      assertTrue(aliceMe == 200 || aliceMe == 401, "alice's session answers 200 or 401 session_ended: " + aliceMe);
-      Reports.write("hostile-input.txt", "inputs=" + sent + " refused=" + refused + " seed=" + seed
-          + " server_errors=0 non_json=0 refused_that_changed_data=0");
+      assertTrue(
+          aliceMe == 200 || aliceMe == 401,
+          "alice's session answers 200 or 401 session_ended: " + aliceMe);
+      Reports.write(
+          "hostile-input.txt",
+          "inputs="
+              + sent
+              + " refused="
+              + refused
+              + " seed="
+              + seed
+              + " server_errors=0 non_json=0 refused_that_changed_data=0");
     }
   }
 
   /**
    * One answer here is a 5xx by HTTP's own definition and comes from Tomcat's parser before any
-   * valve or servlet sees the request: 505 for an HTTP version it does not speak. Everything
-   * else, CONNECT included, must be a 4xx.
+   * valve or servlet sees the request: 505 for an HTTP version it does not speak. Everything else,
+   * CONNECT included, must be a 4xx.
    */
   @Test
   @Timeout(120)
-  void requests_no_client_library_would_send_get_a_4xx_without_html_or_a_stack_trace() throws Exception {
+  void requests_no_client_library_would_send_get_a_4xx_without_html_or_a_stack_trace()
+      throws Exception {
     try (TestServer server = TestServer.start(folder)) {
       int port = URI.create(server.http.base()).getPort();
       List<String> failures = new ArrayList<>();
       List<byte[]> corpus = HostileRequests.rawCorpus();
       for (byte[] request : corpus) {
-        String shown = new String(request, 0, Math.min(request.length, 80), StandardCharsets.ISO_8859_1);
+        String shown =
+            new String(request, 0, Math.min(request.length, 80), StandardCharsets.ISO_8859_1);
         RawResponse response = RawResponse.exchange(port, request);
         boolean protocolRefusal = response.status() == 505 && shown.contains("HTTP/9.9");
         if ((response.status() >= 500 && !protocolRefusal) || response.status() < 100) {
           failures.add(response.status() + " for " + shown);
-        } else if (response.body().contains("<html") || response.body().contains("Exception")
+        } else if (response.body().contains("<html")
+            || response.body().contains("Exception")
             || response.body().contains("\tat ")) {
           failures.add("HTML or a stack trace for " + shown + ": " + response.body());
         } else if (!response.body().isEmpty() && !response.isJson()) {
@@ -138,8 +167,11 @@ class HostileInputIT {
       }
       assertTrue(failures.isEmpty(), String.join("\n", failures));
       assertEquals(200, server.http.get("/health").status());
-      Reports.write("hostile-raw.txt", "raw_requests=" + corpus.size()
-          + " server_errors=0 (besides 505 for HTTP/9.9, from Tomcat's parser) html_or_stack_traces=0");
+      Reports.write(
+          "hostile-raw.txt",
+          "raw_requests="
+              + corpus.size()
+              + " server_errors=0 (besides 505 for HTTP/9.9, from Tomcat's parser) html_or_stack_traces=0");
     }
   }
 
@@ -157,7 +189,8 @@ class HostileInputIT {
       return null; // no body to judge (a redirect: / and /console lead to the console)
     }
     String type = response.headers().firstValue("Content-Type").orElse("");
-    if (!type.startsWith("application/json") && !(input.path().startsWith("/metrics") && status == 200)) {
+    if (!type.startsWith("application/json")
+        && !(input.path().startsWith("/metrics") && status == 200)) {
       return "Content-Type " + type + " for " + input;
     }
     if (input.path().startsWith("/metrics") && status == 200) {
@@ -175,16 +208,17 @@ class HostileInputIT {
   }
 
   /**
-   * Everything a refused request must leave alone: users with their credentials, profiles,
-   * roles and state, and which sessions exist. Failed sign-in counters are left out: counting
-   * failures is what a refused sign-in is supposed to do.
+   * Everything a refused request must leave alone: users with their credentials, profiles, roles
+   * and state, and which sessions exist. Failed sign-in counters are left out: counting failures is
+   * what a refused sign-in is supposed to do.
    */
   static String fingerprint(Path db) throws SQLException {
     StringBuilder sb = new StringBuilder();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery(
-          "SELECT id, username, password_hash, display_name, email, roles, disabled FROM users ORDER BY id")) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT id, username, password_hash, display_name, email, roles, disabled FROM users ORDER BY id")) {
         while (rs.next()) {
           for (int col = 1; col <= 7; col++) {
             sb.append(rs.getString(col)).append('|');
@@ -192,7 +226,8 @@ class HostileInputIT {
           sb.append('\n');
         }
       }
-      try (ResultSet rs = s.executeQuery("SELECT token_hash, user_id FROM sessions ORDER BY token_hash")) {
+      try (ResultSet rs =
+          s.executeQuery("SELECT token_hash, user_id FROM sessions ORDER BY token_hash")) {
         while (rs.next()) {
           sb.append(rs.getString(1)).append(' ').append(rs.getString(2)).append('\n');
         }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Moving users over from Apache: every htpasswd format imports with its hash as it is, signs
- * in with the old password, and is rehashed to Argon2id at that first sign-in. Hashes come from
+ * Moving users over from Apache: every htpasswd format imports with its hash as it is, signs in
+ * with the old password, and is rehashed to Argon2id at that first sign-in. Hashes come from
  * Apache's own htpasswd tool where it is installed, and from the same algorithms otherwise.
  */
 class HtpasswdImportIT {
@@ -36,12 +36,23 @@ class HtpasswdImportIT {
   void every_htpasswd_format_imports_signs_in_and_is_upgraded() throws Exception {
     Map<String, String> hashes = new LinkedHashMap<>();
     String pw = "imported-pässword";
-    hashes.put("bcrypt.user", OpenBSDBCrypt.generate("2y", pw.getBytes(StandardCharsets.UTF_8), new byte[16], 5));
-    hashes.put("apr1.user", Md5Crypt.apr1Crypt(pw.getBytes(StandardCharsets.UTF_8), "$apr1$saltsalt$"));
-    hashes.put("sha.user", "{SHA}" + Base64.getEncoder().encodeToString(
-        MessageDigest.getInstance("SHA-1").digest(pw.getBytes(StandardCharsets.UTF_8))));
-    hashes.put("sha256.user", Sha2Crypt.sha256Crypt(pw.getBytes(StandardCharsets.UTF_8), "$5$rounds=5000$saltsalt"));
-    hashes.put("sha512.user", Sha2Crypt.sha512Crypt(pw.getBytes(StandardCharsets.UTF_8), "$6$saltsalt"));
+    hashes.put(
+        "bcrypt.user",
+        OpenBSDBCrypt.generate("2y", pw.getBytes(StandardCharsets.UTF_8), new byte[16], 5));
+    hashes.put(
+        "apr1.user", Md5Crypt.apr1Crypt(pw.getBytes(StandardCharsets.UTF_8), "$apr1$saltsalt$"));
+    hashes.put(
+        "sha.user",
+        "{SHA}"
+            + Base64.getEncoder()
+                .encodeToString(
+                    MessageDigest.getInstance("SHA-1")
+                        .digest(pw.getBytes(StandardCharsets.UTF_8))));
+    hashes.put(
+        "sha256.user",
+        Sha2Crypt.sha256Crypt(pw.getBytes(StandardCharsets.UTF_8), "$5$rounds=5000$saltsalt"));
+    hashes.put(
+        "sha512.user", Sha2Crypt.sha512Crypt(pw.getBytes(StandardCharsets.UTF_8), "$6$saltsalt"));
     hashes.putAll(fromApacheHtpasswd(pw));
 
     List<String> lines = new ArrayList<>();
@@ -55,22 +66,38 @@ class HtpasswdImportIT {
     Files.write(file, lines, StandardCharsets.UTF_8);
     Path db = FreshDatabase.at(work.resolve("import.db"));
 
-    UserdbProcess.Run run = UserdbProcess.run(work, Map.of(), null, "import-htpasswd", file.toString(), "--db",
-        db.toString());
+    UserdbProcess.Run run =
+        UserdbProcess.run(
+            work, Map.of(), null, "import-htpasswd", file.toString(), "--db", db.toString());
     assertEquals(0, run.exitCode(), run.stderr());
     int first = 2;
     int total = hashes.size();
     assertTrue(run.stdout().contains("imported " + total + ", skipped 4"), run.stdout());
-    assertTrue(run.stdout().contains("line " + (first + total) + ": skipped: user plain.user: unsupported hash"), run.stdout());
-    assertTrue(run.stdout().contains("line " + (first + total + 1) + ": skipped: not NAME:HASH"), run.stdout());
-    assertTrue(run.stdout().contains("line " + (first + total + 3) + ": skipped: user apr1.user exists already"), run.stdout());
+    assertTrue(
+        run.stdout()
+            .contains("line " + (first + total) + ": skipped: user plain.user: unsupported hash"),
+        run.stdout());
+    assertTrue(
+        run.stdout().contains("line " + (first + total + 1) + ": skipped: not NAME:HASH"),
+        run.stdout());
+    assertTrue(
+        run.stdout()
+            .contains("line " + (first + total + 3) + ": skipped: user apr1.user exists already"),
+        run.stdout());
 
-    try (TestServer server = TestServer.start(work.resolve("server-folder-unused"), "db", db.toString())) {
+    try (TestServer server =
+        TestServer.start(work.resolve("server-folder-unused"), "db", db.toString())) {
       for (String user : hashes.keySet()) {
         assertEquals(401, server.http.get("/api/me", basic(user, "wrong-password")).status(), user);
-        assertEquals(200, server.http.get("/api/me", basic(user, pw)).status(), user + " signs in with the old password");
-        assertTrue(storedHash(db, user).startsWith("$argon2id$v=19$m=19456,t=2,p=1$"), user + " was rehashed");
-        assertEquals(200, server.http.get("/api/me", basic(user, pw)).status(), user + " still signs in");
+        assertEquals(
+            200,
+            server.http.get("/api/me", basic(user, pw)).status(),
+            user + " signs in with the old password");
+        assertTrue(
+            storedHash(db, user).startsWith("$argon2id$v=19$m=19456,t=2,p=1$"),
+            user + " was rehashed");
+        assertEquals(
+            200, server.http.get("/api/me", basic(user, pw)).status(), user + " still signs in");
       }
     }
   }
@@ -80,15 +107,25 @@ class HtpasswdImportIT {
     Map<String, String> hashes = new LinkedHashMap<>();
     if (!Files.isExecutable(Path.of("/usr/bin/htpasswd"))) {
       if (System.getenv("CI") != null) {
-        throw new AssertionError("CI must install apache2-utils: the import is checked against real htpasswd output");
+        throw new AssertionError(
+            "CI must install apache2-utils: the import is checked against real htpasswd output");
       }
-      System.err.println("HtpasswdImportIT: no /usr/bin/htpasswd here; checking hashes made by the same algorithms only");
+      System.err.println(
+          "HtpasswdImportIT: no /usr/bin/htpasswd here; checking hashes made by the same algorithms only");
       return hashes;
     }
-    String[][] formats = {{"-B", "apache.bcrypt"}, {"-m", "apache.apr1"}, {"-s", "apache.sha"},
-        {"-2", "apache.sha256"}, {"-5", "apache.sha512"}};
+    String[][] formats = {
+      {"-B", "apache.bcrypt"},
+      {"-m", "apache.apr1"},
+      {"-s", "apache.sha"},
+      {"-2", "apache.sha256"},
+      {"-5", "apache.sha512"}
+    };
     for (String[] f : formats) {
-      Process p = new ProcessBuilder("/usr/bin/htpasswd", "-ni", f[0], f[1]).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("/usr/bin/htpasswd", "-ni", f[0], f[1])
+              .redirectErrorStream(true)
+              .start();
       p.getOutputStream().write(pw.getBytes(StandardCharsets.UTF_8));
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -100,7 +137,8 @@ class HtpasswdImportIT {
 
   private static String storedHash(Path db, String user) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        PreparedStatement s = c.prepareStatement("SELECT password_hash FROM users WHERE username = ?")) {
+        PreparedStatement s =
+            c.prepareStatement("SELECT password_hash FROM users WHERE username = ?")) {
       s.setString(1, user);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();

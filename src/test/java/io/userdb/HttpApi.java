@@ -17,9 +17,14 @@ public final class HttpApi {
   private final String base;
   private final HttpClient client = newClient();
 
-  /** An HTTP/1.1 client with a 5 s connect timeout, for tests that send raw requests of their own. */
+  /**
+   * An HTTP/1.1 client with a 5 s connect timeout, for tests that send raw requests of their own.
+   */
   public static HttpClient newClient() {
-    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    return HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
   }
 
   public HttpApi(String base) {
@@ -67,10 +72,12 @@ public final class HttpApi {
 
   public Reply send(HttpRequest request) {
     try {
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> response =
+          client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       return new Reply(response.statusCode(), response.body(), response.headers());
     } catch (IOException e) {
-      throw new AssertionError("request failed: " + request.method() + " " + request.uri() + ": " + e, e);
+      throw new AssertionError(
+          "request failed: " + request.method() + " " + request.uri() + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
@@ -89,7 +96,8 @@ public final class HttpApi {
   public String login(String username, String password) {
     Reply reply = send("POST", "/api/session", json("username", username, "password", password));
     if (reply.status() != 200) {
-      throw new AssertionError("login of " + username + " gave " + reply.status() + " " + reply.body());
+      throw new AssertionError(
+          "login of " + username + " gave " + reply.status() + " " + reply.body());
     }
     return reply.sessionToken();
   }
@@ -99,7 +107,9 @@ public final class HttpApi {
   }
 
   public static String[] basic(String username, String password) {
-    String encoded = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    String encoded =
+        Base64.getEncoder()
+            .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     return new String[] {"Authorization", "Basic " + encoded};
   }
 

@@ -20,10 +20,17 @@ class HttpUpgradeIT {
   @Test
   void upgrade_requests_get_a_plain_answer_never_101() throws Exception {
     try (TestServer server = TestServer.start(folder)) {
-      for (String upgrade : List.of("h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA", "websocket\r\n"
-          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13")) {
-        byte[] request = ("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
-            + "Upgrade: " + upgrade + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      for (String upgrade :
+          List.of(
+              "h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA",
+              "websocket\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13")) {
+        byte[] request =
+            ("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                    + "Upgrade: "
+                    + upgrade
+                    + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         RawResponse reply = RawResponse.exchange(server.service().httpPort(), request);
         assertEquals(200, reply.status(), upgrade + ": " + reply.headers());
         assertFalse(reply.headers().toLowerCase().contains("upgrade:"), reply.headers());

@@ -14,15 +14,17 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Windows configuration cannot run here, so it is held to the Linux one: both load the
- * same modules for the proxy (under the same switches) and include the same site files.
+ * The Windows configuration cannot run here, so it is held to the Linux one: both load the same
+ * modules for the proxy (under the same switches) and include the same site files.
  */
 class HttpdConfTest {
 
   static final Path CONF = Path.of("httpd-conf");
-  static final Pattern LOAD = Pattern.compile("^\\s*LoadModule\\s+(\\S+)\\s+\\S*?mod_(\\S+)\\.so", Pattern.MULTILINE);
-  static final Pattern INCLUDE = Pattern.compile("^\\s*Include\\s+\"?(?:\\$\\{USERDB_HTTPD_CONF}/)?([^\"\\s]+)\"?",
-      Pattern.MULTILINE);
+  static final Pattern LOAD =
+      Pattern.compile("^\\s*LoadModule\\s+(\\S+)\\s+\\S*?mod_(\\S+)\\.so", Pattern.MULTILINE);
+  static final Pattern INCLUDE =
+      Pattern.compile(
+          "^\\s*Include\\s+\"?(?:\\$\\{USERDB_HTTPD_CONF}/)?([^\"\\s]+)\"?", Pattern.MULTILINE);
 
   /** "module name from file", each under the IfDefine it sits in, in file order. */
   static List<String> modules(String config) {
@@ -56,15 +58,21 @@ class HttpdConfTest {
   }
 
   @Test
-  void windows_and_linux_load_the_same_proxy_modules_and_include_the_same_site_files() throws IOException {
+  void windows_and_linux_load_the_same_proxy_modules_and_include_the_same_site_files()
+      throws IOException {
     String linux = read("linux/httpd.conf");
     String windows = read("windows/httpd.conf");
     List<String> linuxModules = modules(linux).stream().filter(m -> !m.contains("mpm_")).toList();
-    assertEquals(linuxModules.stream().filter(m -> !m.contains("unixd")).toList(), modules(windows));
+    assertEquals(
+        linuxModules.stream().filter(m -> !m.contains("unixd")).toList(), modules(windows));
     assertTrue(linuxModules.stream().anyMatch(m -> m.contains("proxy_ajp_module")));
     assertEquals(includes(linux), includes(windows));
-    assertEquals(List.of("<IfDefine USERDB_BALANCER> userdb-balancer.conf", "userdb.conf",
-        "<IfDefine USERDB_PROXY_AUTH> userdb-proxy-auth.conf"), includes(linux));
+    assertEquals(
+        List.of(
+            "<IfDefine USERDB_BALANCER> userdb-balancer.conf",
+            "userdb.conf",
+            "<IfDefine USERDB_PROXY_AUTH> userdb-proxy-auth.conf"),
+        includes(linux));
     assertTrue(windows.contains("mpm_winnt_module") && windows.contains("ThreadsPerChild"));
     assertTrue(linux.contains("mpm_worker_module"));
   }
@@ -80,7 +88,8 @@ class HttpdConfTest {
         String text = Files.readString(file);
         Matcher secrets = Pattern.compile("secret=(\\S+)").matcher(text);
         while (secrets.find()) {
-          assertEquals("${USERDB_AJP_SECRET}", secrets.group(1), file + " takes the secret from outside");
+          assertEquals(
+              "${USERDB_AJP_SECRET}", secrets.group(1), file + " takes the secret from outside");
         }
       }
     }
@@ -91,6 +100,7 @@ class HttpdConfTest {
     Matcher m = Pattern.compile("ProxyIOBufferSize\\s+(\\d+)").matcher(read("userdb.conf"));
     assertTrue(m.find());
     assertEquals(io.userdb.server.TomcatSettings.AJP_PACKET_SIZE, Integer.parseInt(m.group(1)));
-    assertFalse(read("userdb.conf").contains("ping="), "ping= costs a CPING round trip on every request");
+    assertFalse(
+        read("userdb.conf").contains("ping="), "ping= costs a CPING round trip on every request");
   }
 }

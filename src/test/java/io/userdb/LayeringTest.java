@@ -9,13 +9,15 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The architecture, held by the build: packages by job, with dependencies pointing one way.
- * {@code io.userdb} itself (the service's assembly, the entry point) may use every package.
+ * The architecture, held by the build: packages by job, with dependencies pointing one way. {@code
+ * io.userdb} itself (the service's assembly, the entry point) may use every package.
  */
 class LayeringTest {
 
   private static final JavaClasses MAIN =
-      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.userdb");
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.userdb");
 
   @Test
   void no_package_cycles() {
@@ -24,71 +26,127 @@ class LayeringTest {
 
   @Test
   void the_api_knows_nothing_of_tomcat_setup_or_the_console() {
-    noClasses().that().resideInAPackage("io.userdb.api..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.userdb.server..", "io.userdb.console..", "io.userdb.cli..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.userdb.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.userdb.server..", "io.userdb.console..", "io.userdb.cli..")
         .check(MAIN);
   }
 
   @Test
   void configuration_knows_nothing_of_the_store_or_the_rest() {
-    noClasses().that().resideInAPackage("io.userdb.config..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.userdb.db..", "io.userdb.auth..", "io.userdb.api..",
-            "io.userdb.server..", "io.userdb.cli..", "io.userdb.console..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.userdb.config..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.userdb.db..",
+            "io.userdb.auth..",
+            "io.userdb.api..",
+            "io.userdb.server..",
+            "io.userdb.cli..",
+            "io.userdb.console..")
         .check(MAIN);
   }
 
   @Test
   void the_store_depends_on_nothing_of_userdb_above_it() {
-    noClasses().that().resideInAPackage("io.userdb.db..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.userdb.auth..", "io.userdb.api..", "io.userdb.server..",
-            "io.userdb.cli..", "io.userdb.console..", "io.userdb.config..", "io.userdb.http..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.userdb.db..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.userdb.auth..",
+            "io.userdb.api..",
+            "io.userdb.server..",
+            "io.userdb.cli..",
+            "io.userdb.console..",
+            "io.userdb.config..",
+            "io.userdb.http..")
         .check(MAIN);
   }
 
   @Test
   void the_mark_of_failures_for_users_depends_on_nothing_of_userdb() {
-    noClasses().that().resideInAPackage("io.userdb.failure..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.userdb", "io.userdb.db..", "io.userdb.auth..",
-            "io.userdb.api..", "io.userdb.server..", "io.userdb.cli..", "io.userdb.console..", "io.userdb.config..",
-            "io.userdb.http..", "io.userdb.files..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.userdb.failure..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.userdb",
+            "io.userdb.db..",
+            "io.userdb.auth..",
+            "io.userdb.api..",
+            "io.userdb.server..",
+            "io.userdb.cli..",
+            "io.userdb.console..",
+            "io.userdb.config..",
+            "io.userdb.http..",
+            "io.userdb.files..")
         .check(MAIN);
   }
 
   @Test
   void only_the_sqlite_store_names_sqlite() {
-    noClasses().that().resideOutsideOfPackage("io.userdb.db.sqlite..")
-        .should().dependOnClassesThat().resideInAPackage("org.sqlite..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.userdb.db.sqlite..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.sqlite..")
         .check(MAIN);
   }
 
   @Test
   void only_the_postgres_store_names_pgjdbc() {
-    noClasses().that().resideOutsideOfPackage("io.userdb.db.postgres..")
-        .should().dependOnClassesThat().resideInAPackage("org.postgresql..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.userdb.db.postgres..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.postgresql..")
         .check(MAIN);
   }
 
   /**
-   * The seam: each kind of store sits in its own package, found through ServiceLoader, and
-   * nothing outside reaches into it (the shared JDBC code included).
+   * The seam: each kind of store sits in its own package, found through ServiceLoader, and nothing
+   * outside reaches into it (the shared JDBC code included).
    */
   @Test
   void nothing_outside_a_store_package_reaches_into_it() {
-    for (String[] store : new String[][] {{"io.userdb.db.sqlite..", "Sqlite"}, {"io.userdb.db.postgres..", "Postgres"}}) {
-      noClasses().that().resideOutsideOfPackage(store[0])
-          .should().dependOnClassesThat().resideInAPackage(store[0])
+    for (String[] store :
+        new String[][] {
+          {"io.userdb.db.sqlite..", "Sqlite"}, {"io.userdb.db.postgres..", "Postgres"}
+        }) {
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(store[0])
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage(store[0])
           .check(MAIN);
-      noClasses().that().resideOutsideOfPackage(store[0])
-          .should().haveSimpleNameContaining(store[1])
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(store[0])
+          .should()
+          .haveSimpleNameContaining(store[1])
           .check(MAIN);
     }
   }
 
   @Test
   void only_the_server_package_names_tomcat() {
-    noClasses().that().resideOutsideOfPackages("io.userdb.server..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.catalina..", "org.apache.coyote..",
-            "org.apache.tomcat..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.userdb.server..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.catalina..", "org.apache.coyote..", "org.apache.tomcat..")
         .check(MAIN);
   }
 }

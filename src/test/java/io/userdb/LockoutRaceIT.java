@@ -26,16 +26,17 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Guesses sent all at once, as an attacker sends them: each is counted before its slow hash
- * runs, so a burst gets the policy's number of checks (5 per account) and no more, from one
- * address or from several, for a known name exactly as for an unknown one. The checks are
- * counted in /metrics ({@code userdb_password_checks_total}) and in the database file.
+ * Guesses sent all at once, as an attacker sends them: each is counted before its slow hash runs,
+ * so a burst gets the policy's number of checks (5 per account) and no more, from one address or
+ * from several, for a known name exactly as for an unknown one. The checks are counted in /metrics
+ * ({@code userdb_password_checks_total}) and in the database file.
  */
 class LockoutRaceIT {
 
   private static final int BURST = 40;
   private static final int THRESHOLD = 5; // LockoutPolicy.DEFAULT
-  private static final Pattern CHECKS = Pattern.compile("(?m)^userdb_password_checks_total\\S* (\\S+)$");
+  private static final Pattern CHECKS =
+      Pattern.compile("(?m)^userdb_password_checks_total\\S* (\\S+)$");
 
   @TempDir Path folder;
 
@@ -53,10 +54,12 @@ class LockoutRaceIT {
       List<Future<Integer>> replies = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         int n = i;
-        replies.add(pool.submit(() -> {
-          go.await();
-          return request.apply(n).status();
-        }));
+        replies.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return request.apply(n).status();
+                }));
       }
       go.countDown();
       List<Integer> statuses = new ArrayList<>();
@@ -83,14 +86,20 @@ class LockoutRaceIT {
   }
 
   private static void createUser(HttpApi http, String name) {
-    Reply created = http.send("POST", "/api/users", json("username", name, "password", name + "-password"),
-        HttpApi.basic("admin", TestServer.ADMIN_PASSWORD));
+    Reply created =
+        http.send(
+            "POST",
+            "/api/users",
+            json("username", name, "password", name + "-password"),
+            HttpApi.basic("admin", TestServer.ADMIN_PASSWORD));
     assertEquals(201, created.status(), created.body());
   }
 
   private static int failedLogins(Path db, String name) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT failed_logins FROM users WHERE username = '" + name + "'")) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT failed_logins FROM users WHERE username = '" + name + "'")) {
       assertTrue(rs.next());
       return rs.getInt(1);
     }
@@ -98,18 +107,23 @@ class LockoutRaceIT {
 
   @Test
   @Timeout(120)
-  void a_parallel_burst_gets_the_policys_checks_and_the_right_password_then_waits() throws Exception {
+  void a_parallel_burst_gets_the_policys_checks_and_the_right_password_then_waits()
+      throws Exception {
     try (TestServer server = TestServer.start(folder, "login-failures-per-address", "10000")) {
       HttpApi http = server.http;
       createUser(http, "carol");
       double before = hashChecks(http);
       List<Integer> known = burst(BURST, i -> signIn(http, "carol", "guess-" + i, null));
       double checks = hashChecks(http) - before;
-      assertTrue(checks <= THRESHOLD, checks + " hashes for " + BURST + " parallel guesses: " + tally(known));
-      assertEquals(THRESHOLD, failedLogins(server.db, "carol"), "every reserved guess counted, none lost");
+      assertTrue(
+          checks <= THRESHOLD,
+          checks + " hashes for " + BURST + " parallel guesses: " + tally(known));
+      assertEquals(
+          THRESHOLD, failedLogins(server.db, "carol"), "every reserved guess counted, none lost");
       assertEquals(Map.of(401, THRESHOLD, 429, BURST - THRESHOLD), tally(known));
       Reply right = signIn(http, "carol", "carol-password", null);
-      assertEquals(429, right.status(), "the right password waits for the lock to end: " + right.body());
+      assertEquals(
+          429, right.status(), "the right password waits for the lock to end: " + right.body());
 
       before = hashChecks(http);
       List<Integer> unknown = burst(BURST, i -> signIn(http, "nobody-here", "guess-" + i, null));
@@ -117,7 +131,10 @@ class LockoutRaceIT {
       assertEquals(tally(known), tally(unknown), "known and unknown names answer alike");
 
       Thread.sleep(Long.parseLong(right.header("Retry-After").orElseThrow()) * 1000 + 200);
-      assertEquals(200, signIn(http, "carol", "carol-password", null).status(), "after the lock, the owner gets in");
+      assertEquals(
+          200,
+          signIn(http, "carol", "carol-password", null).status(),
+          "after the lock, the owner gets in");
       assertEquals(0, failedLogins(server.db, "carol"));
     }
   }
@@ -125,14 +142,17 @@ class LockoutRaceIT {
   @Test
   @Timeout(120)
   void bursts_from_four_addresses_share_the_accounts_limit() throws Exception {
-    try (TestServer server = TestServer.start(folder, "login-failures-per-address", "10000",
-        "trusted-proxies", "127.0.0.1")) {
+    try (TestServer server =
+        TestServer.start(
+            folder, "login-failures-per-address", "10000", "trusted-proxies", "127.0.0.1")) {
       HttpApi http = server.http;
       createUser(http, "dave");
       double before = hashChecks(http);
-      List<Integer> all = burst(4 * BURST, i -> signIn(http, "dave", "guess-" + i, "198.51.100." + (i % 4 + 1)));
+      List<Integer> all =
+          burst(4 * BURST, i -> signIn(http, "dave", "guess-" + i, "198.51.100." + (i % 4 + 1)));
       double checks = hashChecks(http) - before;
-      assertTrue(checks <= THRESHOLD, checks + " hashes for 4 x " + BURST + " guesses: " + tally(all));
+      assertTrue(
+          checks <= THRESHOLD, checks + " hashes for 4 x " + BURST + " guesses: " + tally(all));
       assertEquals(THRESHOLD, failedLogins(server.db, "dave"));
     }
   }
@@ -141,13 +161,19 @@ class LockoutRaceIT {
   @Timeout(120)
   void one_address_spreading_a_burst_over_names_gets_its_own_limit_of_checks() throws Exception {
     int perAddress = 8;
-    try (TestServer server = TestServer.start(folder, "login-failures-per-address", Integer.toString(perAddress))) {
+    try (TestServer server =
+        TestServer.start(folder, "login-failures-per-address", Integer.toString(perAddress))) {
       HttpApi http = server.http;
       double before = hashChecks(http);
       List<Integer> statuses = burst(100, i -> signIn(http, "unknown" + i, "guess", null));
       double checks = hashChecks(http) - before;
-      assertTrue(checks <= perAddress, checks + " hashes for 100 names from one address: " + tally(statuses));
-      assertEquals(perAddress, (int) statuses.stream().filter(s -> s == 401).count(), tally(statuses).toString());
+      assertTrue(
+          checks <= perAddress,
+          checks + " hashes for 100 names from one address: " + tally(statuses));
+      assertEquals(
+          perAddress,
+          (int) statuses.stream().filter(s -> s == 401).count(),
+          tally(statuses).toString());
     }
   }
 
@@ -158,18 +184,33 @@ class LockoutRaceIT {
       HttpApi http = server.http;
       createUser(http, "erin");
       String[] stolen = HttpApi.session(http.login("erin", "erin-password"));
-      Reply missing = http.send("PUT", "/api/users/erin/password", json("password", "new-password-1"), stolen);
-      assertEquals(400, missing.status(), "a missing currentPassword is bad input: " + missing.body());
+      Reply missing =
+          http.send("PUT", "/api/users/erin/password", json("password", "new-password-1"), stolen);
+      assertEquals(
+          400, missing.status(), "a missing currentPassword is bad input: " + missing.body());
       List<Integer> statuses = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
-        statuses.add(http.send("PUT", "/api/users/erin/password",
-            json("password", "new-password-1", "currentPassword", "guess-" + i), stolen).status());
+        statuses.add(
+            http.send(
+                    "PUT",
+                    "/api/users/erin/password",
+                    json("password", "new-password-1", "currentPassword", "guess-" + i),
+                    stolen)
+                .status());
       }
       assertEquals(Map.of(403, THRESHOLD, 429, 30 - THRESHOLD), tally(statuses));
-      Reply right = http.send("PUT", "/api/users/erin/password",
-          json("password", "new-password-1", "currentPassword", "erin-password"), stolen);
-      assertEquals(429, right.status(), "the right current password waits for the lock too: " + right.body());
-      assertEquals(200, http.get("/api/me", HttpApi.basic("admin", TestServer.ADMIN_PASSWORD)).status());
+      Reply right =
+          http.send(
+              "PUT",
+              "/api/users/erin/password",
+              json("password", "new-password-1", "currentPassword", "erin-password"),
+              stolen);
+      assertEquals(
+          429,
+          right.status(),
+          "the right current password waits for the lock too: " + right.body());
+      assertEquals(
+          200, http.get("/api/me", HttpApi.basic("admin", TestServer.ADMIN_PASSWORD)).status());
     }
   }
 

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * PostgreSQL not there at start, and gone while serving: the server waits for it (one log line
- * per interval), answers 503 in JSON and /health DOWN while it is gone, and serves again by
- * itself when it is back, with every acknowledged write kept.
+ * PostgreSQL not there at start, and gone while serving: the server waits for it (one log line per
+ * interval), answers 503 in JSON and /health DOWN while it is gone, and serves again by itself when
+ * it is back, with every acknowledged write kept.
  */
 class PostgresOutageIT {
 
@@ -31,25 +31,39 @@ class PostgresOutageIT {
   }
 
   @Test
-  void the_server_waits_for_postgresql_answers_503_while_it_is_gone_and_recovers_without_a_restart() throws Exception {
+  void the_server_waits_for_postgresql_answers_503_while_it_is_gone_and_recovers_without_a_restart()
+      throws Exception {
     pg = PostgresServer.startNew();
     String url = pg.newDatabase();
     pg.stop();
-    Map<String, String> env = Map.of("USERDB_DB_PASSWORD", PostgresServer.PASSWORD,
-        "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
-    try (UserdbProcess server = UserdbProcess.launch(work, env, "--db", url, "--http-port", "0", "--ajp-port", "-1")) {
+    Map<String, String> env =
+        Map.of(
+            "USERDB_DB_PASSWORD", PostgresServer.PASSWORD, "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    try (UserdbProcess server =
+        UserdbProcess.launch(work, env, "--db", url, "--http-port", "0", "--ajp-port", "-1")) {
       awaitLog(server, "waiting for the PostgreSQL database", 30);
       Thread.sleep(12_000); // about a dozen attempts, at one a second
       assertTrue(server.process.isAlive(), "it keeps trying: " + server.stderr());
-      long lines = server.stderr().lines().filter(l -> l.contains("waiting for the PostgreSQL database")).count();
+      long lines =
+          server
+              .stderr()
+              .lines()
+              .filter(l -> l.contains("waiting for the PostgreSQL database"))
+              .count();
       assertTrue(lines >= 2 && lines <= 3, "one line per 10 s, not one per attempt: " + lines);
 
       pg.start();
       server.awaitListening();
       HttpApi http = new HttpApi("http://127.0.0.1:" + server.httpPort);
       String[] admin = HttpApi.basic("admin", ADMIN_PASSWORD);
-      assertEquals(201, http.send("POST", "/api/users",
-          HttpApi.json("username", "kept", "password", "kept-password-1234"), admin).status());
+      assertEquals(
+          201,
+          http.send(
+                  "POST",
+                  "/api/users",
+                  HttpApi.json("username", "kept", "password", "kept-password-1234"),
+                  admin)
+              .status());
 
       pg.stop();
       HttpApi.Reply down = http.get("/api/users/kept", admin);
@@ -63,7 +77,8 @@ class PostgresOutageIT {
         Thread.sleep(200);
       }
       assertEquals(200, http.get("/health").status(), "back without a restart");
-      assertEquals(200, http.get("/api/users/kept", admin).status(), "the acknowledged write is there");
+      assertEquals(
+          200, http.get("/api/users/kept", admin).status(), "the acknowledged write is there");
       assertEquals(200, http.get("/api/me", HttpApi.basic("kept", "kept-password-1234")).status());
     }
   }

@@ -3,9 +3,9 @@ package io.userdb;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * What a test does when the machine lacks a program it drives (Apache, a browser): on a
- * developer's machine it is skipped with a message saying what to install; in CI, which
- * installs everything (.ci/run), it fails, so a missing install step cannot pass as green.
+ * What a test does when the machine lacks a program it drives (Apache, a browser): on a developer's
+ * machine it is skipped with a message saying what to install; in CI, which installs everything
+ * (.ci/run), it fails, so a missing install step cannot pass as green.
  */
 public final class Prerequisites {
 

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A loopback network and a {@code /tmp} of the test's own (Linux network and mount namespaces,
- * held open by a sleeping process), so that commands written for a whole machine, with fixed
- * ports (8080, 8009, 8081) and {@code /tmp/userdb-httpd}, run exactly as written without
- * meeting other tests or anything else on the machine. Needs root (unshare), util-linux's
- * nsenter and iproute2's ip; without them the test is skipped, or fails in CI.
+ * A loopback network and a {@code /tmp} of the test's own (Linux network and mount namespaces, held
+ * open by a sleeping process), so that commands written for a whole machine, with fixed ports
+ * (8080, 8009, 8081) and {@code /tmp/userdb-httpd}, run exactly as written without meeting other
+ * tests or anything else on the machine. Needs root (unshare), util-linux's nsenter and iproute2's
+ * ip; without them the test is skipped, or fails in CI.
  */
 final class PrivateHost implements AutoCloseable {
 
@@ -30,13 +30,26 @@ final class PrivateHost implements AutoCloseable {
         Prerequisites.missing("ReadmeIT needs " + tool + " (util-linux, iproute2, curl)");
       }
     }
-    Process holder = new ProcessBuilder("unshare", "--net", "--mount", "--propagation", "private", "--", "bash", "-c",
-        "ip link set lo up && mount -t tmpfs -o mode=1777 tmpfs /tmp && echo up && exec sleep infinity")
-        .redirectErrorStream(true).start();
-    String first = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    Process holder =
+        new ProcessBuilder(
+                "unshare",
+                "--net",
+                "--mount",
+                "--propagation",
+                "private",
+                "--",
+                "bash",
+                "-c",
+                "ip link set lo up && mount -t tmpfs -o mode=1777 tmpfs /tmp && echo up && exec sleep infinity")
+            .redirectErrorStream(true)
+            .start();
+    String first =
+        new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+            .readLine();
     if (!"up".equals(first)) {
       holder.destroyForcibly();
-      Prerequisites.missing("ReadmeIT runs the README in a private network namespace, which needs root: " + first);
+      Prerequisites.missing(
+          "ReadmeIT runs the README in a private network namespace, which needs root: " + first);
     }
     return new PrivateHost(holder);
   }
@@ -54,19 +67,38 @@ final class PrivateHost implements AutoCloseable {
 
   /**
    * The command line that runs {@code command} inside, in {@code dir}, as the leader of a new
-   * session: its process id is also its process group's, so everything it starts (a server
-   * sent to the background with &amp;) can be stopped with it.
+   * session: its process id is also its process group's, so everything it starts (a server sent to
+   * the background with &amp;) can be stopped with it.
    */
   List<String> command(Path dir, String... command) {
-    List<String> line = new ArrayList<>(List.of("nsenter", "--target", Long.toString(holder.pid()), "--net", "--mount",
-        "--wd=" + dir.toAbsolutePath(), "--", "setsid"));
+    List<String> line =
+        new ArrayList<>(
+            List.of(
+                "nsenter",
+                "--target",
+                Long.toString(holder.pid()),
+                "--net",
+                "--mount",
+                "--wd=" + dir.toAbsolutePath(),
+                "--",
+                "setsid"));
     line.addAll(List.of(command));
     return line;
   }
 
   /** The status of {@code GET url} from inside, or 0 when nothing answers within 2 s. */
   int httpStatus(String url) throws Exception {
-    String out = run("curl", "--silent", "--max-time", "2", "--output", "/dev/null", "--write-out", "%{http_code}", url);
+    String out =
+        run(
+            "curl",
+            "--silent",
+            "--max-time",
+            "2",
+            "--output",
+            "/dev/null",
+            "--write-out",
+            "%{http_code}",
+            url);
     return out.matches("\\d{3}") ? Integer.parseInt(out) : 0;
   }
 
@@ -76,9 +108,12 @@ final class PrivateHost implements AutoCloseable {
   }
 
   private String run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command(Path.of("/"), command)).redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    Process process =
+        new ProcessBuilder(command(Path.of("/"), command))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String out =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly();
     }

@@ -7,16 +7,20 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The processes of one process group (Linux), found in /proc: what a shell started, its
- * background jobs included, even once they outlive it. Zombies count as gone.
+ * The processes of one process group (Linux), found in /proc: what a shell started, its background
+ * jobs included, even once they outlive it. Zombies count as gone.
  */
 record ProcessGroup(long id) {
 
   /** The live members, by process id. */
   List<Long> members() throws IOException {
     try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-      return entries.map(p -> p.getFileName().toString()).filter(name -> name.matches("\\d+"))
-          .map(Long::parseLong).filter(this::liveMember).toList();
+      return entries
+          .map(p -> p.getFileName().toString())
+          .filter(name -> name.matches("\\d+"))
+          .map(Long::parseLong)
+          .filter(this::liveMember)
+          .toList();
     }
   }
 
@@ -37,13 +41,15 @@ record ProcessGroup(long id) {
       if (pid == spared) {
         continue;
       }
-      ProcessHandle.of(pid).ifPresent(p -> {
-        if (kill) {
-          p.destroyForcibly();
-        } else {
-          p.destroy();
-        }
-      });
+      ProcessHandle.of(pid)
+          .ifPresent(
+              p -> {
+                if (kill) {
+                  p.destroyForcibly();
+                } else {
+                  p.destroy();
+                }
+              });
     }
   }
 

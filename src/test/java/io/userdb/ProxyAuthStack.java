@@ -9,11 +9,11 @@ import java.util.Map;
 import org.apache.commons.codec.digest.Md5Crypt;
 
 /**
- * The proxy-authentication deployment, for real: Apache with the shipped confs and
- * {@code -DUSERDB_PROXY_AUTH}, checking Basic credentials against an htpasswd file, in front of
- * a userdb started with {@code --trust-proxy-user} and whatever else a test adds. Apache knows
- * {@code admin} and {@code pat} (passwords {@link #APACHE_PASSWORD}) and {@code ADMIN}, which has
- * no account in userdb.
+ * The proxy-authentication deployment, for real: Apache with the shipped confs and {@code
+ * -DUSERDB_PROXY_AUTH}, checking Basic credentials against an htpasswd file, in front of a userdb
+ * started with {@code --trust-proxy-user} and whatever else a test adds. Apache knows {@code admin}
+ * and {@code pat} (passwords {@link #APACHE_PASSWORD}) and {@code ADMIN}, which has no account in
+ * userdb.
  */
 final class ProxyAuthStack implements AutoCloseable {
 
@@ -36,8 +36,16 @@ final class ProxyAuthStack implements AutoCloseable {
     System.arraycopy(backendOptions, 0, options, 2, backendOptions.length);
     TestServer backend = TestServer.start(work.resolve("db"), options);
     try {
-      ApacheHttpd apache = ApacheHttpd.start(work, Map.of("USERDB_AJP", "127.0.0.1:" + backend.service().ajpPort(),
-          "USERDB_HTPASSWD", htpasswd.toString()), List.of("USERDB_PROXY_AUTH"), ApacheIT.secretOf(backend));
+      ApacheHttpd apache =
+          ApacheHttpd.start(
+              work,
+              Map.of(
+                  "USERDB_AJP",
+                  "127.0.0.1:" + backend.service().ajpPort(),
+                  "USERDB_HTPASSWD",
+                  htpasswd.toString()),
+              List.of("USERDB_PROXY_AUTH"),
+              ApacheIT.secretOf(backend));
       return new ProxyAuthStack(backend, apache);
     } catch (Exception | AssertionError e) {
       backend.close();
@@ -50,7 +58,10 @@ final class ProxyAuthStack implements AutoCloseable {
     Path file = dir.resolve("htpasswd");
     StringBuilder lines = new StringBuilder();
     for (String user : List.of("admin", "pat", "ADMIN")) {
-      lines.append(user).append(':').append(Md5Crypt.apr1Crypt(APACHE_PASSWORD.getBytes(StandardCharsets.UTF_8)))
+      lines
+          .append(user)
+          .append(':')
+          .append(Md5Crypt.apr1Crypt(APACHE_PASSWORD.getBytes(StandardCharsets.UTF_8)))
           .append('\n');
     }
     Files.writeString(file, lines);

@@ -65,7 +65,9 @@ record RawResponse(int status, String headers, String body) {
     return new RawResponse(status, head, chunked ? dechunk(body) : body);
   }
 
-  /** The body of a chunked answer (Apache sends one where the backend's length did not carry over). */
+  /**
+   * The body of a chunked answer (Apache sends one where the backend's length did not carry over).
+   */
   private static String dechunk(String chunked) {
     StringBuilder body = new StringBuilder();
     int at = 0;

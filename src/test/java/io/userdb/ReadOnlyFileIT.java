@@ -20,29 +20,51 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The database file made read-only under a running server. Connections opened before keep
  * read-write descriptors, so without a check their writes would go on; userdb checks the file
- * before each write. Root writes through permission bits, so when the tests run as root (CI)
- * the server runs as nobody, as a service account would.
+ * before each write. Root writes through permission bits, so when the tests run as root (CI) the
+ * server runs as nobody, as a service account would.
  */
 class ReadOnlyFileIT {
 
   @Test
   @Timeout(120)
-  void a_database_file_made_read_only_while_serving_gives_503_and_down_then_recovers() throws Exception {
+  void a_database_file_made_read_only_while_serving_gives_503_and_down_then_recovers()
+      throws Exception {
     Path work = Files.createTempDirectory("userdb-readonly");
     try {
-      Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx")); // for nobody
+      Files.setPosixFilePermissions(
+          work, PosixFilePermissions.fromString("rwxrwxrwx")); // for nobody
       Path jar = Files.copy(UserdbProcess.jar(), work.resolve("userdb.jar"));
       Path db = work.resolve("data/userdb.db");
       String[] admin = basic("admin", "readonly-admin-password");
-      try (UserdbProcess server = UserdbProcess.serve(unprivileged(), jar, work,
-          Map.of("USERDB_ADMIN_PASSWORD", "readonly-admin-password"),
-          "--db", db.toString(), "--http-port", "0", "--ajp-port", "-1")) {
+      try (UserdbProcess server =
+          UserdbProcess.serve(
+              unprivileged(),
+              jar,
+              work,
+              Map.of("USERDB_ADMIN_PASSWORD", "readonly-admin-password"),
+              "--db",
+              db.toString(),
+              "--http-port",
+              "0",
+              "--ajp-port",
+              "-1")) {
         HttpApi http = new HttpApi("http://127.0.0.1:" + server.httpPort);
-        assertEquals(201, http.send("POST", "/api/users", json("username", "before", "password", "before-password"),
-            admin).status());
+        assertEquals(
+            201,
+            http.send(
+                    "POST",
+                    "/api/users",
+                    json("username", "before", "password", "before-password"),
+                    admin)
+                .status());
 
         Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("r--------"));
-        Reply write = http.send("POST", "/api/users", json("username", "refused", "password", "refused-password"), admin);
+        Reply write =
+            http.send(
+                "POST",
+                "/api/users",
+                json("username", "refused", "password", "refused-password"),
+                admin);
         assertEquals(503, write.status(), write.body());
         assertTrue(write.body().contains("database_unavailable"), write.body());
         Reply down = http.get("/health");
@@ -56,11 +78,20 @@ class ReadOnlyFileIT {
             Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
           }
         }
-        assertEquals(200, http.get("/health").status(), "recovers by itself once the file is writable");
-        Reply after = http.send("POST", "/api/users", json("username", "after", "password", "after-password"), admin);
+        assertEquals(
+            200, http.get("/health").status(), "recovers by itself once the file is writable");
+        Reply after =
+            http.send(
+                "POST",
+                "/api/users",
+                json("username", "after", "password", "after-password"),
+                admin);
         assertEquals(201, after.status(), after.body() + "\n" + server.stderr());
         assertEquals(200, http.get("/api/users/before", admin).status());
-        assertEquals(404, http.get("/api/users/refused", admin).status(), "the refused write never happened");
+        assertEquals(
+            404,
+            http.get("/api/users/refused", admin).status(),
+            "the refused write never happened");
       }
     } finally {
       try (Stream<Path> files = Files.walk(work)) {

@@ -7,10 +7,10 @@ import java.util.regex.Pattern;
 
 /**
  * The shell blocks of a Markdown file (fenced {@code sh}, {@code bash} or {@code console}), in
- * order, each with the heading it sits under and whether the line before its fence marks it
- * {@code <!-- readme-test: skip (reason) -->}. Any other {@code readme-test} comment, or a
- * skip mark not directly on a shell block's fence, is an error: a typo must not silently
- * turn a block off or leave a mark meaning nothing.
+ * order, each with the heading it sits under and whether the line before its fence marks it {@code
+ * <!-- readme-test: skip (reason) -->}. Any other {@code readme-test} comment, or a skip mark not
+ * directly on a shell block's fence, is an error: a typo must not silently turn a block off or
+ * leave a mark meaning nothing.
  */
 final class ReadmeBlocks {
 
@@ -32,7 +32,9 @@ final class ReadmeBlocks {
         return text;
       }
       StringBuilder commands = new StringBuilder();
-      text.lines().filter(l -> l.startsWith("$ ")).forEach(l -> commands.append(l.substring(2)).append('\n'));
+      text.lines()
+          .filter(l -> l.startsWith("$ "))
+          .forEach(l -> commands.append(l.substring(2)).append('\n'));
       return commands.toString();
     }
 
@@ -58,7 +60,8 @@ final class ReadmeBlocks {
           String text = String.join("\n", lines.subList(i + 1, end)) + "\n";
           blocks.add(new Block(i + 1, section, language, text, skipReason(previous, i)));
         } else if (MARK.matcher(previous).matches()) {
-          throw new IllegalArgumentException("line " + i + ": a readme-test mark on a block that is not shell");
+          throw new IllegalArgumentException(
+              "line " + i + ": a readme-test mark on a block that is not shell");
         }
         i = end;
       } else if (line.startsWith("#")) {
@@ -66,7 +69,8 @@ final class ReadmeBlocks {
       } else if (MARK.matcher(line.strip()).matches()) {
         boolean beforeFence = i + 1 < lines.size() && FENCE.matcher(lines.get(i + 1)).matches();
         if (!beforeFence) {
-          throw new IllegalArgumentException("line " + (i + 1) + ": a readme-test mark must be the line before a fence");
+          throw new IllegalArgumentException(
+              "line " + (i + 1) + ": a readme-test mark must be the line before a fence");
         }
       }
     }
@@ -88,8 +92,12 @@ final class ReadmeBlocks {
     }
     Matcher skip = SKIP.matcher(previous);
     if (!skip.matches()) {
-      throw new IllegalArgumentException("line " + fenceIndex + ": not a readme-test mark: " + previous
-          + " (write <!-- readme-test: skip (reason) -->)");
+      throw new IllegalArgumentException(
+          "line "
+              + fenceIndex
+              + ": not a readme-test mark: "
+              + previous
+              + " (write <!-- readme-test: skip (reason) -->)");
     }
     return skip.group(1);
   }

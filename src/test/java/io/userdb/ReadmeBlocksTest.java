@@ -13,7 +13,8 @@ class ReadmeBlocksTest {
 
   @Test
   void shell_blocks_come_in_order_with_their_section_and_skip_mark() {
-    String markdown = """
+    String markdown =
+        """
         # Title
         ## Run
         ```sh
@@ -42,17 +43,19 @@ class ReadmeBlocksTest {
     assertNull(blocks.get(0).skipReason());
     assertEquals("needs Docker", blocks.get(1).skipReason());
     assertEquals("By hand", blocks.get(2).section());
-    assertEquals("echo two\n", blocks.get(2).script(), "a console block runs its prompted lines only");
+    assertEquals(
+        "echo two\n", blocks.get(2).script(), "a console block runs its prompted lines only");
   }
 
   @Test
   void a_misspelt_or_misplaced_mark_is_an_error_not_a_silent_run_or_skip() {
-    for (String markdown : List.of(
-        "<!-- readme-test: skp (typo) -->\n```sh\necho\n```\n",
-        "<!-- readme-test: skip () -->\n```sh\necho\n```\n",
-        "<!-- readme-test: skip (a blank line follows) -->\n\n```sh\necho\n```\n",
-        "<!-- readme-test: skip (not shell) -->\n```java\nclass A {}\n```\n",
-        "```sh\necho never closed\n")) {
+    for (String markdown :
+        List.of(
+            "<!-- readme-test: skp (typo) -->\n```sh\necho\n```\n",
+            "<!-- readme-test: skip () -->\n```sh\necho\n```\n",
+            "<!-- readme-test: skip (a blank line follows) -->\n\n```sh\necho\n```\n",
+            "<!-- readme-test: skip (not shell) -->\n```java\nclass A {}\n```\n",
+            "```sh\necho never closed\n")) {
       assertThrows(IllegalArgumentException.class, () -> ReadmeBlocks.parse(markdown), markdown);
     }
   }

@@ -21,28 +21,30 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs every shell block of README.md as written, so the README cannot drift from what works.
- * Blocks are read from README.md itself at test time and run with bash, in order, in one fresh
- * copy of what they need (bin/, httpd-conf/, the jar the build just packaged), as a reader
- * would go through the README. Each runs inside a {@link PrivateHost}: the README's fixed
- * ports and /tmp/userdb-httpd are the test's own.
+ * Blocks are read from README.md itself at test time and run with bash, in order, in one fresh copy
+ * of what they need (bin/, httpd-conf/, the jar the build just packaged), as a reader would go
+ * through the README. Each runs inside a {@link PrivateHost}: the README's fixed ports and
+ * /tmp/userdb-httpd are the test's own.
  *
  * <p>A block that finishes must exit 0 (under {@code set -e -o pipefail}); a block that keeps
- * running is a server and must start serving: userdb's "listening" line or userdb-stack's
- * "ready" line, or, for Apache run in the foreground, {@code /health} answering 200 through
- * it. Servers run until the next heading, then what they started gets SIGTERM, as from Ctrl-C:
- * they must stop, and the rest of their block must then run and exit 0. A block that cannot
- * run here is marked on the line before its fence {@code <!-- readme-test: skip (reason) -->};
- * any other block that fails, fails this test.
+ * running is a server and must start serving: userdb's "listening" line or userdb-stack's "ready"
+ * line, or, for Apache run in the foreground, {@code /health} answering 200 through it. Servers run
+ * until the next heading, then what they started gets SIGTERM, as from Ctrl-C: they must stop, and
+ * the rest of their block must then run and exit 0. A block that cannot run here is marked on the
+ * line before its fence {@code <!-- readme-test: skip (reason) -->}; any other block that fails,
+ * fails this test.
  *
- * <p>What stands in for the reader: {@code ./mvnw} only checks it was asked for a package
- * build (the enclosing build has just made the jar); {@code curl} fails on an HTTP error, as a
- * reader would notice one; {@code <printed password>} is the password userdb printed at its
- * first start; standard input holds a password twice, for what asks for one (htpasswd).
+ * <p>What stands in for the reader: {@code ./mvnw} only checks it was asked for a package build
+ * (the enclosing build has just made the jar); {@code curl} fails on an HTTP error, as a reader
+ * would notice one; {@code <printed password>} is the password userdb printed at its first start;
+ * standard input holds a password twice, for what asks for one (htpasswd).
  */
 class ReadmeIT {
 
-  private static final Pattern SERVING = Pattern.compile("(?m)^(userdb: (http|ajp) listening on |userdb-stack: ready)");
-  private static final Pattern PRINTED_PASSWORD = Pattern.compile("created user 'admin' with password (\\S+)");
+  private static final Pattern SERVING =
+      Pattern.compile("(?m)^(userdb: (http|ajp) listening on |userdb-stack: ready)");
+  private static final Pattern PRINTED_PASSWORD =
+      Pattern.compile("created user 'admin' with password (\\S+)");
   private static final Pattern LISTEN = Pattern.compile("Define USERDB_LISTEN ([^\\s\"]+)");
   private static final long START_MILLIS = 60_000;
   private static final long STOP_MILLIS = 20_000;
@@ -69,7 +71,8 @@ class ReadmeIT {
           section = block.section();
         }
         if (block.skipped()) {
-          System.out.println("ReadmeIT: " + block.where() + ": skipped (" + block.skipReason() + ")");
+          System.out.println(
+              "ReadmeIT: " + block.where() + ": skipped (" + block.skipReason() + ")");
         } else {
           run(block);
         }
@@ -88,16 +91,19 @@ class ReadmeIT {
     String script = block.script();
     if (script.contains("<printed password>")) {
       if (printedPassword == null) {
-        throw new AssertionError(block.where() + ": needs the password userdb prints at its first start, and none was");
+        throw new AssertionError(
+            block.where() + ": needs the password userdb prints at its first start, and none was");
       }
       script = script.replace("<printed password>", printedPassword);
     }
     Path file = work.resolve(".readme-it/block-" + block.line() + ".sh");
     Files.writeString(file, "set -e -o pipefail\n" + script);
     Path log = work.resolve(".readme-it/block-" + block.line() + ".log");
-    ProcessBuilder builder = new ProcessBuilder(host.command(work, "bash", file.toString()))
-        .redirectErrorStream(true).redirectOutput(log.toFile())
-        .redirectInput(work.resolve(".readme-it/stdin").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(host.command(work, "bash", file.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(work.resolve(".readme-it/stdin").toFile());
     environment(builder.environment());
     Started started = new Started(block, builder.start(), log);
     all.add(started);
@@ -123,7 +129,8 @@ class ReadmeIT {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw failure(started, "neither finished nor started serving within " + START_MILLIS / 1000 + " s");
+        throw failure(
+            started, "neither finished nor started serving within " + START_MILLIS / 1000 + " s");
       }
       Thread.sleep(100);
     }
@@ -139,7 +146,8 @@ class ReadmeIT {
   /** Where Apache listens: the block's Define, else httpd.conf's default. */
   private String apacheListen(Block block) throws IOException {
     Matcher given = LISTEN.matcher(block.script());
-    Matcher fallback = LISTEN.matcher(Files.readString(work.resolve("httpd-conf/linux/httpd.conf")));
+    Matcher fallback =
+        LISTEN.matcher(Files.readString(work.resolve("httpd-conf/linux/httpd.conf")));
     if (given.find()) {
       return given.group(1);
     }
@@ -150,16 +158,17 @@ class ReadmeIT {
   }
 
   /**
-   * Ends a section as Ctrl-C would in a terminal: SIGTERM to what each server block started,
-   * not to the block's shell. The block must then finish with exit 0 within 20 s, and leave
-   * nothing running: its servers stop gracefully, and whatever follows them in the block runs
-   * then and must succeed too, so no command can hide behind a server that never returns.
-   * What finished blocks left running in the background is stopped too.
+   * Ends a section as Ctrl-C would in a terminal: SIGTERM to what each server block started, not to
+   * the block's shell. The block must then finish with exit 0 within 20 s, and leave nothing
+   * running: its servers stop gracefully, and whatever follows them in the block runs then and must
+   * succeed too, so no command can hide behind a server that never returns. What finished blocks
+   * left running in the background is stopped too.
    */
   private void endSection() throws Exception {
     for (Started server : servers) {
       if (!server.process.isAlive()) {
-        throw failure(server, "stopped (exit " + server.process.exitValue() + ") before the section ended");
+        throw failure(
+            server, "stopped (exit " + server.process.exitValue() + ") before the section ended");
       }
     }
     for (Started server : servers) {
@@ -168,11 +177,16 @@ class ReadmeIT {
     for (Started server : servers) {
       if (!server.process.waitFor(STOP_MILLIS, TimeUnit.MILLISECONDS)) {
         server.kill();
-        throw failure(server, "did not finish within " + STOP_MILLIS / 1000 + " s of its servers' SIGTERM"
-            + " (a command after the server that does not return?)");
+        throw failure(
+            server,
+            "did not finish within "
+                + STOP_MILLIS / 1000
+                + " s of its servers' SIGTERM"
+                + " (a command after the server that does not return?)");
       }
       if (server.process.exitValue() != 0) {
-        throw failure(server, "exited " + server.process.exitValue() + " once its servers got SIGTERM");
+        throw failure(
+            server, "exited " + server.process.exitValue() + " once its servers got SIGTERM");
       }
       if (!server.group().awaitEmpty(STOP_MILLIS)) {
         server.kill();
@@ -193,11 +207,23 @@ class ReadmeIT {
   private AssertionError failure(Started started, String what) throws Exception {
     List<String> lines = Files.readString(started.log).lines().toList();
     String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-    String apache = started.block.script().contains("apache2") ? "\nApache's error log:\n"
-        + host.read("/tmp/userdb-httpd/error.log") : "";
-    return new AssertionError(started.block.where() + " " + what + "; fix the README or mark the block"
-        + " <!-- readme-test: skip (reason) -->. Its script:\n" + started.block.script() + "Its output:\n" + tail + apache
-        + "\n(work folder kept: " + work + ")");
+    String apache =
+        started.block.script().contains("apache2")
+            ? "\nApache's error log:\n" + host.read("/tmp/userdb-httpd/error.log")
+            : "";
+    return new AssertionError(
+        started.block.where()
+            + " "
+            + what
+            + "; fix the README or mark the block"
+            + " <!-- readme-test: skip (reason) -->. Its script:\n"
+            + started.block.script()
+            + "Its output:\n"
+            + tail
+            + apache
+            + "\n(work folder kept: "
+            + work
+            + ")");
   }
 
   /**
@@ -207,8 +233,12 @@ class ReadmeIT {
   private void environment(Map<String, String> env) {
     env.keySet().removeIf(name -> name.startsWith("USERDB_") || name.equals("TMPDIR"));
     env.put("HOME", work.resolve(".readme-it/home").toString());
-    String path = work.resolve(".readme-it/bin") + ":" + Path.of(System.getProperty("java.home"), "bin") + ":"
-        + env.getOrDefault("PATH", "/usr/bin:/bin");
+    String path =
+        work.resolve(".readme-it/bin")
+            + ":"
+            + Path.of(System.getProperty("java.home"), "bin")
+            + ":"
+            + env.getOrDefault("PATH", "/usr/bin:/bin");
     env.put("PATH", path.contains("/usr/sbin") ? path : path + ":/usr/sbin:/sbin");
   }
 
@@ -237,7 +267,9 @@ class ReadmeIT {
     } catch (IOException | UnsupportedOperationException e) {
       Files.copy(jar, work.resolve("target/userdb.jar"));
     }
-    executable(work.resolve("mvnw"), """
+    executable(
+        work.resolve("mvnw"),
+        """
         #!/usr/bin/env bash
         # ReadmeIT's stand-in: the build running this test has just packaged target/userdb.jar.
         case " $* " in *" package "*) [ -f target/userdb.jar ] && exit 0 ;; esac
@@ -246,11 +278,14 @@ class ReadmeIT {
         """);
     Files.createDirectories(work.resolve(".readme-it/bin"));
     Files.createDirectories(work.resolve(".readme-it/home"));
-    executable(work.resolve(".readme-it/bin/curl"), """
+    executable(
+        work.resolve(".readme-it/bin/curl"),
+        """
         #!/usr/bin/env bash
         # A README's curl that gets an HTTP error has failed, as its reader would see.
         exec %s --silent --show-error --fail-with-body "$@"
-        """.formatted(PrivateHost.which("curl")));
+        """
+            .formatted(PrivateHost.which("curl")));
     Files.writeString(work.resolve(".readme-it/stdin"), "readme-it-password\nreadme-it-password\n");
     return work;
   }
@@ -263,7 +298,8 @@ class ReadmeIT {
   private static void copy(Path from, Path to) throws IOException {
     try (Stream<Path> paths = Files.walk(from)) {
       for (Path path : paths.toList()) {
-        Files.copy(path, to.resolve(from.relativize(path).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(
+            path, to.resolve(from.relativize(path).toString()), StandardCopyOption.COPY_ATTRIBUTES);
       }
     }
   }

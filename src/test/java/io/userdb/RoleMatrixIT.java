@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Who may do what: the default guest, a guest-role account, a user (on their own account and
- * on another's), an admin and a disabled user, against every endpoint and method.
+ * Who may do what: the default guest, a guest-role account, a user (on their own account and on
+ * another's), an admin and a disabled user, against every endpoint and method.
  */
 class RoleMatrixIT {
 
@@ -36,7 +36,8 @@ class RoleMatrixIT {
     create(admin, "gail", "guest");
     create(admin, "dave", "user");
     create(admin, "rita", "user");
-    assertEquals(200, http.send("PATCH", "/api/users/dave", json("disabled", true), admin).status());
+    assertEquals(
+        200, http.send("PATCH", "/api/users/dave", json("disabled", true), admin).status());
     AS.put("anonymous", new String[0]);
     AS.put("guest-account", basic("gail", "gail-password"));
     AS.put("user", basic("uma", "uma-password"));
@@ -45,8 +46,14 @@ class RoleMatrixIT {
   }
 
   static void create(String[] admin, String name, String role) {
-    int status = http.send("POST", "/api/users", json("username", name, "password", name + "-password", "roles",
-        new String[] {role}), admin).status();
+    int status =
+        http.send(
+                "POST",
+                "/api/users",
+                json(
+                    "username", name, "password", name + "-password", "roles", new String[] {role}),
+                admin)
+            .status();
     assertEquals(201, status, "create " + name);
   }
 
@@ -55,7 +62,14 @@ class RoleMatrixIT {
     server.close();
   }
 
-  record Case(String method, String path, String body, int anonymous, int guestAccount, int user, int admin,
+  record Case(
+      String method,
+      String path,
+      String body,
+      int anonymous,
+      int guestAccount,
+      int user,
+      int admin,
       int disabled) {}
 
   @Test
@@ -63,20 +77,21 @@ class RoleMatrixIT {
     String profile = json("displayName", "Changed");
     String roles = json("roles", new String[] {"admin"});
     String password = json("password", "brand-new-password", "currentPassword", "uma-password");
-    List<Case> cases = List.of(
-        new Case("GET", "/health", null, 200, 200, 200, 200, 200),
-        new Case("GET", "/metrics", null, 200, 200, 200, 200, 200), // loopback client
-        new Case("GET", "/api/me", null, 200, 200, 200, 200, 401),
-        new Case("GET", "/api/users", null, 401, 403, 403, 200, 401),
-        new Case("POST", "/api/users", null, 401, 403, 403, 201, 401),
-        new Case("GET", "/api/users/uma", null, 401, 403, 200, 200, 401),
-        new Case("GET", "/api/users/otto", null, 401, 403, 403, 200, 401),
-        new Case("PATCH", "/api/users/uma", profile, 401, 403, 200, 200, 401),
-        new Case("PATCH", "/api/users/otto", profile, 401, 403, 403, 200, 401),
-        new Case("PATCH", "/api/users/rita", roles, 401, 403, 403, 200, 401),
-        new Case("PUT", "/api/users/otto/password", password, 401, 403, 403, 204, 401),
-        new Case("DELETE", "/api/users/otto", null, 401, 403, 403, 204, 401),
-        new Case("DELETE", "/api/session", null, 204, 204, 204, 204, 401));
+    List<Case> cases =
+        List.of(
+            new Case("GET", "/health", null, 200, 200, 200, 200, 200),
+            new Case("GET", "/metrics", null, 200, 200, 200, 200, 200), // loopback client
+            new Case("GET", "/api/me", null, 200, 200, 200, 200, 401),
+            new Case("GET", "/api/users", null, 401, 403, 403, 200, 401),
+            new Case("POST", "/api/users", null, 401, 403, 403, 201, 401),
+            new Case("GET", "/api/users/uma", null, 401, 403, 200, 200, 401),
+            new Case("GET", "/api/users/otto", null, 401, 403, 403, 200, 401),
+            new Case("PATCH", "/api/users/uma", profile, 401, 403, 200, 200, 401),
+            new Case("PATCH", "/api/users/otto", profile, 401, 403, 403, 200, 401),
+            new Case("PATCH", "/api/users/rita", roles, 401, 403, 403, 200, 401),
+            new Case("PUT", "/api/users/otto/password", password, 401, 403, 403, 204, 401),
+            new Case("DELETE", "/api/users/otto", null, 401, 403, 403, 204, 401),
+            new Case("DELETE", "/api/session", null, 204, 204, 204, 204, 401));
     List<String> wrong = new ArrayList<>();
     int n = 0;
     for (Case c : cases) {
@@ -87,7 +102,9 @@ class RoleMatrixIT {
         if (c.method().equals("POST") && c.path().equals("/api/users")) {
           body = json("username", "new" + (n++), "password", "new-user-password");
         }
-        if (c.method().equals("DELETE") && c.path().startsWith("/api/users/") && role.getKey().equals("admin")) {
+        if (c.method().equals("DELETE")
+            && c.path().startsWith("/api/users/")
+            && role.getKey().equals("admin")) {
           create(AS.get("admin"), "victim", "user"); // keep otto for the rows that follow
           int status = http.send("DELETE", "/api/users/victim", null, role.getValue()).status();
           check(wrong, c, role.getKey(), expected[i++], status);
@@ -104,14 +121,17 @@ class RoleMatrixIT {
     // A disabled account's password is refused like a wrong one, so after five it is locked (429).
     boolean lockedInstead = role.equals("disabled") && expected == 401 && actual == 429;
     if (expected != actual && !lockedInstead) {
-      wrong.add(role + " " + c.method() + " " + c.path() + ": expected " + expected + ", got " + actual);
+      wrong.add(
+          role + " " + c.method() + " " + c.path() + ": expected " + expected + ", got " + actual);
     }
   }
 
   @Test
   void a_user_cannot_raise_their_own_roles_or_enable_themselves() {
     String[] uma = AS.get("user");
-    assertEquals(403, http.send("PATCH", "/api/users/uma", json("roles", new String[] {"admin"}), uma).status());
+    assertEquals(
+        403,
+        http.send("PATCH", "/api/users/uma", json("roles", new String[] {"admin"}), uma).status());
     assertEquals(403, http.send("PATCH", "/api/users/uma", json("disabled", false), uma).status());
     String roles = http.get("/api/me", uma).body();
     assertEquals(true, roles.contains("\"roles\":[\"user\"]"), roles);

@@ -26,13 +26,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Slow clients, as in the outside report: sockets that send a header line or one body byte
- * every {@link #DRIP}, directly and through Apache, while {@code /health} and a signed-in
- * {@code /api/me} must keep answering fast. The numbers are bounded: the server runs with
- * {@link #THREADS} request threads, and each wave of slow bodies is smaller than that, but
- * two waves are not. Without a deadline on reading a body the first wave never ends, so the
- * second takes the last threads; with it, the first wave is answered and gone before the
- * second arrives.
+ * Slow clients, as in the outside report: sockets that send a header line or one body byte every
+ * {@link #DRIP}, directly and through Apache, while {@code /health} and a signed-in {@code /api/me}
+ * must keep answering fast. The numbers are bounded: the server runs with {@link #THREADS} request
+ * threads, and each wave of slow bodies is smaller than that, but two waves are not. Without a
+ * deadline on reading a body the first wave never ends, so the second takes the last threads; with
+ * it, the first wave is answered and gone before the second arrives.
  */
 class SlowClientsIT {
 
@@ -41,10 +40,13 @@ class SlowClientsIT {
   static final int SLOW_HEADERS = 100;
   static final Duration DRIP = Duration.ofSeconds(2);
   static final Duration FAST = Duration.ofSeconds(2);
+
   /** JsonBody.READ_DEADLINE (package-private there) and Apache's RequestReadTimeout body=10. */
   static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
+
   /** RequestReadTimeout header=10-20: at most 20 s for a request's headers. */
   static final Duration HEADER_DEADLINE = Duration.ofSeconds(20);
+
   static final Duration MARGIN = Duration.ofSeconds(3);
 
   @TempDir Path work;
@@ -52,7 +54,8 @@ class SlowClientsIT {
   @Test
   @Timeout(60)
   void slow_bodies_direct_get_a_json_timeout_and_health_and_me_stay_fast() throws Exception {
-    try (TestServer server = TestServer.start(work.resolve("db"), "max-threads", Integer.toString(THREADS));
+    try (TestServer server =
+            TestServer.start(work.resolve("db"), "max-threads", Integer.toString(THREADS));
         SlowClients slow = new SlowClients("127.0.0.1", server.service().httpPort())) {
       List<String> failures = underSlowLoad(slow, server.http, true);
       assertTrue(failures.isEmpty(), String.join("\n", failures));
@@ -61,10 +64,12 @@ class SlowClientsIT {
 
   @Test
   @Timeout(60)
-  void slow_headers_and_bodies_through_apache_are_cut_off_and_health_and_me_stay_fast() throws Exception {
+  void slow_headers_and_bodies_through_apache_are_cut_off_and_health_and_me_stay_fast()
+      throws Exception {
     ApacheHttpd.binary();
     try (TestServer backend =
-            TestServer.start(work.resolve("db"), "ajp-port", "0", "max-threads", Integer.toString(THREADS));
+            TestServer.start(
+                work.resolve("db"), "ajp-port", "0", "max-threads", Integer.toString(THREADS));
         ApacheHttpd apache = ApacheIT.apacheFor(work, backend, ApacheIT.secretOf(backend));
         SlowClients slow = new SlowClients("127.0.0.1", apache.port)) {
       List<String> failures = underSlowLoad(slow, apache.http(), false);
@@ -76,15 +81,20 @@ class SlowClientsIT {
   }
 
   /**
-   * Opens the slow headers and a first wave of slow bodies, checks that the first wave is
-   * answered within the body deadline, then opens a second wave and probes the service.
+   * Opens the slow headers and a first wave of slow bodies, checks that the first wave is answered
+   * within the body deadline, then opens a second wave and probes the service.
    */
-  private static List<String> underSlowLoad(SlowClients slow, HttpApi http, boolean direct) throws Exception {
+  private static List<String> underSlowLoad(SlowClients slow, HttpApi http, boolean direct)
+      throws Exception {
     String token = http.login("admin", TestServer.ADMIN_PASSWORD);
     List<String> failures = new CopyOnWriteArrayList<>();
     slow.openHeaders(SLOW_HEADERS);
     List<SlowClients.Client> first = slow.openBodies(SLOW_BODIES_PER_WAVE);
-    probe(http, token, "with " + SLOW_HEADERS + " slow headers and one wave of slow bodies", failures);
+    probe(
+        http,
+        token,
+        "with " + SLOW_HEADERS + " slow headers and one wave of slow bodies",
+        failures);
     // Tomcat sees the deadline at the first byte after it, one DRIP late at most.
     slow.awaitAnswers(first, "slow body", BODY_DEADLINE.plus(DRIP).plus(MARGIN), direct, failures);
     slow.openBodies(SLOW_BODIES_PER_WAVE);
@@ -98,12 +108,16 @@ class SlowClientsIT {
     HttpClient client = HttpApi.newClient();
     for (int round = 0; round < 3; round++) {
       for (String path : List.of("/health", "/api/me")) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(http.base() + path))
-            .timeout(FAST.plus(MARGIN)).header("Cookie", "USERDB_SESSION=" + token).build();
+        HttpRequest request =
+            HttpRequest.newBuilder(URI.create(http.base() + path))
+                .timeout(FAST.plus(MARGIN))
+                .header("Cookie", "USERDB_SESSION=" + token)
+                .build();
         long start = System.nanoTime();
         String outcome;
         try {
-          HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+          HttpResponse<String> response =
+              client.send(request, HttpResponse.BodyHandlers.ofString());
           outcome = Integer.toString(response.statusCode());
           boolean signedIn = !path.equals("/api/me") || response.body().contains("\"admin\"");
           if (response.statusCode() != 200 || !signedIn) {
@@ -118,7 +132,16 @@ class SlowClientsIT {
         long millis = (System.nanoTime() - start) / 1_000_000;
         System.out.printf("%s %s: %s in %d ms%n", path, when, outcome, millis);
         if (millis > FAST.toMillis()) {
-          failures.add(path + " " + when + " took " + millis + " ms (" + outcome + "), over " + FAST.toMillis());
+          failures.add(
+              path
+                  + " "
+                  + when
+                  + " took "
+                  + millis
+                  + " ms ("
+                  + outcome
+                  + "), over "
+                  + FAST.toMillis());
         }
       }
     }
@@ -127,8 +150,9 @@ class SlowClientsIT {
   /** Raw loopback sockets that trickle, one write each per DRIP from a single thread. */
   static final class SlowClients implements AutoCloseable {
 
-    private static final String BODY_HEAD = "POST /api/session HTTP/1.1\r\nHost: localhost\r\n"
-        + "Content-Type: application/json\r\nContent-Length: 60000\r\n\r\n{";
+    private static final String BODY_HEAD =
+        "POST /api/session HTTP/1.1\r\nHost: localhost\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 60000\r\n\r\n{";
 
     final List<Client> headers = new CopyOnWriteArrayList<>();
     private final List<Client> all = new CopyOnWriteArrayList<>();
@@ -139,14 +163,16 @@ class SlowClientsIT {
     SlowClients(String host, int port) {
       this.host = host;
       this.port = port;
-      dripper.scheduleWithFixedDelay(this::dripAll, DRIP.toMillis(), DRIP.toMillis(), TimeUnit.MILLISECONDS);
+      dripper.scheduleWithFixedDelay(
+          this::dripAll, DRIP.toMillis(), DRIP.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One socket; {@code drip} is what it sends every DRIP after {@code head}. */
     record Client(Socket socket, long openedNanos, byte[] drip) {}
 
     void openHeaders(int count) throws IOException {
-      headers.addAll(open(count, "GET /health HTTP/1.1\r\nHost: localhost\r\n", "X-Slow: trickle\r\n"));
+      headers.addAll(
+          open(count, "GET /health HTTP/1.1\r\nHost: localhost\r\n", "X-Slow: trickle\r\n"));
     }
 
     List<Client> openBodies(int count) throws IOException {
@@ -179,27 +205,35 @@ class SlowClientsIT {
     }
 
     /**
-     * Each client must be answered (or closed) within {@code within} of opening; with
-     * {@code json}, the answer must be userdb's JSON 408.
+     * Each client must be answered (or closed) within {@code within} of opening; with {@code json},
+     * the answer must be userdb's JSON 408.
      */
-    void awaitAnswers(List<Client> clients, String kind, Duration within, boolean json, List<String> failures)
+    void awaitAnswers(
+        List<Client> clients, String kind, Duration within, boolean json, List<String> failures)
         throws IOException {
       int answered = 0;
       String sample = "";
       for (Client client : clients) {
         long due = client.openedNanos() + within.toNanos();
         String answer = readUntil(client.socket(), due);
-        boolean ok = answer != null
-            && (!json || answer.startsWith("HTTP/1.1 408") && answer.contains("\"body_timeout\""));
+        boolean ok =
+            answer != null
+                && (!json
+                    || answer.startsWith("HTTP/1.1 408") && answer.contains("\"body_timeout\""));
         if (ok) {
           answered++;
           sample = answer.lines().findFirst().orElse("(closed)");
         } else if (failures.stream().noneMatch(f -> f.startsWith(kind))) {
-          failures.add(kind + " not answered within " + within.toSeconds() + " s of opening: "
-              + (answer == null ? "still open" : answer));
+          failures.add(
+              kind
+                  + " not answered within "
+                  + within.toSeconds()
+                  + " s of opening: "
+                  + (answer == null ? "still open" : answer));
         }
       }
-      System.out.printf("%s: %d of %d answered in time (%s)%n", kind, answered, clients.size(), sample);
+      System.out.printf(
+          "%s: %d of %d answered in time (%s)%n", kind, answered, clients.size(), sample);
     }
 
     /** What the server sent ("" if it closed without a word); null if silent and open at due. */

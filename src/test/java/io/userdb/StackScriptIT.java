@@ -31,20 +31,29 @@ class StackScriptIT {
     ApacheHttpd.binary();
     int port = ApacheHttpd.freePort();
     Path err = work.resolve("stack.err");
-    ProcessBuilder builder = new ProcessBuilder("bin/userdb-stack", "--db", work.resolve("data/userdb.db").toString())
-        .redirectError(err.toFile()).redirectOutput(work.resolve("stack.out").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder("bin/userdb-stack", "--db", work.resolve("data/userdb.db").toString())
+            .redirectError(err.toFile())
+            .redirectOutput(work.resolve("stack.out").toFile());
     builder.environment().put("USERDB_STACK_LISTEN", "127.0.0.1:" + port);
     builder.environment().put("USERDB_ADMIN_PASSWORD", "stack-admin-password");
     Process stack = builder.start();
     try {
-      String ready = awaitLine(err, Pattern.compile("userdb-stack: ready: (http://\\S+) .*AJP (\\S+):(\\d+)\\)"), stack);
+      String ready =
+          awaitLine(
+              err,
+              Pattern.compile("userdb-stack: ready: (http://\\S+) .*AJP (\\S+):(\\d+)\\)"),
+              stack);
       Matcher m = Pattern.compile("AJP \\S+:(\\d+)").matcher(ready);
       assertTrue(m.find());
       int ajpPort = Integer.parseInt(m.group(1));
       HttpApi http = new HttpApi("http://127.0.0.1:" + port);
       assertEquals(200, http.get("/health").status());
       String token = http.login("admin", "stack-admin-password");
-      assertTrue(http.get("/api/me", HttpApi.session(token)).body().contains("\"authenticatedBy\":\"session\""));
+      assertTrue(
+          http.get("/api/me", HttpApi.session(token))
+              .body()
+              .contains("\"authenticatedBy\":\"session\""));
 
       stack.destroy(); // SIGTERM
       assertTrue(stack.waitFor(30, TimeUnit.SECONDS), "the stack stops");
@@ -58,40 +67,52 @@ class StackScriptIT {
   }
 
   @Test
-  void the_run_folder_is_private_and_no_file_in_it_holds_the_generated_admin_password() throws Exception {
+  void the_run_folder_is_private_and_no_file_in_it_holds_the_generated_admin_password()
+      throws Exception {
     ApacheHttpd.binary();
     int port = ApacheHttpd.freePort();
     Path tmp = Files.createDirectory(work.resolve("tmp"));
     Path out = work.resolve("stack.out");
     Path err = work.resolve("stack.err");
-    ProcessBuilder builder = new ProcessBuilder("bin/userdb-stack", "--db", work.resolve("data/userdb.db").toString())
-        .redirectError(err.toFile()).redirectOutput(out.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder("bin/userdb-stack", "--db", work.resolve("data/userdb.db").toString())
+            .redirectError(err.toFile())
+            .redirectOutput(out.toFile());
     builder.environment().remove("USERDB_ADMIN_PASSWORD"); // a first start that generates one
     builder.environment().put("USERDB_STACK_LISTEN", "127.0.0.1:" + port);
     builder.environment().put("TMPDIR", tmp.toString());
     Process stack = builder.start();
     try {
       awaitLine(err, Pattern.compile("userdb-stack: ready: "), stack);
-      Matcher generated = Pattern.compile("created user 'admin' with password (\\S+) ").matcher(Files.readString(out));
-      assertTrue(generated.find(), "the password is shown on the terminal: " + Files.readString(out));
+      Matcher generated =
+          Pattern.compile("created user 'admin' with password (\\S+) ")
+              .matcher(Files.readString(out));
+      assertTrue(
+          generated.find(), "the password is shown on the terminal: " + Files.readString(out));
       String password = generated.group(1);
       HttpApi http = new HttpApi("http://127.0.0.1:" + port);
-      assertEquals(200, http.get("/api/me", HttpApi.basic("admin", password)).status(), "it is the admin's");
+      assertEquals(
+          200, http.get("/api/me", HttpApi.basic("admin", password)).status(), "it is the admin's");
 
       List<Path> runDirs;
       try (Stream<Path> listed = Files.list(tmp)) {
-        runDirs = listed.filter(p -> p.getFileName().toString().startsWith("userdb-stack.")).toList();
+        runDirs =
+            listed.filter(p -> p.getFileName().toString().startsWith("userdb-stack.")).toList();
       }
       assertEquals(1, runDirs.size(), runDirs.toString());
       Path runDir = runDirs.get(0);
-      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runDir)));
+      assertEquals(
+          "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runDir)));
       List<Path> files;
       try (Stream<Path> walked = Files.walk(runDir)) {
         files = walked.filter(Files::isRegularFile).toList();
       }
       assertFalse(files.isEmpty(), "logs and the pid file are there to check");
       for (Path file : files) {
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
+        assertEquals(
+            "rw-------",
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+            file.toString());
         String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
         assertFalse(content.contains(password), file + " holds the admin password");
       }
@@ -106,24 +127,30 @@ class StackScriptIT {
   void with_apaches_port_taken_it_exits_non_zero_and_never_says_ready() throws Exception {
     ApacheHttpd.binary();
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      ProcessBuilder builder = new ProcessBuilder("bin/userdb-stack", "--db", work.resolve("data/userdb.db").toString())
-          .redirectErrorStream(true).redirectOutput(work.resolve("stack.out").toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder("bin/userdb-stack", "--db", work.resolve("data/userdb.db").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("stack.out").toFile());
       builder.environment().put("USERDB_STACK_LISTEN", "127.0.0.1:" + taken.getLocalPort());
       builder.environment().put("USERDB_ADMIN_PASSWORD", "stack-admin-password");
       Path out = work.resolve("stack.out");
       Process stack = builder.start();
       try {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (stack.isAlive() && !Files.readString(out).contains("userdb-stack: ready")
+        while (stack.isAlive()
+            && !Files.readString(out).contains("userdb-stack: ready")
             && System.nanoTime() < deadline) {
           Thread.sleep(100);
         }
         String output = Files.readString(out);
-        assertFalse(output.contains("userdb-stack: ready"), output); // Apache's "already in use" has "ready"
+        assertFalse(
+            output.contains("userdb-stack: ready"),
+            output); // Apache's "already in use" has "ready"
         assertTrue(stack.waitFor(30, TimeUnit.SECONDS), "the stack gives up: " + output);
         assertTrue(stack.exitValue() != 0, "exit " + stack.exitValue() + ": " + output);
         assertTrue(output.contains("userdb-stack: Apache did not start"), output);
-        assertTrue(output.contains("127.0.0.1:" + taken.getLocalPort()), "names the port: " + output);
+        assertTrue(
+            output.contains("127.0.0.1:" + taken.getLocalPort()), "names the port: " + output);
       } finally {
         stack.destroy(); // SIGTERM: the script stops userdb too
         stack.waitFor(30, TimeUnit.SECONDS);

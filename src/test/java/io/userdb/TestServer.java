@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A real userdb in this JVM: a SQLite file in a temp folder and Tomcat on ephemeral loopback
- * ports. The admin password is known so tests can sign in.
+ * A real userdb in this JVM: a SQLite file in a temp folder and Tomcat on ephemeral loopback ports.
+ * The admin password is known so tests can sign in.
  */
 public final class TestServer implements AutoCloseable {
 
@@ -37,7 +37,9 @@ public final class TestServer implements AutoCloseable {
     http = new HttpApi("http://127.0.0.1:" + service.httpPort());
   }
 
-  /** Starts a server on {@code folder/userdb.db} with extra options by name (e.g. pool-max-total). */
+  /**
+   * Starts a server on {@code folder/userdb.db} with extra options by name (e.g. pool-max-total).
+   */
   public static TestServer start(Path folder, String... options) {
     Map<String, String> map = new HashMap<>();
     for (int i = 0; i < options.length; i += 2) {
@@ -55,8 +57,8 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * The number of borrowed objects once it reaches 0, or after 5 s. A response can reach the
-   * client a moment before its handler returns the object, so look until then.
+   * The number of borrowed objects once it reaches 0, or after 5 s. A response can reach the client
+   * a moment before its handler returns the object, so look until then.
    */
   public int awaitNoneBorrowed() throws InterruptedException {
     long deadline = System.nanoTime() + 5_000_000_000L;

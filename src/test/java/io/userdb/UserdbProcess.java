@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /** The packaged jar run as its own process, the way users and scripts run it. */
 final class UserdbProcess implements AutoCloseable {
 
-  private static final Pattern LISTENING = Pattern.compile("userdb: (http|ajp) listening on (.+):(\\d+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("userdb: (http|ajp) listening on (.+):(\\d+)");
 
   final Process process;
   final Path stdout;
@@ -54,16 +55,21 @@ final class UserdbProcess implements AutoCloseable {
   }
 
   /** Starts the server and waits until it prints a listening line for every connector. */
-  static UserdbProcess serve(Path workDir, Map<String, String> env, String... args) throws Exception {
+  static UserdbProcess serve(Path workDir, Map<String, String> env, String... args)
+      throws Exception {
     return serve(List.of(), jar(), workDir, env, args);
   }
 
   /** Starts the server without waiting for it; {@link #awaitListening()} waits. */
-  static UserdbProcess launch(Path workDir, Map<String, String> env, String... args) throws Exception {
+  static UserdbProcess launch(Path workDir, Map<String, String> env, String... args)
+      throws Exception {
     Path out = Files.createTempFile(workDir, "stdout", ".log");
     Path err = Files.createTempFile(workDir, "stderr", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command(List.of(), jar(), args)).directory(workDir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command(List.of(), jar(), args))
+            .directory(workDir.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("USERDB_"));
     builder.environment().putAll(env);
     UserdbProcess p = new UserdbProcess(builder.start(), out, err);
@@ -75,15 +81,20 @@ final class UserdbProcess implements AutoCloseable {
 
   /** For a {@link #launch}ed server: waits until it listens on every connector it was given. */
   void awaitListening() throws Exception {
-    awaitListening(2 - switchedOff(launchArgs, "--http-port") - switchedOff(launchArgs, "--ajp-port"));
+    awaitListening(
+        2 - switchedOff(launchArgs, "--http-port") - switchedOff(launchArgs, "--ajp-port"));
   }
 
-  static UserdbProcess serve(List<String> prefix, Path jar, Path workDir, Map<String, String> env, String... args)
+  static UserdbProcess serve(
+      List<String> prefix, Path jar, Path workDir, Map<String, String> env, String... args)
       throws Exception {
     Path out = Files.createTempFile(workDir, "stdout", ".log");
     Path err = Files.createTempFile(workDir, "stderr", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command(prefix, jar, args)).directory(workDir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command(prefix, jar, args))
+            .directory(workDir.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("USERDB_"));
     builder.environment().putAll(env);
     UserdbProcess p = new UserdbProcess(builder.start(), out, err);
@@ -121,7 +132,8 @@ final class UserdbProcess implements AutoCloseable {
         return;
       }
       if (!process.isAlive()) {
-        throw new AssertionError("userdb exited with " + process.exitValue() + ": " + Files.readString(stderr));
+        throw new AssertionError(
+            "userdb exited with " + process.exitValue() + ": " + Files.readString(stderr));
       }
       Thread.sleep(100);
     }
@@ -157,7 +169,8 @@ final class UserdbProcess implements AutoCloseable {
   /** The result of one CLI command. */
   record Run(int exitCode, String stdout, String stderr) {}
 
-  static Run run(Path workDir, Map<String, String> env, String stdin, String... args) throws Exception {
+  static Run run(Path workDir, Map<String, String> env, String stdin, String... args)
+      throws Exception {
     ProcessBuilder builder = new ProcessBuilder(command(args)).directory(workDir.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("USERDB_"));
     builder.environment().putAll(env);
@@ -168,13 +181,17 @@ final class UserdbProcess implements AutoCloseable {
       }
     }
     var err = new StringBuilder();
-    Thread errReader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-        r.lines().forEach(l -> err.append(l).append('\n'));
-      } catch (IOException e) {
-        err.append(e);
-      }
-    });
+    Thread errReader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                r.lines().forEach(l -> err.append(l).append('\n'));
+              } catch (IOException e) {
+                err.append(e);
+              }
+            });
     errReader.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What clients were told about their writes, per user: the display name of the last write that
- * got a 2xx, and the one write that was sent but never answered (the server died under it), which
- * may or may not have committed. Each user is written by one client thread at a time.
+ * What clients were told about their writes, per user: the display name of the last write that got
+ * a 2xx, and the one write that was sent but never answered (the server died under it), which may
+ * or may not have committed. Each user is written by one client thread at a time.
  */
 final class WriteLedger {
 
@@ -45,8 +45,8 @@ final class WriteLedger {
   }
 
   /**
-   * Checks the stored display names against what was acknowledged, then takes the stored state
-   * as the new truth, so the next cycle's in-flight ambiguity starts from what is on disk.
+   * Checks the stored display names against what was acknowledged, then takes the stored state as
+   * the new truth, so the next cycle's in-flight ambiguity starts from what is on disk.
    *
    * @return how many users with an acknowledged state were checked
    */
@@ -63,7 +63,14 @@ final class WriteLedger {
               : value != null && (value.equals(e.acknowledged) || value.equals(e.inFlight));
       checked += e.acknowledged == null ? 0 : 1;
       if (!ok) {
-        lost.add(user.getKey() + ": acknowledged " + e.acknowledged + ", in flight " + e.inFlight + ", stored " + value);
+        lost.add(
+            user.getKey()
+                + ": acknowledged "
+                + e.acknowledged
+                + ", in flight "
+                + e.inFlight
+                + ", stored "
+                + value);
       }
       if (value == null) {
         it.remove();

@@ -18,9 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Client threads that create users and change their display names as fast as the server
- * answers, each value unique, recording every outcome in a {@link WriteLedger}. A thread stops
- * at the first request that gets no answer (the server was killed under it).
+ * Client threads that create users and change their display names as fast as the server answers,
+ * each value unique, recording every outcome in a {@link WriteLedger}. A thread stops at the first
+ * request that gets no answer (the server was killed under it).
  */
 final class WriteLoad implements AutoCloseable {
 
@@ -56,15 +56,30 @@ final class WriteLoad implements AutoCloseable {
     List<String> mine = new ArrayList<>();
     for (int i = 0; !stopped; i++) {
       boolean create = mine.isEmpty() || i % 8 == 0; // a create costs an Argon2id hash
-      String user = create ? writer + "n" + i : mine.get(ThreadLocalRandom.current().nextInt(mine.size()));
+      String user =
+          create ? writer + "n" + i : mine.get(ThreadLocalRandom.current().nextInt(mine.size()));
       String value = writer + "-v" + i;
-      HttpRequest.Builder request = HttpRequest.newBuilder().timeout(Duration.ofSeconds(20)).header(admin[0], admin[1])
-          .header("Content-Type", "application/json");
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder()
+              .timeout(Duration.ofSeconds(20))
+              .header(admin[0], admin[1])
+              .header("Content-Type", "application/json");
       if (create) {
-        request.uri(URI.create(base + "/api/users")).POST(body(HttpApi.json(
-            "username", user, "password", "crash-user-password", "displayName", value)));
+        request
+            .uri(URI.create(base + "/api/users"))
+            .POST(
+                body(
+                    HttpApi.json(
+                        "username",
+                        user,
+                        "password",
+                        "crash-user-password",
+                        "displayName",
+                        value)));
       } else {
-        request.uri(URI.create(base + "/api/users/" + user)).method("PATCH", body(HttpApi.json("displayName", value)));
+        request
+            .uri(URI.create(base + "/api/users/" + user))
+            .method("PATCH", body(HttpApi.json("displayName", value)));
       }
       ledger.sending(user, value);
       int status;
@@ -101,7 +116,9 @@ final class WriteLoad implements AutoCloseable {
     while (acknowledged.get() < n && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertTrue(acknowledged.get() >= n, "writes flow: " + acknowledged.get() + " acknowledged, " + unexpected);
+    assertTrue(
+        acknowledged.get() >= n,
+        "writes flow: " + acknowledged.get() + " acknowledged, " + unexpected);
   }
 
   long acknowledged() {

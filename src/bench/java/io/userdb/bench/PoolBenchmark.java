@@ -5,10 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.userdb.db.PoolSettings;
 import io.userdb.db.StoreSettings;
-import io.userdb.db.UserStore;
-import io.userdb.db.UserStores;
 import io.userdb.db.UserDatabase;
 import io.userdb.db.UserDatabasePool;
+import io.userdb.db.UserStore;
+import io.userdb.db.UserStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -61,10 +61,11 @@ public class PoolBenchmark {
     try (UserDatabase seed = store.open()) {
       SeedDatabase.seed(seed, USERS, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA");
     }
-    pool = new UserDatabasePool(
-        store,
-        PoolSettings.builder().maxTotal(8).minIdle(8).maxWait(Duration.ofSeconds(2)).build(),
-        new SimpleMeterRegistry());
+    pool =
+        new UserDatabasePool(
+            store,
+            PoolSettings.builder().maxTotal(8).minIdle(8).maxWait(Duration.ofSeconds(2)).build(),
+            new SimpleMeterRegistry());
     pool.warmUp();
     single = store.open();
     HikariConfig config = new HikariConfig();
@@ -134,9 +135,10 @@ public class PoolBenchmark {
   @Benchmark
   public void findUser_hikari(Blackhole bh) throws Exception {
     try (Connection connection = hikari.getConnection();
-        PreparedStatement find = connection.prepareStatement(
-            "SELECT id, username, password_hash, display_name, email, roles, disabled, created_at, updated_at,"
-                + " failed_logins, locked_until FROM users WHERE name_key = ?")) {
+        PreparedStatement find =
+            connection.prepareStatement(
+                "SELECT id, username, password_hash, display_name, email, roles, disabled, created_at, updated_at,"
+                    + " failed_logins, locked_until FROM users WHERE name_key = ?")) {
       find.setString(1, randomName());
       try (ResultSet rs = find.executeQuery()) {
         bh.consume(rs.next() ? rs.getString(2) : null);

@@ -1,10 +1,10 @@
 package io.userdb.bench;
 
 import io.userdb.auth.PasswordHasher;
-import io.userdb.db.StoreSettings;
-import io.userdb.db.UserStores;
 import io.userdb.db.NewUser;
+import io.userdb.db.StoreSettings;
 import io.userdb.db.UserDatabase;
+import io.userdb.db.UserStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +26,12 @@ public final class SeedDatabase {
     int count = Integer.parseInt(args[1]);
     long start = System.nanoTime();
     String hash = new PasswordHasher().hash(args[2]);
-    try (UserDatabase db = UserStores.open(
-        StoreSettings.existing(file.toString()).withLockWait(Duration.ofSeconds(30)).creatingIt()).open()) {
+    try (UserDatabase db =
+        UserStores.open(
+                StoreSettings.existing(file.toString())
+                    .withLockWait(Duration.ofSeconds(30))
+                    .creatingIt())
+            .open()) {
       seed(db, count, hash);
     }
     System.out.printf("seeded %d users in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
@@ -38,20 +42,23 @@ public final class SeedDatabase {
   }
 
   static void seed(UserDatabase db, int count, String hash) {
-    Iterable<NewUser> users = () -> new Iterator<>() {
-      int next = 0;
+    Iterable<NewUser> users =
+        () ->
+            new Iterator<>() {
+              int next = 0;
 
-      @Override
-      public boolean hasNext() {
-        return next < count;
-      }
+              @Override
+              public boolean hasNext() {
+                return next < count;
+              }
 
-      @Override
-      public NewUser next() {
-        String name = name(next++);
-        return new NewUser(name, hash, "User " + name, name + "@example.org", Set.of("user"));
-      }
-    };
+              @Override
+              public NewUser next() {
+                String name = name(next++);
+                return new NewUser(
+                    name, hash, "User " + name, name + "@example.org", Set.of("user"));
+              }
+            };
     db.createUsers(users, Instant.now());
   }
 }

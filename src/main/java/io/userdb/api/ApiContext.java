@@ -10,9 +10,9 @@ import io.userdb.db.CostlyQueries;
 import io.userdb.db.UserDatabasePool;
 
 /**
- * What the servlets share: the pool, the turns costly queries take, the services they call,
- * whose address a request is, and this backend's route name in an Apache balancer (empty when
- * not balanced).
+ * What the servlets share: the pool, the turns costly queries take, the services they call, whose
+ * address a request is, and this backend's route name in an Apache balancer (empty when not
+ * balanced).
  */
 public record ApiContext(
     UserDatabasePool pool,

@@ -41,7 +41,8 @@ public class ApiException extends RuntimeException {
   }
 
   static ApiException unauthorized(String code, String message) {
-    return new ApiException(401, code, message, Map.of("WWW-Authenticate", "Basic realm=\"userdb\""));
+    return new ApiException(
+        401, code, message, Map.of("WWW-Authenticate", "Basic realm=\"userdb\""));
   }
 
   static ApiException authenticationRequired() {

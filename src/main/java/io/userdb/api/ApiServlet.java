@@ -1,6 +1,5 @@
 package io.userdb.api;
 
-import io.userdb.http.Json;
 import io.userdb.auth.AuthenticationException;
 import io.userdb.auth.Caller;
 import io.userdb.auth.InvalidInputException;
@@ -12,6 +11,7 @@ import io.userdb.db.DuplicateUserException;
 import io.userdb.db.LastAdminException;
 import io.userdb.db.PoolExhaustedException;
 import io.userdb.db.UserDatabasePool;
+import io.userdb.http.Json;
 import io.userdb.http.SecurityHeadersFilter;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
@@ -24,9 +24,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Base of every API servlet: borrows a database object for the request, works out who is
- * asking, and maps every failure to a JSON error in one place. Methods a servlet does not
- * override answer 405.
+ * Base of every API servlet: borrows a database object for the request, works out who is asking,
+ * and maps every failure to a JSON error in one place. Methods a servlet does not override answer
+ * 405.
  */
 abstract class ApiServlet extends HttpServlet {
 
@@ -67,8 +67,8 @@ abstract class ApiServlet extends HttpServlet {
 
   /**
    * Answers from inside a {@link #withCaller} handler. The pooled object goes back first:
-   * serialising and writing the body need no database, and a slow client or a large page
-   * (a user list is ~20 KB) would otherwise keep an object from requests waiting for one.
+   * serialising and writing the body need no database, and a slow client or a large page (a user
+   * list is ~20 KB) would otherwise keep an object from requests waiting for one.
    */
   static void reply(DatabaseAccess access, HttpServletResponse response, int status, Object body)
       throws IOException {
@@ -91,7 +91,8 @@ abstract class ApiServlet extends HttpServlet {
 
   /** An account with role user or admin; the default guest and guest-only accounts are not. */
   static Caller requireUser(Optional<Caller> caller) {
-    Caller c = caller.filter(Caller::isAuthenticated).orElseThrow(ApiException::authenticationRequired);
+    Caller c =
+        caller.filter(Caller::isAuthenticated).orElseThrow(ApiException::authenticationRequired);
     if (!c.isAdmin() && !c.roles().contains(Caller.USER)) {
       throw ApiException.forbidden("this account may not do that");
     }
@@ -115,7 +116,10 @@ abstract class ApiServlet extends HttpServlet {
       }
       super.service(request, response);
     } catch (ApiException e) {
-      send(request, response, e.status() == 405 ? e.withHeader("Allow", allowedMethods(request)) : e);
+      send(
+          request,
+          response,
+          e.status() == 405 ? e.withHeader("Allow", allowedMethods(request)) : e);
     } catch (InvalidInputException e) {
       send(request, response, ApiException.badRequest(e.code(), e.getMessage()));
     } catch (AuthenticationException e) {
@@ -126,34 +130,64 @@ abstract class ApiServlet extends HttpServlet {
       send(request, response, new ApiException(409, "last_admin", e.getMessage()));
     } catch (PoolExhaustedException e) {
       LOG.warning(e.getMessage());
-      send(request, response, new ApiException(503, "pool_exhausted", "the service is busy; try again",
-          Map.of("Retry-After", "1")));
+      send(
+          request,
+          response,
+          new ApiException(
+              503, "pool_exhausted", "the service is busy; try again", Map.of("Retry-After", "1")));
     } catch (DatabaseFullException e) {
       LOG.warning(e.getMessage());
-      send(request, response, new ApiException(507, "insufficient_storage",
-          "the database is full (disk or db-max-size); nothing was changed", Map.of()));
+      send(
+          request,
+          response,
+          new ApiException(
+              507,
+              "insufficient_storage",
+              "the database is full (disk or db-max-size); nothing was changed",
+              Map.of()));
     } catch (DatabaseException e) {
       LOG.warning(e.getMessage());
-      send(request, response, new ApiException(503, "database_unavailable", "the database cannot be used right now",
-          Map.of("Retry-After", "5")));
+      send(
+          request,
+          response,
+          new ApiException(
+              503,
+              "database_unavailable",
+              "the database cannot be used right now",
+              Map.of("Retry-After", "5")));
     } catch (IOException e) {
       throw e; // the client went away; nothing to answer
     } catch (Exception e) {
-      LOG.log(Level.SEVERE, "unexpected failure on " + request.getMethod() + " " + request.getRequestURI(), e);
-      send(request, response, new ApiException(500, "internal_error", "unexpected error; it has been logged"));
+      LOG.log(
+          Level.SEVERE,
+          "unexpected failure on " + request.getMethod() + " " + request.getRequestURI(),
+          e);
+      send(
+          request,
+          response,
+          new ApiException(500, "internal_error", "unexpected error; it has been logged"));
     }
   }
 
   private static ApiException fromAuthentication(AuthenticationException e) {
     return switch (e.reason()) {
-      case LOCKED -> new ApiException(429, "locked",
-          "too many failed sign-ins; try again in " + retryAfterSeconds(e) + " s",
-          Map.of("Retry-After", Long.toString(retryAfterSeconds(e))));
-      case MALFORMED -> ApiException.unauthorized("invalid_authorization", "the Authorization header is malformed");
-      case UNKNOWN_PROXY_USER -> ApiException.forbidden("the user Apache signed in has no enabled account here");
-      case INVALID_CREDENTIALS -> ApiException.unauthorized("invalid_credentials", "wrong username or password");
-      case SESSION_ENDED -> ApiException.unauthorized(SESSION_ENDED,
-          "the session has ended (signed out, expired or revoked); sign in again");
+      case LOCKED ->
+          new ApiException(
+              429,
+              "locked",
+              "too many failed sign-ins; try again in " + retryAfterSeconds(e) + " s",
+              Map.of("Retry-After", Long.toString(retryAfterSeconds(e))));
+      case MALFORMED ->
+          ApiException.unauthorized(
+              "invalid_authorization", "the Authorization header is malformed");
+      case UNKNOWN_PROXY_USER ->
+          ApiException.forbidden("the user Apache signed in has no enabled account here");
+      case INVALID_CREDENTIALS ->
+          ApiException.unauthorized("invalid_credentials", "wrong username or password");
+      case SESSION_ENDED ->
+          ApiException.unauthorized(
+              SESSION_ENDED,
+              "the session has ended (signed out, expired or revoked); sign in again");
     };
   }
 
@@ -170,7 +204,8 @@ abstract class ApiServlet extends HttpServlet {
     SecurityHeadersFilter.apply(response); // reset() took them with everything else
     e.headers().forEach(response::setHeader);
     if (SESSION_ENDED.equals(e.code())) {
-      response.addHeader("Set-Cookie", SessionServlet.cookie("", 0, request.isSecure())); // the browser drops it
+      response.addHeader(
+          "Set-Cookie", SessionServlet.cookie("", 0, request.isSecure())); // the browser drops it
     }
     if (e.status() == 401 && request.getHeader("X-Requested-With") != null) {
       // A page's script (the console) handles sign-in itself: a Basic challenge would make the
@@ -217,15 +252,16 @@ abstract class ApiServlet extends HttpServlet {
   }
 
   /**
-   * The methods the requested resource answers, for the {@code Allow} header of a 405: by
-   * default those this servlet implements. A servlet serving resources that differ overrides it.
+   * The methods the requested resource answers, for the {@code Allow} header of a 405: by default
+   * those this servlet implements. A servlet serving resources that differ overrides it.
    */
   String allowedMethods(HttpServletRequest request) {
     String allowed = implemented;
     if (allowed == null) {
       java.util.List<String> methods = new java.util.ArrayList<>();
       for (String method : new String[] {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
-        if (declares("do" + method.charAt(0) + method.substring(1).toLowerCase(java.util.Locale.ROOT))) {
+        if (declares(
+            "do" + method.charAt(0) + method.substring(1).toLowerCase(java.util.Locale.ROOT))) {
           methods.add(method);
           if (method.equals("GET")) {
             methods.add("HEAD");

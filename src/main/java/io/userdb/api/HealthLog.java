@@ -5,8 +5,8 @@ import java.util.logging.Logger;
 
 /**
  * Logs why the database is unavailable when /health first finds it so, and once when it answers
- * again: a load balancer polling every second must not fill the log with the same line. The
- * details (path, the store's error) go only here, never to the unauthenticated caller. Thread-safe.
+ * again: a load balancer polling every second must not fill the log with the same line. The details
+ * (path, the store's error) go only here, never to the unauthenticated caller. Thread-safe.
  */
 final class HealthLog {
 

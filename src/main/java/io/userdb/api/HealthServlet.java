@@ -1,8 +1,8 @@
 package io.userdb.api;
 
-import io.userdb.http.Json;
 import io.userdb.db.DatabaseException;
 import io.userdb.db.UserDatabasePool;
+import io.userdb.http.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code GET /health}: UP with the pool's numbers when the database answers, else 503 DOWN with
- * a generic reason. Anyone may ask, so why it is down (path, the store's error) is only logged.
+ * {@code GET /health}: UP with the pool's numbers when the database answers, else 503 DOWN with a
+ * generic reason. Anyone may ask, so why it is down (path, the store's error) is only logged.
  */
 final class HealthServlet extends ApiServlet {
 
@@ -25,7 +25,8 @@ final class HealthServlet extends ApiServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     boolean up = false;
     String detail = null;
     // Twice: an object left over from a fault (opened while the file was read-only, say) fails

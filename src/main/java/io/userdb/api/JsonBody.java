@@ -1,8 +1,8 @@
 package io.userdb.api;
 
-import io.userdb.http.Json;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.userdb.http.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,21 +16,21 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A request's JSON object body, read with the API's limits (64 KiB, application/json only,
- * whole within {@link #READ_DEADLINE}), with typed accessors that answer 400 naming the field
- * when a value has the wrong type. Servlets read it before borrowing a database object.
+ * A request's JSON object body, read with the API's limits (64 KiB, application/json only, whole
+ * within {@link #READ_DEADLINE}), with typed accessors that answer 400 naming the field when a
+ * value has the wrong type. Servlets read it before borrowing a database object.
  */
 final class JsonBody {
 
   static final int MAX_BYTES = 64 * 1024;
 
   /**
-   * How long a whole body may take to arrive. Tomcat's read timeout applies to each read, so
-   * a client sending a byte every few seconds would otherwise hold a request thread for as
-   * long as it likes (the outside report held every thread with 205 such sockets). Checked
-   * between reads: a body is cut off at the first read that ends after the deadline, at most
-   * one read timeout late (the HTTP connector's connection timeout; through Apache, its
-   * RequestReadTimeout ends a body that stalls).
+   * How long a whole body may take to arrive. Tomcat's read timeout applies to each read, so a
+   * client sending a byte every few seconds would otherwise hold a request thread for as long as it
+   * likes (the outside report held every thread with 205 such sockets). Checked between reads: a
+   * body is cut off at the first read that ends after the deadline, at most one read timeout late
+   * (the HTTP connector's connection timeout; through Apache, its RequestReadTimeout ends a body
+   * that stalls).
    */
   static final Duration READ_DEADLINE = Duration.ofSeconds(10);
 
@@ -69,7 +69,8 @@ final class JsonBody {
       String name = names.next();
       if (!known.contains(name)) {
         throw ApiException.badRequest(
-            "unknown_field", "unknown field '" + clip(name) + "'; expected " + Arrays.toString(allowed));
+            "unknown_field",
+            "unknown field '" + clip(name) + "'; expected " + Arrays.toString(allowed));
       }
     }
     return new JsonBody(root);
@@ -115,7 +116,9 @@ final class JsonBody {
   }
 
   private static ApiException bodyTimeout() {
-    return new ApiException(408, "body_timeout",
+    return new ApiException(
+        408,
+        "body_timeout",
         "the request body did not arrive within " + READ_DEADLINE.toSeconds() + " s");
   }
 

@@ -14,7 +14,8 @@ final class MeServlet extends ApiServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     withCaller(
         request,
         (access, caller) ->

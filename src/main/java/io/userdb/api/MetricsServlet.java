@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GET /metrics} in Prometheus text format, for clients on loopback (a local scraper or
- * agent) and for admins. Behind Apache the remote address is the real client's, so remote
- * scrapers need admin credentials.
+ * agent) and for admins. Behind Apache the remote address is the real client's, so remote scrapers
+ * need admin credentials.
  */
 final class MetricsServlet extends ApiServlet {
 
@@ -21,7 +21,8 @@ final class MetricsServlet extends ApiServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     if (!isLoopback(request.getRemoteAddr())) {
       withCaller(request, (access, caller) -> requireAdmin(caller));
     }

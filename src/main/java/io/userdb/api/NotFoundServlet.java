@@ -15,7 +15,8 @@ final class NotFoundServlet extends ApiServlet {
   }
 
   @Override
-  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Json.writeError(response, 404, "not_found", "no such resource");
   }
 }

@@ -20,7 +20,8 @@ final class SessionServlet extends ApiServlet {
   }
 
   @Override
-  protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doPost(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     JsonBody body = JsonBody.read(request, "username", "password");
     String username = body.requiredString("username");
     String password = body.requiredString("password");
@@ -30,7 +31,8 @@ final class SessionServlet extends ApiServlet {
               ? ctx.logins().login(access, username, password, ctx.clientAddress(request))
               : new LoginResult.Failure();
       if (result instanceof LoginResult.Locked locked) {
-        throw new AuthenticationException(AuthenticationException.Reason.LOCKED, locked.retryAfter());
+        throw new AuthenticationException(
+            AuthenticationException.Reason.LOCKED, locked.retryAfter());
       }
       if (!(result instanceof LoginResult.Success success)) {
         throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
@@ -38,18 +40,22 @@ final class SessionServlet extends ApiServlet {
       // A fresh token at every sign-in; the session the client came with (if any) ends.
       ctx.sessions().revokeToken(access.db(), sessionToken(request));
       String token = ctx.sessions().start(access.db(), success.user());
-      response.addHeader("Set-Cookie", cookie(token, ctx.sessions().maxAge().toSeconds(), request.isSecure()));
+      response.addHeader(
+          "Set-Cookie", cookie(token, ctx.sessions().maxAge().toSeconds(), request.isSecure()));
       reply(access, response, 200, UserJson.of(success.user()));
     }
   }
 
   @Override
-  protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doDelete(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     try {
       withCaller(
           request,
           (access, caller) ->
-              caller.map(Caller::sessionHash).ifPresent(hash -> ctx.sessions().revoke(access.db(), hash)));
+              caller
+                  .map(Caller::sessionHash)
+                  .ifPresent(hash -> ctx.sessions().revoke(access.db(), hash)));
     } catch (AuthenticationException e) {
       if (e.reason() != AuthenticationException.Reason.SESSION_ENDED) {
         throw e;
@@ -62,7 +68,12 @@ final class SessionServlet extends ApiServlet {
 
   /** Secure only when the request came over TLS (Apache tells Tomcat so through AJP). */
   static String cookie(String token, long maxAgeSeconds, boolean secure) {
-    return SessionService.COOKIE + "=" + token + "; Path=/; Max-Age=" + maxAgeSeconds
-        + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+    return SessionService.COOKIE
+        + "="
+        + token
+        + "; Path=/; Max-Age="
+        + maxAgeSeconds
+        + "; HttpOnly; SameSite=Strict"
+        + (secure ? "; Secure" : "");
   }
 }

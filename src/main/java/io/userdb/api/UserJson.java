@@ -7,11 +7,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The public shape of a user: never the hash, never the lockout counters. A record rather than
- * a map: the fields and their order are in one place, and Jackson writes it with a serializer
- * built once, cheaper than a map on every {@code GET /api/me} (docs/PERFORMANCE-HISTORY.md).
- * Absent fields are left out: the default user has no account, and only
- * {@code /api/me} says how the caller was recognised.
+ * The public shape of a user: never the hash, never the lockout counters. A record rather than a
+ * map: the fields and their order are in one place, and Jackson writes it with a serializer built
+ * once, cheaper than a map on every {@code GET /api/me} (docs/PERFORMANCE-HISTORY.md). Absent
+ * fields are left out: the default user has no account, and only {@code /api/me} says how the
+ * caller was recognised.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record UserJson(
@@ -34,7 +34,8 @@ record UserJson(
     if (caller.user() != null) {
       return of(caller.user(), method);
     }
-    return new UserJson(caller.username(), null, null, new TreeSet<>(caller.roles()), null, null, null, method);
+    return new UserJson(
+        caller.username(), null, null, new TreeSet<>(caller.roles()), null, null, null, method);
   }
 
   private static UserJson of(User user, String authenticatedBy) {

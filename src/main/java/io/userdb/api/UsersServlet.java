@@ -1,10 +1,10 @@
 package io.userdb.api;
 
-import io.userdb.db.DatabaseAccess;
-import io.userdb.auth.AuthenticationException;
-import io.userdb.auth.LoginResult;
 import io.userdb.auth.AccountRules;
+import io.userdb.auth.AuthenticationException;
 import io.userdb.auth.Caller;
+import io.userdb.auth.LoginResult;
+import io.userdb.db.DatabaseAccess;
 import io.userdb.db.ProfileChange;
 import io.userdb.db.User;
 import io.userdb.db.UserPage;
@@ -18,8 +18,8 @@ import java.util.Set;
 
 /**
  * User management: {@code /api/users} (list, create), {@code /api/users/NAME} (read, update,
- * delete) and {@code /api/users/NAME/password}. Admins may do everything; a user may read and
- * edit their own profile and change their own password.
+ * delete) and {@code /api/users/NAME/password}. Admins may do everything; a user may read and edit
+ * their own profile and change their own password.
  */
 final class UsersServlet extends ApiServlet {
 
@@ -42,7 +42,9 @@ final class UsersServlet extends ApiServlet {
       if (parts.length == 1 && AccountRules.isValidUsername(parts[0])) {
         return new Target(parts[0], false);
       }
-      if (parts.length == 2 && parts[1].equals("password") && AccountRules.isValidUsername(parts[0])) {
+      if (parts.length == 2
+          && parts[1].equals("password")
+          && AccountRules.isValidUsername(parts[0])) {
         return new Target(parts[0], true);
       }
       throw ApiException.notFound("user");
@@ -62,11 +64,14 @@ final class UsersServlet extends ApiServlet {
     } catch (ApiException notAUserPath) {
       return super.allowedMethods(request);
     }
-    return target.isCollection() ? "GET, HEAD, POST" : target.password() ? "PUT" : "GET, HEAD, PATCH, DELETE";
+    return target.isCollection()
+        ? "GET, HEAD, POST"
+        : target.password() ? "PUT" : "GET, HEAD, PATCH, DELETE";
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Target target = Target.of(request);
     if (target.password()) {
       throw methodNotAllowed();
@@ -79,7 +84,11 @@ final class UsersServlet extends ApiServlet {
         request,
         (access, caller) -> {
           requireSelfOrAdmin(requireUser(caller), target.username());
-          User user = access.db().findUser(target.username()).orElseThrow(() -> ApiException.notFound("user"));
+          User user =
+              access
+                  .db()
+                  .findUser(target.username())
+                  .orElseThrow(() -> ApiException.notFound("user"));
           reply(access, response, 200, UserJson.of(user));
         });
   }
@@ -89,13 +98,15 @@ final class UsersServlet extends ApiServlet {
     int limit = intParameter(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     String prefix = request.getParameter("q") == null ? "" : request.getParameter("q");
     if (!prefix.isEmpty() && !AccountRules.isValidUsername(prefix)) {
-      throw ApiException.badRequest("invalid_query", "q must be a username prefix (A-Z a-z 0-9 . _ @ -)");
+      throw ApiException.badRequest(
+          "invalid_query", "q must be a username prefix (A-Z a-z 0-9 . _ @ -)");
     }
     withCaller(
         request,
         (access, caller) -> {
           requireAdmin(caller);
-          UserPage page = ctx.costlyQueries().run(access, db -> db.listUsers(prefix, offset, limit));
+          UserPage page =
+              ctx.costlyQueries().run(access, db -> db.listUsers(prefix, offset, limit));
           List<UserJson> users = page.users().stream().map(UserJson::of).toList();
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("total", page.total());
@@ -107,7 +118,8 @@ final class UsersServlet extends ApiServlet {
   }
 
   @Override
-  protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doPost(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     if (!Target.of(request).isCollection()) {
       throw methodNotAllowed();
     }
@@ -132,7 +144,8 @@ final class UsersServlet extends ApiServlet {
   }
 
   @Override
-  protected void doPatch(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doPatch(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Target target = Target.of(request);
     if (target.isCollection() || target.password()) {
       throw methodNotAllowed();
@@ -161,7 +174,8 @@ final class UsersServlet extends ApiServlet {
   }
 
   @Override
-  protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doPut(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Target target = Target.of(request);
     if (!target.password()) {
       throw methodNotAllowed();
@@ -172,10 +186,15 @@ final class UsersServlet extends ApiServlet {
         (access, caller) -> {
           Caller who = requireUser(caller);
           requireSelfOrAdmin(who, target.username());
-          User user = access.db().findUser(target.username()).orElseThrow(() -> ApiException.notFound("user"));
+          User user =
+              access
+                  .db()
+                  .findUser(target.username())
+                  .orElseThrow(() -> ApiException.notFound("user"));
           String newPassword = body.requiredString("password");
           if (!who.isAdmin()) {
-            checkCurrentPassword(access, user, body.requiredString("currentPassword"), ctx.clientAddress(request));
+            checkCurrentPassword(
+                access, user, body.requiredString("currentPassword"), ctx.clientAddress(request));
           }
           String keep = who.is(user.username()) ? who.sessionHash() : null;
           ctx.accounts().changePassword(access, user.username(), newPassword, keep);
@@ -184,11 +203,13 @@ final class UsersServlet extends ApiServlet {
   }
 
   /**
-   * A stolen session must not become a free password oracle: the current password is checked
-   * as a sign-in is, under the same per-account and per-address limits.
+   * A stolen session must not become a free password oracle: the current password is checked as a
+   * sign-in is, under the same per-account and per-address limits.
    */
-  private void checkCurrentPassword(DatabaseAccess access, User user, String currentPassword, String clientAddress) {
-    LoginResult result = ctx.logins().login(access, user.username(), currentPassword, clientAddress);
+  private void checkCurrentPassword(
+      DatabaseAccess access, User user, String currentPassword, String clientAddress) {
+    LoginResult result =
+        ctx.logins().login(access, user.username(), currentPassword, clientAddress);
     if (result instanceof LoginResult.Locked locked) {
       throw new AuthenticationException(AuthenticationException.Reason.LOCKED, locked.retryAfter());
     }
@@ -198,7 +219,8 @@ final class UsersServlet extends ApiServlet {
   }
 
   @Override
-  protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doDelete(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Target target = Target.of(request);
     if (target.isCollection() || target.password()) {
       throw methodNotAllowed();
@@ -220,7 +242,8 @@ final class UsersServlet extends ApiServlet {
     }
   }
 
-  private static int intParameter(HttpServletRequest request, String name, int fallback, int min, int max) {
+  private static int intParameter(
+      HttpServletRequest request, String name, int fallback, int min, int max) {
     String value = request.getParameter(name);
     if (value == null || value.isEmpty()) {
       return fallback;
@@ -233,6 +256,7 @@ final class UsersServlet extends ApiServlet {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw ApiException.badRequest("invalid_parameter", name + " must be a whole number from " + min + " to " + max);
+    throw ApiException.badRequest(
+        "invalid_parameter", name + " must be a whole number from " + min + " to " + max);
   }
 }

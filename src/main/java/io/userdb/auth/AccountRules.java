@@ -65,7 +65,9 @@ public final class AccountRules {
     if (displayName.length() > MAX_DISPLAY_NAME || hasControlCharacters(displayName)) {
       throw new InvalidInputException(
           "invalid_display_name",
-          "display name must be at most " + MAX_DISPLAY_NAME + " characters, without control characters");
+          "display name must be at most "
+              + MAX_DISPLAY_NAME
+              + " characters, without control characters");
     }
     return displayName;
   }

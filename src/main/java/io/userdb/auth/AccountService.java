@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Account changes shared by the HTTP API and the CLI: validates input, hashes passwords, and
- * drops cached credentials whenever a change affects what an account may do.
+ * Account changes shared by the HTTP API and the CLI: validates input, hashes passwords, and drops
+ * cached credentials whenever a change affects what an account may do.
  */
 public final class AccountService {
 
@@ -21,7 +21,10 @@ public final class AccountService {
   private final Clock clock;
 
   public AccountService(
-      PasswordHasher hasher, BasicCredentialCache credentialCache, LoginService logins, Clock clock) {
+      PasswordHasher hasher,
+      BasicCredentialCache credentialCache,
+      LoginService logins,
+      Clock clock) {
     this.hasher = hasher;
     this.credentialCache = credentialCache;
     this.logins = logins;
@@ -81,8 +84,8 @@ public final class AccountService {
   }
 
   /**
-   * Sets a new password and revokes the user's sessions but {@code keepSessionHash}. The
-   * password is hashed with no database object held.
+   * Sets a new password and revokes the user's sessions but {@code keepSessionHash}. The password
+   * is hashed with no database object held.
    */
   public boolean changePassword(
       DatabaseAccess access, String username, String newPassword, String keepSessionHash) {

@@ -16,8 +16,8 @@ public class AuthenticationException extends RuntimeException {
     /** Apache vouched for a name that has no enabled account here. */
     UNKNOWN_PROXY_USER,
     /**
-     * The session cookie names a session that has ended (signed out, expired, revoked): said
-     * so, rather than served as the default user, so a client knows to sign in again.
+     * The session cookie names a session that has ended (signed out, expired, revoked): said so,
+     * rather than served as the default user, so a client knows to sign in again.
      */
     SESSION_ENDED
   }

@@ -10,10 +10,9 @@ import java.util.function.Supplier;
 
 /**
  * Decides who is asking, trying in order: the user Apache authenticated (REMOTE_USER over AJP),
- * only when the proxy is trusted, and then over anything else the request carries, as with
- * Tomcat's {@code tomcatAuthentication="false"}; a session cookie; HTTP Basic credentials,
- * checked against the database through {@link BasicCredentialCache}; the configured default
- * user. Thread-safe.
+ * only when the proxy is trusted, and then over anything else the request carries, as with Tomcat's
+ * {@code tomcatAuthentication="false"}; a session cookie; HTTP Basic credentials, checked against
+ * the database through {@link BasicCredentialCache}; the configured default user. Thread-safe.
  */
 public final class Authenticator {
 
@@ -25,9 +24,9 @@ public final class Authenticator {
   private final SingleFlight<Attempt, LoginResult> verifying = new SingleFlight<>();
 
   /**
-   * A password check in progress, by credentials and client (lockout counts per client): the
-   * same credentials from the same client at once are checked once, and a wrong password sent
-   * by many requests at once counts as one failure, as it is one guess.
+   * A password check in progress, by credentials and client (lockout counts per client): the same
+   * credentials from the same client at once are checked once, and a wrong password sent by many
+   * requests at once counts as one failure, as it is one guess.
    */
   private record Attempt(BasicCredentialCache.Key credentials, String clientAddress) {}
 
@@ -54,11 +53,14 @@ public final class Authenticator {
    * @param clientAddress the per-address limit's key, asked for only when a password must be
    *     checked: most requests carry a session or cached credentials and never need it
    * @return the caller, or empty if anonymous requests have no default user
-   * @throws AuthenticationException if offered credentials are refused, or the session cookie
-   *     (sent without other credentials) names a session that has ended
+   * @throws AuthenticationException if offered credentials are refused, or the session cookie (sent
+   *     without other credentials) names a session that has ended
    */
   public Optional<Caller> identify(
-      DatabaseAccess access, String sessionToken, String authorization, String proxyUser,
+      DatabaseAccess access,
+      String sessionToken,
+      String authorization,
+      String proxyUser,
       Supplier<String> clientAddress) {
     if (trustProxyUser && proxyUser != null && !proxyUser.isEmpty()) {
       return Optional.of(proxy(access.db(), proxyUser));

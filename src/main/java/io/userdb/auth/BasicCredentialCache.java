@@ -15,16 +15,15 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Remembers briefly which Basic credentials were verified, so that repeated Basic requests do
- * not pay a slow hash each time (as Apache's mod_authn_socache does for mod_authn_dbd).
+ * Remembers briefly which Basic credentials were verified, so that repeated Basic requests do not
+ * pay a slow hash each time (as Apache's mod_authn_socache does for mod_authn_dbd).
  *
- * <p>Safe by construction: the key is an HMAC of name and password under a random per-process
- * key, so no password is held in clear; an entry only vouches for the exact stored hash it was
- * verified against, so a password changed anywhere (even by the CLI in another process) misses
- * at once. The account itself (roles, the disabled flag) is trusted only under the data version
- * it was read at ({@link io.userdb.db.UserDatabase#dataVersion()}), so any commit since sends
- * the next request to the database for it. Entries are also dropped explicitly when an account
- * changes. Thread-safe.
+ * <p>Safe by construction: the key is an HMAC of name and password under a random per-process key,
+ * so no password is held in clear; an entry only vouches for the exact stored hash it was verified
+ * against, so a password changed anywhere (even by the CLI in another process) misses at once. The
+ * account itself (roles, the disabled flag) is trusted only under the data version it was read at
+ * ({@link io.userdb.db.UserDatabase#dataVersion()}), so any commit since sends the next request to
+ * the database for it. Entries are also dropped explicitly when an account changes. Thread-safe.
  */
 public final class BasicCredentialCache {
 
@@ -69,8 +68,8 @@ public final class BasicCredentialCache {
   }
 
   /**
-   * The enabled account these credentials were verified for, if it was read under
-   * {@code version} (nothing committed since) and the entry is fresh; else null.
+   * The enabled account these credentials were verified for, if it was read under {@code version}
+   * (nothing committed since) and the entry is fresh; else null.
    */
   public User verifiedUser(Key key, long version) {
     Entry entry = entries.get(key.mac());
@@ -100,9 +99,9 @@ public final class BasicCredentialCache {
   }
 
   /**
-   * After the account was read again (under {@code version}) and still holds the verified hash:
-   * the entry now vouches for it as read. The expiry stays, so the password itself is checked
-   * again at least every {@link #TIME_TO_LIVE} however often the account is re-read.
+   * After the account was read again (under {@code version}) and still holds the verified hash: the
+   * entry now vouches for it as read. The expiry stays, so the password itself is checked again at
+   * least every {@link #TIME_TO_LIVE} however often the account is re-read.
    */
   public void refresh(Key key, User user, long version) {
     entries.computeIfPresent(

@@ -4,8 +4,8 @@ import io.userdb.db.User;
 import java.util.Set;
 
 /**
- * Who is asking. {@code user} is null only for the default user, who exists in configuration,
- * not in the database; {@code sessionHash} is set when a session cookie identified the caller.
+ * Who is asking. {@code user} is null only for the default user, who exists in configuration, not
+ * in the database; {@code sessionHash} is set when a session cookie identified the caller.
  */
 public record Caller(
     String username, Set<String> roles, AuthMethod method, User user, String sessionHash) {

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Whose address a request is, for the per-address limit. The TCP peer (through AJP: the peer
- * Apache saw), unless that peer is one of the configured trusted proxies: then, as Apache's
- * mod_remoteip does, {@code X-Forwarded-For} is read from the right, skipping trusted proxies,
- * and the first address that is not one is the client. Nobody else's {@code X-Forwarded-For}
- * counts. IPv6 clients are keyed by their /64, the block one subscriber gets. Immutable.
+ * Whose address a request is, for the per-address limit. The TCP peer (through AJP: the peer Apache
+ * saw), unless that peer is one of the configured trusted proxies: then, as Apache's mod_remoteip
+ * does, {@code X-Forwarded-For} is read from the right, skipping trusted proxies, and the first
+ * address that is not one is the client. Nobody else's {@code X-Forwarded-For} counts. IPv6 clients
+ * are keyed by their /64, the block one subscriber gets. Immutable.
  */
 public final class ClientAddresses {
 
@@ -126,11 +126,18 @@ public final class ClientAddresses {
 
   private static String key(byte[] address) {
     if (address.length == 4) {
-      return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "." + (address[3] & 0xff);
+      return (address[0] & 0xff)
+          + "."
+          + (address[1] & 0xff)
+          + "."
+          + (address[2] & 0xff)
+          + "."
+          + (address[3] & 0xff);
     }
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < 8; i += 2) {
-      sb.append(Integer.toHexString(((address[i] & 0xff) << 8) | (address[i + 1] & 0xff))).append(':');
+      sb.append(Integer.toHexString(((address[i] & 0xff) << 8) | (address[i + 1] & 0xff)))
+          .append(':');
     }
     return sb.append(":/64").toString();
   }

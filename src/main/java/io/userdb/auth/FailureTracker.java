@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Password checks counted in memory, by key, locking out under a {@link LockoutPolicy}, with the
- * same reserve-before-hashing rule as an account's counter in the store. Two uses: names that
- * have no account (so they lock exactly like accounts, and lockout does not tell the two apart),
- * and client addresses (so one address cannot spread guesses over many accounts).
+ * same reserve-before-hashing rule as an account's counter in the store. Two uses: names that have
+ * no account (so they lock exactly like accounts, and lockout does not tell the two apart), and
+ * client addresses (so one address cannot spread guesses over many accounts).
  *
  * <p>Bounded: when full, entries whose lock has passed and that are not locked go first, oldest
  * first; an active lock is never dropped to make room (then the new key goes uncounted, and the
@@ -32,8 +32,8 @@ final class FailureTracker {
   private final int maxEntries;
 
   /**
-   * @param forgetAfter a key's count starts over after this long without an attempt; null:
-   *     never, as an account's counter in the store
+   * @param forgetAfter a key's count starts over after this long without an attempt; null: never,
+   *     as an account's counter in the store
    */
   FailureTracker(LockoutPolicy policy, Duration forgetAfter, int maxEntries) {
     this.policy = policy;
@@ -43,8 +43,8 @@ final class FailureTracker {
 
   /**
    * Counts one check for {@code key} before it runs, unless the key is locked at {@code now}; a
-   * count that reaches the policy's threshold sets the lock at once, so parallel checks past it
-   * are refused without hashing.
+   * count that reaches the policy's threshold sets the lock at once, so parallel checks past it are
+   * refused without hashing.
    */
   Reservation reserve(String key, Instant now) {
     String k = normal(key);
@@ -59,7 +59,9 @@ final class FailureTracker {
             outcome[0] = new Reservation(false, old.lockedUntil());
             return old;
           }
-          boolean fresh = old == null || (forgetAfter != null && old.lastAttempt().plus(forgetAfter).isBefore(now));
+          boolean fresh =
+              old == null
+                  || (forgetAfter != null && old.lastAttempt().plus(forgetAfter).isBefore(now));
           int attempts = fresh ? 1 : old.attempts() + 1;
           Instant lock = policy.lockedUntil(attempts, now);
           outcome[0] = new Reservation(true, lock);
@@ -71,7 +73,9 @@ final class FailureTracker {
   /** The reserved check succeeded: it does not count (a lock already set stays). */
   void succeeded(String key) {
     entries.computeIfPresent(
-        normal(key), (k, old) -> new Entry(Math.max(0, old.attempts() - 1), old.lastAttempt(), old.lockedUntil()));
+        normal(key),
+        (k, old) ->
+            new Entry(Math.max(0, old.attempts() - 1), old.lastAttempt(), old.lockedUntil()));
   }
 
   void forget(String key) {

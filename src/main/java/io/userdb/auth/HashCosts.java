@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What verifying each kind of stored hash costs here (scheme and cost parameters: Argon2id at
- * its parameters, bcrypt per cost, SHA-crypt per rounds, {SHA}, $apr1$), as a moving average of
- * the time spent hashing. A kind is known from its first verification after start. Thread-safe.
+ * What verifying each kind of stored hash costs here (scheme and cost parameters: Argon2id at its
+ * parameters, bcrypt per cost, SHA-crypt per rounds, {SHA}, $apr1$), as a moving average of the
+ * time spent hashing. A kind is known from its first verification after start. Thread-safe.
  */
 final class HashCosts {
 

@@ -14,8 +14,8 @@ public record LockoutPolicy(int threshold, Duration firstDelay, Duration maxDela
 
   /**
    * Per client address: {@code threshold} leaves room for a few users behind one NAT mistyping
-   * their passwords, but not for one address working through a list of accounts. The delays
-   * are an account's.
+   * their passwords, but not for one address working through a list of accounts. The delays are an
+   * account's.
    */
   public static LockoutPolicy perAddress(int threshold) {
     return new LockoutPolicy(threshold, DEFAULT.firstDelay(), DEFAULT.maxDelay());

@@ -12,12 +12,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Checks passwords with lockout. Every attempt is counted before its slow hash runs (per
- * account in the store, per unknown name and per client address in memory, each atomically),
- * so parallel guesses each take a number and those past the policy's threshold are refused
- * without hashing. Known and unknown names go through the same steps and answers: an unknown
- * name is checked against a dummy hash. A legacy hash that verifies is upgraded to Argon2id on
- * the spot. Thread-safe.
+ * Checks passwords with lockout. Every attempt is counted before its slow hash runs (per account in
+ * the store, per unknown name and per client address in memory, each atomically), so parallel
+ * guesses each take a number and those past the policy's threshold are refused without hashing.
+ * Known and unknown names go through the same steps and answers: an unknown name is checked against
+ * a dummy hash. A legacy hash that verifies is upgraded to Argon2id on the spot. Thread-safe.
  */
 public final class LoginService {
 
@@ -35,7 +34,11 @@ public final class LoginService {
   private final Counter hashChecks;
 
   public LoginService(
-      PasswordHasher hasher, LockoutPolicy policy, LockoutPolicy perAddress, Clock clock, MeterRegistry registry) {
+      PasswordHasher hasher,
+      LockoutPolicy policy,
+      LockoutPolicy perAddress,
+      Clock clock,
+      MeterRegistry registry) {
     this.hasher = hasher;
     this.policy = policy;
     // Unknown names never forget, as an account's counter in the store does not.
@@ -45,9 +48,10 @@ public final class LoginService {
     this.successes = loginCounter(registry, "success");
     this.failures = loginCounter(registry, "failure");
     this.locked = loginCounter(registry, "locked");
-    this.hashChecks = Counter.builder("userdb.password.checks")
-        .description("Slow password hash verifications run for sign-ins (dummy ones included)")
-        .register(registry);
+    this.hashChecks =
+        Counter.builder("userdb.password.checks")
+            .description("Slow password hash verifications run for sign-ins (dummy ones included)")
+            .register(registry);
   }
 
   private static Counter loginCounter(MeterRegistry registry, String outcome) {
@@ -58,13 +62,14 @@ public final class LoginService {
   }
 
   /**
-   * Checks a password. The database object is let go while the hash is verified (and while
-   * a legacy hash is rehashed), so slow hashing never holds a pooled object.
+   * Checks a password. The database object is let go while the hash is verified (and while a legacy
+   * hash is rehashed), so slow hashing never holds a pooled object.
    *
-   * @param clientAddress the per-address limit's key ({@link ClientAddresses#keyOf}); null for
-   *     none (the CLI, run by whoever owns the database file)
+   * @param clientAddress the per-address limit's key ({@link ClientAddresses#keyOf}); null for none
+   *     (the CLI, run by whoever owns the database file)
    */
-  public LoginResult login(DatabaseAccess access, String username, String password, String clientAddress) {
+  public LoginResult login(
+      DatabaseAccess access, String username, String password, String clientAddress) {
     long started = System.nanoTime();
     LoginResult result = attempt(access, username, password, clientAddress);
     if (result instanceof LoginResult.Failure) {
@@ -89,7 +94,8 @@ public final class LoginService {
     }
   }
 
-  private LoginResult attempt(DatabaseAccess access, String username, String password, String clientAddress) {
+  private LoginResult attempt(
+      DatabaseAccess access, String username, String password, String clientAddress) {
     Instant now = clock.instant();
     if (!AccountRules.isAcceptableLength(password)) {
       failures.increment(); // no account has such a password: nothing to hash, nothing to count
@@ -115,7 +121,8 @@ public final class LoginService {
       return loginUnknown(username, password, now);
     }
     User user = found.get();
-    LoginAttempt attempt = access.db().reserveLoginAttempt(user.id(), now, count -> policy.lockedUntil(count, now));
+    LoginAttempt attempt =
+        access.db().reserveLoginAttempt(user.id(), now, count -> policy.lockedUntil(count, now));
     access.release();
     if (!attempt.reserved()) {
       return attempt.lockedUntil().isAfter(now)

@@ -18,10 +18,10 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * Hashes passwords with Argon2id at OWASP's parameters (19 MiB, 2 iterations, 1 lane) as PHC
- * strings, and verifies those plus every format Apache httpd 2.4's {@code htpasswd} writes
- * ({@code $2y$} bcrypt, {@code $apr1$} MD5, {@code {SHA}}, {@code $5$}/{@code $6$} SHA-crypt),
- * so users moved over from an htpasswd file keep their passwords until their next login
- * upgrades the hash. Passwords are normalised to NFC first. Thread-safe.
+ * strings, and verifies those plus every format Apache httpd 2.4's {@code htpasswd} writes ({@code
+ * $2y$} bcrypt, {@code $apr1$} MD5, {@code {SHA}}, {@code $5$}/{@code $6$} SHA-crypt), so users
+ * moved over from an htpasswd file keep their passwords until their next login upgrades the hash.
+ * Passwords are normalised to NFC first. Thread-safe.
  */
 public final class PasswordHasher {
 
@@ -37,15 +37,18 @@ public final class PasswordHasher {
   private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
 
   private final SecureRandom random = new SecureRandom();
+
   /**
-   * At most one slow hash per core at a time. Each Argon2id run is made to take a noticeable
-   * share of a core and 19 MiB; a flood of sign-ins would otherwise take every core from the requests that only
-   * read, and the extra hashes would only wait for a core anyway.
+   * At most one slow hash per core at a time. Each Argon2id run is made to take a noticeable share
+   * of a core and 19 MiB; a flood of sign-ins would otherwise take every core from the requests
+   * that only read, and the extra hashes would only wait for a core anyway.
    */
   private final Semaphore hashing;
+
   private final HashCosts costs = new HashCosts();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger mostInFlight = new AtomicInteger();
+
   /** Verified against for unknown users, so that they cost what known users cost. */
   private final String dummyHash;
 
@@ -74,9 +77,9 @@ public final class PasswordHasher {
   }
 
   /**
-   * How long a check of the slowest kind of hash verified here takes (at most
-   * {@link HashCosts#MAX}): a failed sign-in is answered no sooner, so an account imported with
-   * a slow legacy hash (bcrypt cost 12) or a fast one ({SHA}) cannot be told from an unknown name.
+   * How long a check of the slowest kind of hash verified here takes (at most {@link
+   * HashCosts#MAX}): a failed sign-in is answered no sooner, so an account imported with a slow
+   * legacy hash (bcrypt cost 12) or a fast one ({SHA}) cannot be told from an unknown name.
    */
   public Duration slowestCheck() {
     return costs.slowest();
@@ -101,8 +104,14 @@ public final class PasswordHasher {
   private String hashNow(String password) {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
-    byte[] hash = argon2(normalize(password), salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
-    return PHC_PREFIX + CURRENT_PARAMS + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+    byte[] hash =
+        argon2(normalize(password), salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
+    return PHC_PREFIX
+        + CURRENT_PARAMS
+        + "$"
+        + B64.encodeToString(salt)
+        + "$"
+        + B64.encodeToString(hash);
   }
 
   private boolean verifyNow(String password, String stored) {
@@ -115,16 +124,20 @@ public final class PasswordHasher {
         return OpenBSDBCrypt.checkPassword(stored, normalized.getBytes(StandardCharsets.UTF_8));
       }
       if (stored.startsWith("$apr1$")) {
-        return slowEquals(Md5Crypt.apr1Crypt(normalized.getBytes(StandardCharsets.UTF_8), stored), stored);
+        return slowEquals(
+            Md5Crypt.apr1Crypt(normalized.getBytes(StandardCharsets.UTF_8), stored), stored);
       }
       if (stored.startsWith("$5$")) {
-        return slowEquals(Sha2Crypt.sha256Crypt(normalized.getBytes(StandardCharsets.UTF_8), stored), stored);
+        return slowEquals(
+            Sha2Crypt.sha256Crypt(normalized.getBytes(StandardCharsets.UTF_8), stored), stored);
       }
       if (stored.startsWith("$6$")) {
-        return slowEquals(Sha2Crypt.sha512Crypt(normalized.getBytes(StandardCharsets.UTF_8), stored), stored);
+        return slowEquals(
+            Sha2Crypt.sha512Crypt(normalized.getBytes(StandardCharsets.UTF_8), stored), stored);
       }
       if (stored.startsWith("{SHA}")) {
-        byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(normalized.getBytes(StandardCharsets.UTF_8));
+        byte[] sha1 =
+            MessageDigest.getInstance("SHA-1").digest(normalized.getBytes(StandardCharsets.UTF_8));
         return slowEquals("{SHA}" + Base64.getEncoder().encodeToString(sha1), stored);
       }
     } catch (RuntimeException | NoSuchAlgorithmException e) {
@@ -202,6 +215,7 @@ public final class PasswordHasher {
   }
 
   private static boolean slowEquals(String a, String b) {
-    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    return MessageDigest.isEqual(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 }

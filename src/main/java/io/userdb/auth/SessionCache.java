@@ -6,13 +6,13 @@ import io.userdb.db.SessionRecord;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Sessions as last read from the database, each trusted only under the data version it was read
- * at ({@link io.userdb.db.DatabaseAccess#dataVersion()}): any commit since makes every entry
- * miss, so a revoked session, a disabled user or a changed role is seen by the very next request
- * when the change was made through this process, and within the change-check interval when made
- * by another. What it saves is the join of session and user, and through the pool even the visit
- * to the store, on requests that come while nothing is written: the common case for
- * {@code GET /api/me}. Holds token hashes, never tokens. Thread-safe.
+ * Sessions as last read from the database, each trusted only under the data version it was read at
+ * ({@link io.userdb.db.DatabaseAccess#dataVersion()}): any commit since makes every entry miss, so
+ * a revoked session, a disabled user or a changed role is seen by the very next request when the
+ * change was made through this process, and within the change-check interval when made by another.
+ * What it saves is the join of session and user, and through the pool even the visit to the store,
+ * on requests that come while nothing is written: the common case for {@code GET /api/me}. Holds
+ * token hashes, never tokens. Thread-safe.
  */
 final class SessionCache {
 

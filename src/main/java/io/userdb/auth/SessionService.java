@@ -17,19 +17,23 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Sessions: 256-bit random tokens handed to the client, stored only as SHA-256 hashes, with an
- * idle timeout and an absolute lifetime, at most {@link #MAX_PER_USER} per user (a new one ends
- * the oldest). A read stays a read: the last-seen time is written at most once a touch interval
- * (a minute, or a quarter of a shorter idle timeout, so a session in use never looks idle),
- * since every write queues for the store's write locks. Sessions read while nothing was written
- * since come from a {@link SessionCache}. Thread-safe.
+ * Sessions: 256-bit random tokens handed to the client, stored only as SHA-256 hashes, with an idle
+ * timeout and an absolute lifetime, at most {@link #MAX_PER_USER} per user (a new one ends the
+ * oldest). A read stays a read: the last-seen time is written at most once a touch interval (a
+ * minute, or a quarter of a shorter idle timeout, so a session in use never looks idle), since
+ * every write queues for the store's write locks. Sessions read while nothing was written since
+ * come from a {@link SessionCache}. Thread-safe.
  */
 public final class SessionService {
 
   public static final String COOKIE = "USERDB_SESSION";
   static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
-  /** Enough for every browser and device a person uses; an attacker's sign-in loop stays bounded. */
+
+  /**
+   * Enough for every browser and device a person uses; an attacker's sign-in loop stays bounded.
+   */
   public static final int MAX_PER_USER = 20;
+
   private static final int TOKEN_LENGTH = 43;
 
   private final SecureRandom random = new SecureRandom();
@@ -39,7 +43,8 @@ public final class SessionService {
   private final Duration touchInterval;
   private final Clock clock;
 
-  public SessionService(Duration idleTimeout, Duration maxAge, Clock clock, MeterRegistry registry) {
+  public SessionService(
+      Duration idleTimeout, Duration maxAge, Clock clock, MeterRegistry registry) {
     this.cache = new SessionCache(registry);
     this.idleTimeout = idleTimeout;
     this.maxAge = maxAge;
@@ -59,8 +64,8 @@ public final class SessionService {
   }
 
   /**
-   * The caller a token belongs to, if the session is live and its user enabled. A session found
-   * in the cache under the current {@link DatabaseAccess#dataVersion()} needs no database object.
+   * The caller a token belongs to, if the session is live and its user enabled. A session found in
+   * the cache under the current {@link DatabaseAccess#dataVersion()} needs no database object.
    */
   public Optional<Caller> resume(DatabaseAccess access, String token) {
     if (!isWellFormed(token)) {
@@ -97,8 +102,8 @@ public final class SessionService {
   }
 
   /**
-   * 43 base64url characters. A plain loop: on the hottest path of the service a regular
-   * expression cost about a tenth of a request (seen in a JFR profile of GET /api/me).
+   * 43 base64url characters. A plain loop: on the hottest path of the service a regular expression
+   * cost about a tenth of a request (seen in a JFR profile of GET /api/me).
    */
   static boolean isWellFormed(String token) {
     if (token == null || token.length() != TOKEN_LENGTH) {
@@ -106,7 +111,12 @@ public final class SessionService {
     }
     for (int i = 0; i < TOKEN_LENGTH; i++) {
       char c = token.charAt(i);
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      boolean ok =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_';
       if (!ok) {
         return false;
       }

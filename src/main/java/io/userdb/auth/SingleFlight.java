@@ -6,10 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Runs one piece of work per key at a time: callers that ask for a key already being worked on
- * wait for that result instead of doing the work again. For password checks: 64 Basic requests
- * arriving together with one credential the cache does not know (at start, or when its entry
- * expires) cost one Argon2id hash, not 64 queued for the hashing slots. Thread-safe.
+ * Runs one piece of work per key at a time: callers that ask for a key already being worked on wait
+ * for that result instead of doing the work again. For password checks: 64 Basic requests arriving
+ * together with one credential the cache does not know (at start, or when its entry expires) cost
+ * one Argon2id hash, not 64 queued for the hashing slots. Thread-safe.
  */
 final class SingleFlight<K, V> {
 

@@ -9,17 +9,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code userdb backup OUT}: a consistent copy of the database, taken while the server runs,
- * into a new file readable by its owner only. OUT must not exist, not even as a link: a file
- * someone else prepared, or a link pointing elsewhere, would receive every password hash.
+ * {@code userdb backup OUT}: a consistent copy of the database, taken while the server runs, into a
+ * new file readable by its owner only. OUT must not exist, not even as a link: a file someone else
+ * prepared, or a link pointing elsewhere, would receive every password hash.
  */
-@Command(name = "backup", description = "Write an online, consistent backup of the database to a new file (0600).",
+@Command(
+    name = "backup",
+    description = "Write an online, consistent backup of the database to a new file (0600).",
     mixinStandardHelpOptions = true)
 final class BackupCommand implements Callable<Integer> {
 
   @Mixin DatabaseOptions database;
 
-  @Parameters(paramLabel = "OUT", description = "A new file; an existing file or link is refused.") Path out;
+  @Parameters(paramLabel = "OUT", description = "A new file; an existing file or link is refused.")
+  Path out;
 
   @Override
   public Integer call() {

@@ -23,20 +23,28 @@ import picocli.CommandLine.Parameters;
  * hashes as they are; each is upgraded to Argon2id at its first sign-in. Every line is either
  * imported or reported as skipped with its number; the import never stops half-way.
  */
-@Command(name = "import-htpasswd", description = "Import users from an Apache htpasswd file.", mixinStandardHelpOptions = true)
+@Command(
+    name = "import-htpasswd",
+    description = "Import users from an Apache htpasswd file.",
+    mixinStandardHelpOptions = true)
 final class ImportHtpasswdCommand implements Callable<Integer> {
 
   @Mixin DatabaseOptions database;
 
-  @Parameters(paramLabel = "FILE") Path file;
+  @Parameters(paramLabel = "FILE")
+  Path file;
 
-  @Option(names = "--role", paramLabel = "ROLE", description = "Role of imported users; repeatable (default user).")
+  @Option(
+      names = "--role",
+      paramLabel = "ROLE",
+      description = "Role of imported users; repeatable (default user).")
   List<String> roles;
 
   @Override
   public Integer call() throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    Set<String> granted = roles == null || roles.isEmpty() ? Set.of(Caller.USER) : Set.copyOf(roles);
+    Set<String> granted =
+        roles == null || roles.isEmpty() ? Set.of(Caller.USER) : Set.copyOf(roles);
     AccountService accounts = DatabaseOptions.accounts();
     int imported = 0;
     int skipped = 0;
@@ -56,7 +64,8 @@ final class ImportHtpasswdCommand implements Callable<Integer> {
   }
 
   /** Null when imported, "" for a blank or comment line, else why the line was skipped. */
-  private static String importLine(UserDatabase db, AccountService accounts, String line, Set<String> roles) {
+  private static String importLine(
+      UserDatabase db, AccountService accounts, String line, Set<String> roles) {
     if (line.isEmpty() || line.startsWith("#")) {
       return "";
     }

@@ -7,14 +7,17 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Reads a new password from standard input (one line) or, interactively, twice from the terminal. */
+/**
+ * Reads a new password from standard input (one line) or, interactively, twice from the terminal.
+ */
 final class PasswordInput {
 
   private PasswordInput() {}
 
   static String read(boolean fromStdin) throws IOException {
     if (fromStdin) {
-      BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      BufferedReader reader =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String line = reader.readLine();
       if (line == null || line.isEmpty()) {
         throw new CliException("no password on standard input");

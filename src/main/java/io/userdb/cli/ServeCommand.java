@@ -17,10 +17,10 @@ import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /**
- * {@code userdb serve}: runs the service until SIGTERM or Ctrl-C, then stops gracefully and
- * exits 0. Its options are built from {@link Options}, and their values stay strings here:
- * {@link ServiceConfig} merges them with the environment and the config file and validates the
- * result in one place.
+ * {@code userdb serve}: runs the service until SIGTERM or Ctrl-C, then stops gracefully and exits
+ * 0. Its options are built from {@link Options}, and their values stay strings here: {@link
+ * ServiceConfig} merges them with the environment and the config file and validates the result in
+ * one place.
  */
 @Command(
     name = "serve",
@@ -31,7 +31,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "properties file with options (key = option name)")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "properties file with options (key = option name)")
   Path configFile;
 
   /** Adds a flag for each option in {@link Options}, with its help and default. */
@@ -39,10 +42,11 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public CommandSpec transform(CommandSpec command) {
       for (var option : Options.ALL) {
-        OptionSpec.Builder flag = OptionSpec.builder(option.flag())
-            .paramLabel(option.label())
-            .type(String.class)
-            .description(option.plainHelp());
+        OptionSpec.Builder flag =
+            OptionSpec.builder(option.flag())
+                .paramLabel(option.label())
+                .type(String.class)
+                .description(option.plainHelp());
         if (option.isSwitch()) {
           flag.arity("0..1").fallbackValue("true");
         }

@@ -4,8 +4,8 @@ import io.userdb.auth.AccountService;
 import io.userdb.auth.Caller;
 import io.userdb.db.DatabaseAccess;
 import io.userdb.db.ProfileChange;
-import io.userdb.db.UserDatabase;
 import io.userdb.db.User;
+import io.userdb.db.UserDatabase;
 import io.userdb.db.UserPage;
 import java.io.IOException;
 import java.util.List;
@@ -35,11 +35,22 @@ final class UserCommand {
   @Command(name = "add", description = "Create a user.", mixinStandardHelpOptions = true)
   static final class Add implements java.util.concurrent.Callable<Integer> {
     @Mixin DatabaseOptions database;
-    @Parameters(paramLabel = "NAME") String name;
-    @Option(names = "--role", paramLabel = "ROLE", description = "admin, user or guest; repeatable (default user).")
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(
+        names = "--role",
+        paramLabel = "ROLE",
+        description = "admin, user or guest; repeatable (default user).")
     List<String> roles;
-    @Option(names = "--display-name", paramLabel = "TEXT") String displayName;
-    @Option(names = "--email", paramLabel = "ADDRESS") String email;
+
+    @Option(names = "--display-name", paramLabel = "TEXT")
+    String displayName;
+
+    @Option(names = "--email", paramLabel = "ADDRESS")
+    String email;
+
     @Option(names = "--password-stdin", description = "Read the password from standard input.")
     boolean passwordStdin;
 
@@ -47,18 +58,27 @@ final class UserCommand {
     public Integer call() throws IOException {
       try (UserDatabase db = database.open()) { // a wrong --db is said before asking for a password
         String password = PasswordInput.read(passwordStdin);
-        Set<String> granted = roles == null || roles.isEmpty() ? Set.of(Caller.USER) : Set.copyOf(roles);
-        User user = DatabaseOptions.accounts().create(DatabaseAccess.of(db), name, password, displayName, email, granted);
+        Set<String> granted =
+            roles == null || roles.isEmpty() ? Set.of(Caller.USER) : Set.copyOf(roles);
+        User user =
+            DatabaseOptions.accounts()
+                .create(DatabaseAccess.of(db), name, password, displayName, email, granted);
         System.out.println("created user " + user.username());
       }
       return 0;
     }
   }
 
-  @Command(name = "passwd", description = "Set a user's password; ends their sessions.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "passwd",
+      description = "Set a user's password; ends their sessions.",
+      mixinStandardHelpOptions = true)
   static final class Passwd implements java.util.concurrent.Callable<Integer> {
     @Mixin DatabaseOptions database;
-    @Parameters(paramLabel = "NAME") String name;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
     @Option(names = "--password-stdin", description = "Read the password from standard input.")
     boolean passwordStdin;
 
@@ -85,8 +105,12 @@ final class UserCommand {
         for (int offset = 0; ; offset += pageSize) {
           UserPage page = db.listUsers("", offset, pageSize);
           for (User user : page.users()) {
-            System.out.printf("%-24s %-16s %-8s %s%n", user.username(), String.join(",", new TreeSet<>(user.roles())),
-                user.disabled() ? "disabled" : "enabled", user.displayName());
+            System.out.printf(
+                "%-24s %-16s %-8s %s%n",
+                user.username(),
+                String.join(",", new TreeSet<>(user.roles())),
+                user.disabled() ? "disabled" : "enabled",
+                user.displayName());
           }
           if (page.users().size() < pageSize) {
             return 0;
@@ -96,10 +120,15 @@ final class UserCommand {
     }
   }
 
-  @Command(name = "delete", description = "Delete a user and their sessions.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "delete",
+      description = "Delete a user and their sessions.",
+      mixinStandardHelpOptions = true)
   static final class Delete implements java.util.concurrent.Callable<Integer> {
     @Mixin DatabaseOptions database;
-    @Parameters(paramLabel = "NAME") String name;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() {
@@ -113,10 +142,15 @@ final class UserCommand {
     }
   }
 
-  @Command(name = "disable", description = "Disable a user; ends their sessions.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "disable",
+      description = "Disable a user; ends their sessions.",
+      mixinStandardHelpOptions = true)
   static final class Disable implements java.util.concurrent.Callable<Integer> {
     @Mixin DatabaseOptions database;
-    @Parameters(paramLabel = "NAME") String name;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() {
@@ -124,10 +158,15 @@ final class UserCommand {
     }
   }
 
-  @Command(name = "enable", description = "Enable a disabled user.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "enable",
+      description = "Enable a disabled user.",
+      mixinStandardHelpOptions = true)
   static final class Enable implements java.util.concurrent.Callable<Integer> {
     @Mixin DatabaseOptions database;
-    @Parameters(paramLabel = "NAME") String name;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() {
@@ -138,7 +177,9 @@ final class UserCommand {
   private static int setDisabled(DatabaseOptions database, String name, boolean disabled) {
     try (UserDatabase db = database.open()) {
       AccountService accounts = DatabaseOptions.accounts();
-      accounts.update(db, name, ProfileChange.disabled(disabled)).orElseThrow(() -> new CliException("no user " + name));
+      accounts
+          .update(db, name, ProfileChange.disabled(disabled))
+          .orElseThrow(() -> new CliException("no user " + name));
       System.out.println((disabled ? "disabled" : "enabled") + " user " + name);
     }
     return 0;

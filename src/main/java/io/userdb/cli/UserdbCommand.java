@@ -25,12 +25,15 @@ public final class UserdbCommand {
 
   public static final int EXIT_FAILURE = 1;
   public static final int EXIT_USAGE = 2;
+
   /** A bug: the failure is printed with its stack trace, for a report. */
   public static final int EXIT_INTERNAL_ERROR = 3;
 
   private UserdbCommand() {}
 
-  /** Runs the command line and returns the exit code: 0 ok, 1 failure, 2 usage, 3 internal error. */
+  /**
+   * Runs the command line and returns the exit code: 0 ok, 1 failure, 2 usage, 3 internal error.
+   */
   public static int run(String... args) {
     CommandLine commandLine = new CommandLine(new UserdbCommand());
     commandLine.setParameterExceptionHandler(
@@ -57,10 +60,10 @@ public final class UserdbCommand {
   }
 
   /**
-   * Prints why a command failed and returns its exit code. A failure meant for users
-   * ({@link UserFacing}, or the system's word on a file) is one line, exit code 1; anything
-   * else is a bug and must not pass for a user's mistake: it is printed as an internal error
-   * with its stack trace, exit code 3.
+   * Prints why a command failed and returns its exit code. A failure meant for users ({@link
+   * UserFacing}, or the system's word on a file) is one line, exit code 1; anything else is a bug
+   * and must not pass for a user's mistake: it is printed as an internal error with its stack
+   * trace, exit code 3.
    */
   public static int report(Throwable e, PrintStream err) {
     if (e instanceof ConfigException) {

@@ -14,7 +14,8 @@ public final class ByteSizes {
   public static long parse(String text) {
     Matcher m = FORM.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a size like 65536, 512KB, 64MB, 2GB");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a size like 65536, 512KB, 64MB, 2GB");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -14,7 +14,8 @@ public final class Durations {
   public static Duration parse(String text) {
     Matcher m = FORM.matcher(text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 2s, 30m, 12h");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration like 500ms, 2s, 30m, 12h");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -5,11 +5,11 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * One option of the server, declared once in {@link Options}. Its name is the flag
- * ({@code --http-port}), the key in a properties file ({@code http-port}) and, upper case with
- * {@code _}, the environment variable ({@code USERDB_HTTP_PORT}). Its help feeds both
- * {@code userdb serve --help} and the README's options table: text in backticks is code, which
- * the terminal shows without them.
+ * One option of the server, declared once in {@link Options}. Its name is the flag ({@code
+ * --http-port}), the key in a properties file ({@code http-port}) and, upper case with {@code _},
+ * the environment variable ({@code USERDB_HTTP_PORT}). Its help feeds both {@code userdb serve
+ * --help} and the README's options table: text in backticks is code, which the terminal shows
+ * without them.
  *
  * @param name the option's name, lower case with {@code -}
  * @param label what the value is in help (PORT, DURATION)
@@ -47,7 +47,8 @@ public record Option<T>(
     return of(name, label, String.class, Function.identity(), defaultValue, help);
   }
 
-  static Option<Integer> number(String name, String label, String defaultValue, Check<Integer> check, String help) {
+  static Option<Integer> number(
+      String name, String label, String defaultValue, Check<Integer> check, String help) {
     return of(name, label, Integer.class, Option::parseInt, defaultValue, help).checkedBy(check);
   }
 
@@ -55,8 +56,10 @@ public record Option<T>(
     return of(name, "SIZE", Long.class, ByteSizes::parse, defaultValue, help);
   }
 
-  static Option<Duration> duration(String name, String defaultValue, Check<Duration> check, String help) {
-    return of(name, "DURATION", Duration.class, Durations::parse, defaultValue, help).checkedBy(check);
+  static Option<Duration> duration(
+      String name, String defaultValue, Check<Duration> check, String help) {
+    return of(name, "DURATION", Duration.class, Durations::parse, defaultValue, help)
+        .checkedBy(check);
   }
 
   /** A switch: {@code --name} alone means true. */
@@ -64,34 +67,84 @@ public record Option<T>(
     return of(name, "BOOL", Boolean.class, Option::parseBoolean, "false", help);
   }
 
-  private static <T> Option<T> of(String name, String label, Class<T> type, Function<String, T> parser,
-      String defaultValue, String help) {
-    String shown = defaultValue == null || defaultValue.isEmpty() ? "none" : "`" + defaultValue + "`";
-    return new Option<>(name, label, type, parser, defaultValue, false, value -> null, help, shown, false,
+  private static <T> Option<T> of(
+      String name,
+      String label,
+      Class<T> type,
+      Function<String, T> parser,
+      String defaultValue,
+      String help) {
+    String shown =
+        defaultValue == null || defaultValue.isEmpty() ? "none" : "`" + defaultValue + "`";
+    return new Option<>(
+        name,
+        label,
+        type,
+        parser,
+        defaultValue,
+        false,
+        value -> null,
+        help,
+        shown,
+        false,
         fieldName(name));
   }
 
   Option<T> checkedBy(Check<T> rule) {
-    return new Option<>(name, label, type, parser, defaultValue, emptyAllowed, rule, help, shownDefault, secret, field);
+    return new Option<>(
+        name,
+        label,
+        type,
+        parser,
+        defaultValue,
+        emptyAllowed,
+        rule,
+        help,
+        shownDefault,
+        secret,
+        field);
   }
 
   /** An empty value is one: "none" ({@code --default-user=}). */
   Option<T> allowingEmpty() {
-    return new Option<>(name, label, type, parser, defaultValue, true, check, help, shownDefault, secret, field);
+    return new Option<>(
+        name, label, type, parser, defaultValue, true, check, help, shownDefault, secret, field);
   }
 
   /** For a default that is worked out, or that means something other than its value. */
   Option<T> defaultShownAs(String text) {
-    return new Option<>(name, label, type, parser, defaultValue, emptyAllowed, check, help, text, secret, field);
+    return new Option<>(
+        name, label, type, parser, defaultValue, emptyAllowed, check, help, text, secret, field);
   }
 
   Option<T> keptSecret() {
-    return new Option<>(name, label, type, parser, defaultValue, emptyAllowed, check, help, shownDefault, true, field);
+    return new Option<>(
+        name,
+        label,
+        type,
+        parser,
+        defaultValue,
+        emptyAllowed,
+        check,
+        help,
+        shownDefault,
+        true,
+        field);
   }
 
   /** For an option whose component is not named after it. */
   Option<T> storedIn(String component) {
-    return new Option<>(name, label, type, parser, defaultValue, emptyAllowed, check, help, shownDefault, secret,
+    return new Option<>(
+        name,
+        label,
+        type,
+        parser,
+        defaultValue,
+        emptyAllowed,
+        check,
+        help,
+        shownDefault,
+        secret,
         component);
   }
 
@@ -142,7 +195,8 @@ public record Option<T>(
   private static String fieldName(String name) {
     StringBuilder field = new StringBuilder();
     for (String word : name.split("-")) {
-      field.append(field.length() == 0 ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
+      field.append(
+          field.length() == 0 ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
     }
     return field.toString();
   }

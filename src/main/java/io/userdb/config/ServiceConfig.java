@@ -16,14 +16,14 @@ import java.util.Properties;
 import java.util.StringJoiner;
 
 /**
- * userdb's configuration, resolved once at start and immutable after. Each option can be given
- * as a flag ({@code --http-port}), an environment variable ({@code USERDB_HTTP_PORT}) or a key
- * in a properties file ({@code http-port=8080}); a flag beats the environment, which beats the
- * file, which beats the default. Unknown keys in the file and bad values fail loudly.
+ * userdb's configuration, resolved once at start and immutable after. Each option can be given as a
+ * flag ({@code --http-port}), an environment variable ({@code USERDB_HTTP_PORT}) or a key in a
+ * properties file ({@code http-port=8080}); a flag beats the environment, which beats the file,
+ * which beats the default. Unknown keys in the file and bad values fail loudly.
  *
- * <p>Each option is declared once, in {@link Options}; its component here has the option's name
- * in camel case unless the option says otherwise. {@code db} is a store location: for SQLite, a
- * file's path.
+ * <p>Each option is declared once, in {@link Options}; its component here has the option's name in
+ * camel case unless the option says otherwise. {@code db} is a store location: for SQLite, a file's
+ * path.
  */
 public record ServiceConfig(
     String db,
@@ -50,14 +50,22 @@ public record ServiceConfig(
     String jvmRoute) {
 
   public static final String ENV_PREFIX = "USERDB_";
-  /** The database password, by environment only: never on a command line, where any local user can read it. */
+
+  /**
+   * The database password, by environment only: never on a command line, where any local user can
+   * read it.
+   */
   public static final String DB_PASSWORD_ENV = "USERDB_DB_PASSWORD";
+
   /** Apache's mod_proxy_ajp refuses a secret of 64 characters or more. */
   static final int MAX_AJP_SECRET = 63;
+
   /** 32 characters of a base64-like alphabet: about 190 bits, out of reach of guessing. */
   static final int MIN_AJP_SECRET = 32;
+
   /** User listings at once by default: half the cores, so listings cannot take every core. */
-  public static final int DEFAULT_LISTINGS_AT_ONCE = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+  public static final int DEFAULT_LISTINGS_AT_ONCE =
+      Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
   /**
    * Resolves the configuration.
@@ -66,7 +74,8 @@ public record ServiceConfig(
    * @param env the process environment
    * @param configFile a properties file, or null
    */
-  public static ServiceConfig load(Map<String, String> flags, Map<String, String> env, Path configFile) {
+  public static ServiceConfig load(
+      Map<String, String> flags, Map<String, String> env, Path configFile) {
     Map<String, String> given = new HashMap<>();
     if (configFile != null) {
       given.putAll(readFile(configFile));
@@ -88,9 +97,13 @@ public record ServiceConfig(
       fields.put(option.field(), option.resolve(given.get(option.name())));
     }
     // ajp-secret-file has no component of its own: it is another way to give ajpSecret.
-    fields.put("ajpSecret", ajpSecret((String) fields.get("ajpSecret"), (String) fields.remove("ajpSecretFile")));
-    // db-password-file fills dbPassword with a path; the password is what the file (or the environment) holds.
-    fields.put("dbPassword", dbPassword(env.get(DB_PASSWORD_ENV), (String) fields.get("dbPassword")));
+    fields.put(
+        "ajpSecret",
+        ajpSecret((String) fields.get("ajpSecret"), (String) fields.remove("ajpSecretFile")));
+    // db-password-file fills dbPassword with a path; the password is what the file (or the
+    // environment) holds.
+    fields.put(
+        "dbPassword", dbPassword(env.get(DB_PASSWORD_ENV), (String) fields.get("dbPassword")));
     ServiceConfig config = construct(fields);
     config.validate();
     return config;
@@ -119,8 +132,8 @@ public record ServiceConfig(
 
   /**
    * The record from its components' values by name, so that adding an option takes its entry in
-   * {@link Options} and its component here, nothing more. A component no option fills, or an
-   * option with no component, is a programming error, caught by any test that loads a config.
+   * {@link Options} and its component here, nothing more. A component no option fills, or an option
+   * with no component, is a programming error, caught by any test that loads a config.
    */
   private static ServiceConfig construct(Map<String, Object> fields) {
     RecordComponent[] components = ServiceConfig.class.getRecordComponents();
@@ -135,7 +148,8 @@ public record ServiceConfig(
       values[i] = fields.remove(name);
     }
     if (!fields.isEmpty()) {
-      throw new IllegalStateException("options without a ServiceConfig component: " + fields.keySet());
+      throw new IllegalStateException(
+          "options without a ServiceConfig component: " + fields.keySet());
     }
     try {
       return ServiceConfig.class.getDeclaredConstructor(types).newInstance(values);
@@ -157,7 +171,8 @@ public record ServiceConfig(
       try {
         secret = Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
-        throw new ConfigException("cannot read ajp-secret-file " + file.trim() + ": " + e.getMessage());
+        throw new ConfigException(
+            "cannot read ajp-secret-file " + file.trim() + ": " + e.getMessage());
       }
     }
     if (secret == null) {
@@ -165,19 +180,26 @@ public record ServiceConfig(
     }
     String name = file != null ? "the secret in ajp-secret-file" : "ajp-secret";
     if (secret.isBlank()) {
-      throw new ConfigException(name + " is empty: give a real secret, or none to use the generated one");
+      throw new ConfigException(
+          name + " is empty: give a real secret, or none to use the generated one");
     }
     if (secret.length() < MIN_AJP_SECRET) {
-      throw new ConfigException(name + " is shorter than " + MIN_AJP_SECRET
-          + " characters; generate one with: head -c 32 /dev/urandom | base64");
+      throw new ConfigException(
+          name
+              + " is shorter than "
+              + MIN_AJP_SECRET
+              + " characters; generate one with: head -c 32 /dev/urandom | base64");
     }
     if (secret.length() > MAX_AJP_SECRET) {
-      throw new ConfigException(name + " is longer than " + MAX_AJP_SECRET + " characters, which mod_proxy_ajp refuses");
+      throw new ConfigException(
+          name + " is longer than " + MAX_AJP_SECRET + " characters, which mod_proxy_ajp refuses");
     }
     return secret;
   }
 
-  /** The database password from the environment or read from a file, never both; null if neither. */
+  /**
+   * The database password from the environment or read from a file, never both; null if neither.
+   */
   private static String dbPassword(String given, String file) {
     if (given != null && file != null) {
       throw new ConfigException("give " + DB_PASSWORD_ENV + " or db-password-file, not both");
@@ -192,30 +214,36 @@ public record ServiceConfig(
     }
   }
 
-  /** Rules across options, and those needing more than the value; an option's own are in {@link Options}. */
+  /**
+   * Rules across options, and those needing more than the value; an option's own are in {@link
+   * Options}.
+   */
   private void validate() {
     checkAddress("http-address", httpAddress);
     checkAddress("ajp-address", ajpAddress);
     if (requireProxyUser && !trustProxyUser) {
-      throw new ConfigException("require-proxy-user needs trust-proxy-user: only then is Apache's user taken");
+      throw new ConfigException(
+          "require-proxy-user needs trust-proxy-user: only then is Apache's user taken");
     }
     if (httpPort == -1 && ajpPort == -1) {
       throw new ConfigException("http-port and ajp-port are both -1: nothing would listen");
     }
     if (poolMinIdle > poolMaxTotal) {
-      throw new ConfigException("pool-min-idle must be between 0 and pool-max-total (" + poolMaxTotal + ")");
+      throw new ConfigException(
+          "pool-min-idle must be between 0 and pool-max-total (" + poolMaxTotal + ")");
     }
   }
 
   /**
-   * An address must parse or resolve here: Tomcat leaves an address it cannot resolve unset,
-   * which binds every interface.
+   * An address must parse or resolve here: Tomcat leaves an address it cannot resolve unset, which
+   * binds every interface.
    */
   private static void checkAddress(String name, String address) {
     try {
       InetAddress.getByName(address);
     } catch (UnknownHostException | SecurityException e) {
-      throw new ConfigException(name + " '" + address + "' is not an address or a name that resolves here");
+      throw new ConfigException(
+          name + " '" + address + "' is not an address or a name that resolves here");
     }
   }
 
@@ -230,7 +258,8 @@ public record ServiceConfig(
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException(e);
       }
-      boolean secret = Options.ALL.stream().anyMatch(o -> o.secret() && o.field().equals(component.getName()));
+      boolean secret =
+          Options.ALL.stream().anyMatch(o -> o.secret() && o.field().equals(component.getName()));
       out.add(component.getName() + "=" + (secret && value != null ? "****" : value));
     }
     return out.toString();

@@ -11,13 +11,15 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * The admin console's static files, read from the jar once at start: a fixed list, so no path
- * a client sends can name anything else. {@code /} and {@code /console} redirect to
- * {@code /console/}; unknown names get the API's JSON 404.
+ * The admin console's static files, read from the jar once at start: a fixed list, so no path a
+ * client sends can name anything else. {@code /} and {@code /console} redirect to {@code
+ * /console/}; unknown names get the API's JSON 404.
  */
 public final class ConsoleServlet extends HttpServlet {
 
-  /** The console's part of the URL space: the root (a redirect here) and everything under /console. */
+  /**
+   * The console's part of the URL space: the root (a redirect here) and everything under /console.
+   */
   public static java.util.Map<String, jakarta.servlet.http.HttpServlet> routes() {
     ConsoleServlet console = new ConsoleServlet();
     return java.util.Map.of("", console, "/console", console, "/console/*", console);
@@ -41,16 +43,17 @@ public final class ConsoleServlet extends HttpServlet {
 
   private static Map<String, Asset> load() {
     Map<String, Asset> loaded = new java.util.HashMap<>();
-    TYPES.forEach((name, type) -> {
-      try (InputStream in = ConsoleServlet.class.getResourceAsStream("/console/" + name)) {
-        if (in == null) {
-          throw new IllegalStateException("console/" + name + " is missing from the jar");
-        }
-        loaded.put(name, new Asset(in.readAllBytes(), type));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    TYPES.forEach(
+        (name, type) -> {
+          try (InputStream in = ConsoleServlet.class.getResourceAsStream("/console/" + name)) {
+            if (in == null) {
+              throw new IllegalStateException("console/" + name + " is missing from the jar");
+            }
+            loaded.put(name, new Asset(in.readAllBytes(), type));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
     return Map.copyOf(loaded);
   }
 
@@ -67,8 +70,10 @@ public final class ConsoleServlet extends HttpServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    String path =
+        request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     if (path.isEmpty() || path.equals("/") || path.equals("/console")) {
       response.setStatus(302);
       response.setHeader("Location", "/console/");

@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * after every commit made through any object on the store, and whenever one of them sees (by the
  * store's own means) that another process committed.
  *
- * <p>It also notes when the last such look at the store began. Every commit made elsewhere
- * before that moment is counted already, so a caller content with a view of other processes'
- * commits a moment old may take {@link #versionIfLookedWithin} and skip the store (and the
- * pool) entirely; commits made here are counted at once whatever the age.
+ * <p>It also notes when the last such look at the store began. Every commit made elsewhere before
+ * that moment is counted already, so a caller content with a view of other processes' commits a
+ * moment old may take {@link #versionIfLookedWithin} and skip the store (and the pool) entirely;
+ * commits made here are counted at once whatever the age.
  *
  * <p>One per store, shared by every object that opens it (see {@link UserStore#changes()}).
  * Thread-safe.
@@ -22,6 +22,7 @@ public final class ChangeTracker {
   public static final long UNKNOWN = -1;
 
   private final AtomicLong version = new AtomicLong();
+
   /** System.nanoTime() when the latest look began; at first far enough back to be too old. */
   private final AtomicLong lookedAt = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
 
@@ -35,8 +36,8 @@ public final class ChangeTracker {
   }
 
   /**
-   * Records a look at the store that began at {@code startedNanos} and has been counted. Looks
-   * that end out of order keep the latest start.
+   * Records a look at the store that began at {@code startedNanos} and has been counted. Looks that
+   * end out of order keep the latest start.
    */
   public void looked(long startedNanos) {
     lookedAt.accumulateAndGet(startedNanos, (a, b) -> b - a > 0 ? b : a);

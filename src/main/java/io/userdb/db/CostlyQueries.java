@@ -8,14 +8,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Bounds how many costly queries (user listings) run at once. A listing costs many times the CPU
- * of a session check, and a few admin clients listing in a loop took most of the cores from the
+ * Bounds how many costly queries (user listings) run at once. A listing costs many times the CPU of
+ * a session check, and a few admin clients listing in a loop took most of the cores from the
  * session checks beside them (docs/PERFORMANCE-HISTORY.md). With listings taking turns, the cheap
  * requests keep the other cores.
  *
- * <p>A query waits for its turn holding no database object. With a pool of one, a listing that
- * held the object while waiting here would wait for the one holding the turn, which waits for
- * the object.
+ * <p>A query waits for its turn holding no database object. With a pool of one, a listing that held
+ * the object while waiting here would wait for the one holding the turn, which waits for the
+ * object.
  *
  * <p>Thread-safe.
  */
@@ -25,10 +25,13 @@ public final class CostlyQueries {
   private final Duration maxWait;
   private final Timer turnWait;
 
-  /** {@code maxWait}: how long a query waits for its turn before it is refused, as for an object. */
+  /**
+   * {@code maxWait}: how long a query waits for its turn before it is refused, as for an object.
+   */
   public CostlyQueries(int atOnce, Duration maxWait, MeterRegistry registry) {
     if (atOnce < 1) {
-      throw new IllegalArgumentException("at least one costly query must be able to run, not " + atOnce);
+      throw new IllegalArgumentException(
+          "at least one costly query must be able to run, not " + atOnce);
     }
     this.turns = new Semaphore(atOnce, true);
     this.maxWait = maxWait;

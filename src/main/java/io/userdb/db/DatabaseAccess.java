@@ -2,9 +2,9 @@ package io.userdb.db;
 
 /**
  * How one unit of work (a request, a CLI command) reaches its {@link UserDatabase}. Work that
- * spends long on the CPU without the database (hashing a password) calls
- * {@link #release()} first, so a pooled object is not held idle while other requests wait for
- * one; the next {@link #db()} takes one again.
+ * spends long on the CPU without the database (hashing a password) calls {@link #release()} first,
+ * so a pooled object is not held idle while other requests wait for one; the next {@link #db()}
+ * takes one again.
  */
 public interface DatabaseAccess {
 
@@ -12,9 +12,9 @@ public interface DatabaseAccess {
 
   /**
    * {@link UserDatabase#dataVersion()}, or the same number from memory where the access allows a
-   * view of other processes' commits a moment old (the pool's, see
-   * {@link PoolSettings#changeCheckInterval()}). Commits made through this process count at
-   * once either way.
+   * view of other processes' commits a moment old (the pool's, see {@link
+   * PoolSettings#changeCheckInterval()}). Commits made through this process count at once either
+   * way.
    */
   default long dataVersion() {
     return db().dataVersion();

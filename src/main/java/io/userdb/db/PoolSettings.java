@@ -13,23 +13,29 @@ import java.time.Duration;
  * @param abandonedTimeout a borrow held longer than this is reclaimed and logged
  * @param changeCheckInterval how old a look for other processes' commits may be before a cached
  *     read asks the store again ({@link UserDatabasePool.Access#dataVersion()}); zero asks every
- *     time. Bounds how long a change made by another process (the CLI, a second backend)
- *     takes to reach answers served from memory; changes made here reach them at once.
+ *     time. Bounds how long a change made by another process (the CLI, a second backend) takes to
+ *     reach answers served from memory; changes made here reach them at once.
  */
 public record PoolSettings(
-    int maxTotal, int minIdle, Duration maxWait, Duration abandonedTimeout, Duration changeCheckInterval) {
+    int maxTotal,
+    int minIdle,
+    Duration maxWait,
+    Duration abandonedTimeout,
+    Duration changeCheckInterval) {
 
   public static final int DEFAULT_MAX_TOTAL = 8;
   public static final int DEFAULT_MIN_IDLE = 1;
   public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(2);
   public static final Duration DEFAULT_ABANDONED_TIMEOUT = Duration.ofSeconds(120);
   static final Duration EVICTION_INTERVAL = Duration.ofSeconds(30);
+
   /** Idle objects above minIdle are closed after this long unused. */
   static final Duration SOFT_MIN_EVICTABLE_IDLE = Duration.ofMinutes(5);
+
   /**
-   * Far below what a person notices (Apache's own credential cache, mod_authn_socache, trusts
-   * for 300 s), yet at thousands of requests a second it spares nearly every cached read its
-   * visit to the store (docs/PERFORMANCE.md).
+   * Far below what a person notices (Apache's own credential cache, mod_authn_socache, trusts for
+   * 300 s), yet at thousands of requests a second it spares nearly every cached read its visit to
+   * the store (docs/PERFORMANCE.md).
    */
   public static final Duration DEFAULT_CHANGE_CHECK_INTERVAL = Duration.ofMillis(10);
 
@@ -41,7 +47,8 @@ public record PoolSettings(
       throw new IllegalArgumentException("pool min idle must be between 0 and max total");
     }
     if (maxWait.isNegative() || maxWait.isZero() || abandonedTimeout.isNegative()) {
-      throw new IllegalArgumentException("pool max wait must be positive, abandoned timeout not negative");
+      throw new IllegalArgumentException(
+          "pool max wait must be positive, abandoned timeout not negative");
     }
     if (changeCheckInterval.isNegative()) {
       throw new IllegalArgumentException("change check interval must not be negative");

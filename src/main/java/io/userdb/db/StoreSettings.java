@@ -9,11 +9,12 @@ import java.time.Duration;
  * @param lockWait how long a statement waits for a lock another writer holds before it fails
  * @param maxBytes a quota for the store's size where the kind supports one (0: none); writes past
  *     it fail with {@link DatabaseFullException}, exactly as they would on a full disk
- * @param create whether a missing store is created (the server) or refused (the admin commands:
- *     a mistyped location would otherwise leave an empty store behind)
+ * @param create whether a missing store is created (the server) or refused (the admin commands: a
+ *     mistyped location would otherwise leave an empty store behind)
  * @param password for a store on a server, or null; never printed
  */
-public record StoreSettings(String location, Duration lockWait, long maxBytes, boolean create, String password) {
+public record StoreSettings(
+    String location, Duration lockWait, long maxBytes, boolean create, String password) {
 
   public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(10);
 
@@ -57,7 +58,16 @@ public record StoreSettings(String location, Duration lockWait, long maxBytes, b
 
   @Override
   public String toString() {
-    return "StoreSettings[" + redactedLocation() + ", lockWait=" + lockWait + ", maxBytes=" + maxBytes
-        + ", create=" + create + ", password=" + (password == null ? "none" : "****") + "]";
+    return "StoreSettings["
+        + redactedLocation()
+        + ", lockWait="
+        + lockWait
+        + ", maxBytes="
+        + maxBytes
+        + ", create="
+        + create
+        + ", password="
+        + (password == null ? "none" : "****")
+        + "]";
   }
 }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * One row of the users table. {@code passwordHash} never leaves the service: API and CLI
- * output are built from the other fields.
+ * One row of the users table. {@code passwordHash} never leaves the service: API and CLI output are
+ * built from the other fields.
  */
 public record User(
     long id,
@@ -25,14 +25,35 @@ public record User(
   }
 
   public User withPasswordHash(String hash) {
-    return new User(id, username, hash, displayName, email, roles, disabled, createdAt, updatedAt,
-        failedLogins, lockedUntil);
+    return new User(
+        id,
+        username,
+        hash,
+        displayName,
+        email,
+        roles,
+        disabled,
+        createdAt,
+        updatedAt,
+        failedLogins,
+        lockedUntil);
   }
 
   /** Everything but the hash: a record's own toString would put it in any log line or message. */
   @Override
   public String toString() {
-    return "User[id=" + id + ", username=" + username + ", roles=" + roles + ", disabled=" + disabled
-        + ", failedLogins=" + failedLogins + ", lockedUntil=" + lockedUntil + "]";
+    return "User[id="
+        + id
+        + ", username="
+        + username
+        + ", roles="
+        + roles
+        + ", disabled="
+        + disabled
+        + ", failedLogins="
+        + failedLogins
+        + ", lockedUntil="
+        + lockedUntil
+        + "]";
   }
 }

@@ -26,7 +26,9 @@ public interface UserDatabase extends AutoCloseable {
   /** Users whose name starts with {@code prefix} (case-insensitive), ordered by name. */
   UserPage listUsers(String prefix, int offset, int limit);
 
-  /** @throws DuplicateUserException if the name is taken in any letter case */
+  /**
+   * @throws DuplicateUserException if the name is taken in any letter case
+   */
   User createUser(NewUser user, Instant now);
 
   /**
@@ -39,8 +41,8 @@ public interface UserDatabase extends AutoCloseable {
 
   /**
    * @return the updated user, or empty if there is no such user
-   * @throws LastAdminException if the change would leave no enabled admin; checked in the
-   *     change's own transaction, so concurrent changes cannot both pass, and nothing is changed
+   * @throws LastAdminException if the change would leave no enabled admin; checked in the change's
+   *     own transaction, so concurrent changes cannot both pass, and nothing is changed
    */
   Optional<User> updateProfile(String username, ProfileChange change, Instant now);
 
@@ -59,20 +61,21 @@ public interface UserDatabase extends AutoCloseable {
 
   /**
    * Counts a password check before it runs, atomically across threads and processes: unless the
-   * account is locked at {@code now}, adds one to its consecutive failures and sets the lock
-   * {@code lockFor} gives for the new count. Parallel guesses thus each take a number, and those
-   * past the policy's threshold find the account locked without hashing anything.
+   * account is locked at {@code now}, adds one to its consecutive failures and sets the lock {@code
+   * lockFor} gives for the new count. Parallel guesses thus each take a number, and those past the
+   * policy's threshold find the account locked without hashing anything.
    *
    * @param lockFor the lock's end for a count of consecutive failures ({@link Instant#EPOCH}: none)
    */
-  LoginAttempt reserveLoginAttempt(long userId, Instant now, java.util.function.IntFunction<Instant> lockFor);
+  LoginAttempt reserveLoginAttempt(
+      long userId, Instant now, java.util.function.IntFunction<Instant> lockFor);
 
   /** The password matched: the reserved attempt and the ones before it are forgiven. */
   void recordLoginSuccess(long userId);
 
   /**
-   * Starts a session and, in the same transaction, ends the user's oldest ones beyond
-   * {@code keepAtMost} (this one included).
+   * Starts a session and, in the same transaction, ends the user's oldest ones beyond {@code
+   * keepAtMost} (this one included).
    */
   void createSession(String tokenHash, long userId, Instant now, Instant expiresAt, int keepAtMost);
 
@@ -87,11 +90,11 @@ public interface UserDatabase extends AutoCloseable {
 
   /**
    * A number that changes whenever the stored data may have changed: it moves after every commit
-   * made through any object of this process on the same store, and once one of them sees a
-   * commit made elsewhere (another process on the store). Two calls, on any objects of one
-   * process on one store, that return the same number saw no commit in between, so what was read
-   * under that number still holds: caches key on it ({@link UserStore#changes()}). This call always asks the database; see
-   * {@link DatabaseAccess#dataVersion()} for one that may answer from memory.
+   * made through any object of this process on the same store, and once one of them sees a commit
+   * made elsewhere (another process on the store). Two calls, on any objects of one process on one
+   * store, that return the same number saw no commit in between, so what was read under that number
+   * still holds: caches key on it ({@link UserStore#changes()}). This call always asks the
+   * database; see {@link DatabaseAccess#dataVersion()} for one that may answer from memory.
    */
   long dataVersion();
 
@@ -102,8 +105,8 @@ public interface UserDatabase extends AutoCloseable {
   boolean isUsable();
 
   /**
-   * A check without a round trip, cheap enough for every borrow: not known broken, not closed,
-   * and whatever else the store can tell locally.
+   * A check without a round trip, cheap enough for every borrow: not known broken, not closed, and
+   * whatever else the store can tell locally.
    */
   boolean looksUsable();
 

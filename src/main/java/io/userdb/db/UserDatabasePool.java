@@ -12,9 +12,9 @@ import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
 /**
- * The pool of {@link UserDatabase} objects that request handlers borrow from. Each object owns
- * one connection to the {@link UserStore}, so requests no longer queue behind one global lock:
- * they run side by side, and only writers take turns, inside the store.
+ * The pool of {@link UserDatabase} objects that request handlers borrow from. Each object owns one
+ * connection to the {@link UserStore}, so requests no longer queue behind one global lock: they run
+ * side by side, and only writers take turns, inside the store.
  *
  * <pre>{@code
  * try (UserDatabasePool.Lease lease = pool.borrow()) {
@@ -22,8 +22,8 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
  * } // returned, or destroyed if its connection failed
  * }</pre>
  *
- * <p>Request handlers use {@link #access()}, which can let go of the object while a password
- * is hashed and take one again after.
+ * <p>Request handlers use {@link #access()}, which can let go of the object while a password is
+ * hashed and take one again after.
  *
  * <p>Thread-safe.
  */
@@ -39,7 +39,9 @@ public final class UserDatabasePool implements AutoCloseable {
   public UserDatabasePool(UserStore store, PoolSettings settings, MeterRegistry registry) {
     this.settings = settings;
     this.changes = store.changes();
-    this.pool = new GenericObjectPool<>(new UserDatabaseFactory(store), poolConfig(settings), abandonedConfig(settings));
+    this.pool =
+        new GenericObjectPool<>(
+            new UserDatabaseFactory(store), poolConfig(settings), abandonedConfig(settings));
     this.borrowWait =
         Timer.builder("userdb.pool.borrow.wait")
             .description("Time a request waited for a database object")

@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * One store of users and sessions (a SQLite file, a database server) as the pool and the CLI
- * see it: what opens a {@link UserDatabase}, what counts changes, and what the store can do as a
- * whole. Each kind of store lives in a package of its own, found by {@link UserStores} from the
- * location the user gave; nothing outside that package names it.
+ * One store of users and sessions (a SQLite file, a database server) as the pool and the CLI see
+ * it: what opens a {@link UserDatabase}, what counts changes, and what the store can do as a whole.
+ * Each kind of store lives in a package of its own, found by {@link UserStores} from the location
+ * the user gave; nothing outside that package names it.
  *
  * <p>Thread-safe.
  */
@@ -29,8 +29,8 @@ public interface UserStore extends AutoCloseable {
 
   /**
    * A consistent copy of the whole store, taken online, into a new file {@code target} that only
-   * its owner can read (0600): it holds every password hash. An existing file or link at
-   * {@code target} is refused, left as it was.
+   * its owner can read (0600): it holds every password hash. An existing file or link at {@code
+   * target} is refused, left as it was.
    *
    * @throws DatabaseException if the copy fails, or this kind of store is backed up by its own
    *     tools (the message says which)
@@ -38,12 +38,15 @@ public interface UserStore extends AutoCloseable {
   void backupTo(Path target);
 
   /**
-   * The folder that holds the store's files on this host, where files made beside it (the
-   * generated AJP secret) belong; empty for a store on a server.
+   * The folder that holds the store's files on this host, where files made beside it (the generated
+   * AJP secret) belong; empty for a store on a server.
    */
   Optional<Path> localFolder();
 
-  /** Stops what the store runs beside its objects (a listener); objects opened are closed by their owners. */
+  /**
+   * Stops what the store runs beside its objects (a listener); objects opened are closed by their
+   * owners.
+   */
   @Override
   default void close() {}
 

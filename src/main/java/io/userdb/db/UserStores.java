@@ -16,8 +16,8 @@ public final class UserStores {
   /**
    * The store {@code settings} describe.
    *
-   * @throws DatabaseException if no kind of store accepts the location, or as
-   *     {@link UserStoreProvider#open} does
+   * @throws DatabaseException if no kind of store accepts the location, or as {@link
+   *     UserStoreProvider#open} does
    */
   public static UserStore open(StoreSettings settings) {
     List<UserStoreProvider> accepting =

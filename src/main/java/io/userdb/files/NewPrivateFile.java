@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * Writes a file that must not exist yet, private to its owner from the first byte. The content
- * goes into a 0600 temporary file beside the target, which is then hard-linked in under the
- * target's name: link(2) fails if the name exists in any form (file, symlink, dangling symlink)
- * and never follows a link, so whatever was planted there beforehand is neither written through
- * nor replaced, and keeps its mode.
+ * Writes a file that must not exist yet, private to its owner from the first byte. The content goes
+ * into a 0600 temporary file beside the target, which is then hard-linked in under the target's
+ * name: link(2) fails if the name exists in any form (file, symlink, dangling symlink) and never
+ * follows a link, so whatever was planted there beforehand is neither written through nor replaced,
+ * and keeps its mode.
  */
 public final class NewPrivateFile {
 
@@ -31,8 +31,12 @@ public final class NewPrivateFile {
       throw new FileAlreadyExistsException(absolute.toString());
     }
     Path folder = absolute.getParent();
-    Path temp = Files.createTempFile(
-        folder, "." + absolute.getFileName() + ".", ".tmp", PrivateFiles.ownerOnly(folder, PrivateFiles.OWNER_FILE));
+    Path temp =
+        Files.createTempFile(
+            folder,
+            "." + absolute.getFileName() + ".",
+            ".tmp",
+            PrivateFiles.ownerOnly(folder, PrivateFiles.OWNER_FILE));
     try {
       writeInto.accept(temp);
       link(absolute, temp);

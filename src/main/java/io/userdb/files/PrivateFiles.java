@@ -13,14 +13,15 @@ import java.util.logging.Logger;
 
 /**
  * Files and folders private to their owner from the moment they exist (0600 and 0700), for
- * everything userdb keeps on disk that holds a secret: the database, its backups, the AJP
- * secret. On a filesystem without POSIX permissions this is said once in the log.
+ * everything userdb keeps on disk that holds a secret: the database, its backups, the AJP secret.
+ * On a filesystem without POSIX permissions this is said once in the log.
  */
 public final class PrivateFiles {
 
   private static final Logger LOG = Logger.getLogger(PrivateFiles.class.getName());
   static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> OWNER_FOLDER = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_FOLDER =
+      PosixFilePermissions.fromString("rwx------");
   private static final AtomicBoolean NON_POSIX_REPORTED = new AtomicBoolean();
 
   private PrivateFiles() {}
@@ -51,8 +52,11 @@ public final class PrivateFiles {
     }
   }
 
-  /** The attribute that makes a new file in {@code folder} private, where the filesystem has one. */
-  static FileAttribute<?>[] ownerOnly(Path folder, Set<PosixFilePermission> permissions) throws IOException {
+  /**
+   * The attribute that makes a new file in {@code folder} private, where the filesystem has one.
+   */
+  static FileAttribute<?>[] ownerOnly(Path folder, Set<PosixFilePermission> permissions)
+      throws IOException {
     return isPosix(folder)
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
         : new FileAttribute<?>[0];
@@ -61,8 +65,11 @@ public final class PrivateFiles {
   private static boolean isPosix(Path existingFolder) throws IOException {
     boolean posix = Files.getFileStore(existingFolder).supportsFileAttributeView("posix");
     if (!posix && NON_POSIX_REPORTED.compareAndSet(false, true)) {
-      LOG.warning("the filesystem of " + existingFolder + " has no POSIX permissions: protect the data"
-          + " folder with the platform's own access controls");
+      LOG.warning(
+          "the filesystem of "
+              + existingFolder
+              + " has no POSIX permissions: protect the data"
+              + " folder with the platform's own access controls");
     }
     return posix;
   }

@@ -1,8 +1,8 @@
 package io.userdb.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -33,7 +33,8 @@ public final class Json {
     return MAPPER.readTree(bytes);
   }
 
-  public static void write(HttpServletResponse response, int status, Object body) throws IOException {
+  public static void write(HttpServletResponse response, int status, Object body)
+      throws IOException {
     byte[] bytes = MAPPER.writeValueAsBytes(body);
     response.setStatus(status);
     response.setContentType("application/json");
@@ -43,8 +44,8 @@ public final class Json {
     response.getOutputStream().write(bytes);
   }
 
-  public static void writeError(HttpServletResponse response, int status, String code, String message)
-      throws IOException {
+  public static void writeError(
+      HttpServletResponse response, int status, String code, String message) throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", code);
     body.put("message", message);

@@ -9,11 +9,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Headers that make a browser safe with every answer: never inside a frame, no content
- * sniffing, no referrer sent on, and a content security policy. The default policy is for
- * JSON, which loads nothing (OWASP's advice for REST answers, and 40 bytes where the pages'
- * policy is 200 on the hottest answers); the console's pages replace it with
- * {@link #PAGE_POLICY}.
+ * Headers that make a browser safe with every answer: never inside a frame, no content sniffing, no
+ * referrer sent on, and a content security policy. The default policy is for JSON, which loads
+ * nothing (OWASP's advice for REST answers, and 40 bytes where the pages' policy is 200 on the
+ * hottest answers); the console's pages replace it with {@link #PAGE_POLICY}.
  */
 public final class SecurityHeadersFilter implements Filter {
 

@@ -9,9 +9,9 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 
 /**
- * Replaces Tomcat's HTML error page (which names the server and may show a stack trace) with
- * the API's JSON error form, for errors raised outside our servlets: a rejected URL, an
- * unsupported method, a failure in a filter.
+ * Replaces Tomcat's HTML error page (which names the server and may show a stack trace) with the
+ * API's JSON error form, for errors raised outside our servlets: a rejected URL, an unsupported
+ * method, a failure in a filter.
  */
 public final class JsonErrorReportValve extends ErrorReportValve {
 
@@ -31,7 +31,10 @@ public final class JsonErrorReportValve extends ErrorReportValve {
     }
     if (throwable != null) {
       // A 4xx here is a malformed request Tomcat refused: the client's problem, not ours.
-      LOG.log(status >= 500 ? Level.SEVERE : Level.FINE, "failure on " + request.getRequestURI(), throwable);
+      LOG.log(
+          status >= 500 ? Level.SEVERE : Level.FINE,
+          "failure on " + request.getRequestURI(),
+          throwable);
     }
     try {
       response.resetBuffer();

@@ -1,8 +1,8 @@
 package io.userdb.server;
 
 /**
- * The reason phrase of each HTTP status, worded as Apache httpd 2.4 words its own answers, so
- * that a status line through Apache reads the same whether Apache or userdb made the answer.
+ * The reason phrase of each HTTP status, worded as Apache httpd 2.4 words its own answers, so that
+ * a status line through Apache reads the same whether Apache or userdb made the answer.
  */
 final class ReasonPhrases {
 

@@ -12,11 +12,11 @@ import org.apache.catalina.valves.ValveBase;
 import org.apache.coyote.ajp.AbstractAjpProtocol;
 
 /**
- * Logs AJP requests the connector refused before any servlet saw them: a wrong or missing
- * secret, or a request attribute Apache never sends (a Ghostcat probe). Tomcat answers those
- * with 403 and logs nothing; it does hand them to the access log, which this is. One line per
- * {@link #INTERVAL} at most, naming the socket's peer (not the client address the request
- * claims) and how many more were refused since; never the secret offered.
+ * Logs AJP requests the connector refused before any servlet saw them: a wrong or missing secret,
+ * or a request attribute Apache never sends (a Ghostcat probe). Tomcat answers those with 403 and
+ * logs nothing; it does hand them to the access log, which this is. One line per {@link #INTERVAL}
+ * at most, naming the socket's peer (not the client address the request claims) and how many more
+ * were refused since; never the secret offered.
  */
 final class RefusedAjpLog extends ValveBase implements AccessLog {
 
@@ -31,27 +31,34 @@ final class RefusedAjpLog extends ValveBase implements AccessLog {
   }
 
   @Override
-  public void invoke(Request request, Response response) throws IOException, jakarta.servlet.ServletException {
+  public void invoke(Request request, Response response)
+      throws IOException, jakarta.servlet.ServletException {
     getNext().invoke(request, response);
   }
 
   @Override
   public void log(Request request, Response response, long time) {
-    boolean refusedByConnector = response.getStatus() == 403 && request.getContext() == null
-        && request.getConnector() != null && request.getConnector().getProtocolHandler() instanceof AbstractAjpProtocol<?>;
+    boolean refusedByConnector =
+        response.getStatus() == 403
+            && request.getContext() == null
+            && request.getConnector() != null
+            && request.getConnector().getProtocolHandler() instanceof AbstractAjpProtocol<?>;
     if (!refusedByConnector) {
       return;
     }
     long now = System.nanoTime();
     long due = nextLineAt.get();
-    if ((due != Long.MIN_VALUE && now - due < 0) || !nextLineAt.compareAndSet(due, now + INTERVAL.toNanos())) {
+    if ((due != Long.MIN_VALUE && now - due < 0)
+        || !nextLineAt.compareAndSet(due, now + INTERVAL.toNanos())) {
       suppressed.incrementAndGet();
       return;
     }
     int more = suppressed.getAndSet(0);
-    LOG.warning("refused an AJP request from " + request.getPeerAddr()
-        + ": wrong or missing secret, or a request attribute Apache does not send"
-        + (more > 0 ? " (" + more + " more since the last such line)" : ""));
+    LOG.warning(
+        "refused an AJP request from "
+            + request.getPeerAddr()
+            + ": wrong or missing secret, or a request attribute Apache does not send"
+            + (more > 0 ? " (" + more + " more since the last such line)" : ""));
   }
 
   @Override

@@ -1,8 +1,8 @@
 package io.userdb.server;
 
-import io.userdb.http.SecurityHeadersFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.userdb.http.SecurityHeadersFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Times every request into a histogram by method and status, and counts requests in flight so
- * that a graceful shutdown knows when the last one has finished. Also names the backend that
- * answered (X-Userdb-Route); the browser-safety headers are {@link SecurityHeadersFilter}'s.
+ * Times every request into a histogram by method and status, and counts requests in flight so that
+ * a graceful shutdown knows when the last one has finished. Also names the backend that answered
+ * (X-Userdb-Route); the browser-safety headers are {@link SecurityHeadersFilter}'s.
  */
 final class RequestMetricsFilter extends HttpFilter {
 
@@ -25,14 +25,17 @@ final class RequestMetricsFilter extends HttpFilter {
   private final String route;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  /** @param route this backend's balancer route, sent as X-Userdb-Route; empty for none */
+  /**
+   * @param route this backend's balancer route, sent as X-Userdb-Route; empty for none
+   */
   RequestMetricsFilter(MeterRegistry registry, String route) {
     this.registry = registry;
     this.route = route;
   }
 
   @Override
-  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilter(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     long start = System.nanoTime();
     inFlight.incrementAndGet();
@@ -44,7 +47,8 @@ final class RequestMetricsFilter extends HttpFilter {
       chain.doFilter(request, response);
     } finally {
       inFlight.decrementAndGet();
-      timer(request.getMethod(), response.getStatus()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      timer(request.getMethod(), response.getStatus())
+          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -57,12 +61,13 @@ final class RequestMetricsFilter extends HttpFilter {
     int s = status >= 100 && status < 600 ? status : 599;
     Timer timer = timers[m][s];
     if (timer == null) {
-      timer = Timer.builder("http.server.requests")
-          .description("HTTP requests by method and status")
-          .tag("method", METHODS.get(m))
-          .tag("status", Integer.toString(s))
-          .publishPercentileHistogram()
-          .register(registry);
+      timer =
+          Timer.builder("http.server.requests")
+              .description("HTTP requests by method and status")
+              .tag("method", METHODS.get(m))
+              .tag("status", Integer.toString(s))
+              .publishPercentileHistogram()
+              .register(registry);
       timers[m][s] = timer; // a benign race: register() returns the same timer to everyone
     }
     return timer;

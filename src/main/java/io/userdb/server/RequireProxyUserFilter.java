@@ -11,11 +11,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * In the proxy-authentication deployment, refuses every request that Apache did not
- * authenticate (no REMOTE_USER over AJP), but exactly {@code /health}. Apache requires its own
- * sign-in for all else; this filter makes a hole in Apache's matching (a path Apache reads one
- * way and Tomcat another) or a request that bypasses Apache (the loopback HTTP port) end here
- * instead of at the API's own sign-in.
+ * In the proxy-authentication deployment, refuses every request that Apache did not authenticate
+ * (no REMOTE_USER over AJP), but exactly {@code /health}. Apache requires its own sign-in for all
+ * else; this filter makes a hole in Apache's matching (a path Apache reads one way and Tomcat
+ * another) or a request that bypasses Apache (the loopback HTTP port) end here instead of at the
+ * API's own sign-in.
  */
 final class RequireProxyUserFilter implements Filter {
 
@@ -31,6 +31,7 @@ final class RequireProxyUserFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
-    Json.writeError((HttpServletResponse) res, 401, "authentication_required", "sign in through Apache first");
+    Json.writeError(
+        (HttpServletResponse) res, 401, "authentication_required", "sign in through Apache first");
   }
 }

@@ -1,10 +1,10 @@
 package io.userdb.server;
 
 /**
- * What the Tomcat side needs to know: where to listen, the AJP secret (already resolved),
- * whether Apache's REMOTE_USER is trusted and whether it is required on every request but
- * {@code /health}, and the route name an Apache balancer knows this backend by (empty when not
- * balanced). Port -1 means "no such connector", 0 "any free port".
+ * What the Tomcat side needs to know: where to listen, the AJP secret (already resolved), whether
+ * Apache's REMOTE_USER is trusted and whether it is required on every request but {@code /health},
+ * and the route name an Apache balancer knows this backend by (empty when not balanced). Port -1
+ * means "no such connector", 0 "any free port".
  */
 public record TomcatSettings(
     String httpAddress,

@@ -1,8 +1,8 @@
 package io.userdb.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.userdb.failure.StartupException;
 import io.userdb.http.SecurityHeadersFilter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,29 +28,29 @@ import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 /**
- * The embedded Tomcat: an HTTP connector for direct use and an AJP connector for Apache
- * httpd's mod_proxy_ajp, both on loopback by default, serving the API servlets on platform
- * threads (commons-pool2 borrowing can stall under virtual threads, apache/commons-pool#339).
+ * The embedded Tomcat: an HTTP connector for direct use and an AJP connector for Apache httpd's
+ * mod_proxy_ajp, both on loopback by default, serving the API servlets on platform threads
+ * (commons-pool2 borrowing can stall under virtual threads, apache/commons-pool#339).
  */
 public final class UserdbServer {
 
   private static final Logger LOG = Logger.getLogger(UserdbServer.class.getName());
 
   /**
-   * The HTTP connector's wait for each read of a request, and (unset keepAliveTimeout follows
-   * it) for the next request on a kept-alive connection. Tomcat's 60 s let a silent client
-   * hold a request thread for a minute per byte; 10 s is ample for any client on a working
-   * network. Not on AJP: there Apache's pooled connections sit idle between requests, closing
-   * them from this side races Apache reusing them, and Apache's RequestReadTimeout already
-   * bounds how slowly a client may send.
+   * The HTTP connector's wait for each read of a request, and (unset keepAliveTimeout follows it)
+   * for the next request on a kept-alive connection. Tomcat's 60 s let a silent client hold a
+   * request thread for a minute per byte; 10 s is ample for any client on a working network. Not on
+   * AJP: there Apache's pooled connections sit idle between requests, closing them from this side
+   * races Apache reusing them, and Apache's RequestReadTimeout already bounds how slowly a client
+   * may send.
    */
   private static final Duration HTTP_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
   /**
-   * Body bytes Tomcat reads and discards after a response that left the body unread (a 408
-   * at the body deadline, a 413, 415 or 405), to keep the connection: none. Tomcat's 2 MiB is
-   * a limit in bytes, not time, and a client trickling a byte per read timeout kept the
-   * thread that had just answered it 408 for hours. With 0 it reads once more and closes.
+   * Body bytes Tomcat reads and discards after a response that left the body unread (a 408 at the
+   * body deadline, a 413, 415 or 405), to keep the connection: none. Tomcat's 2 MiB is a limit in
+   * bytes, not time, and a client trickling a byte per read timeout kept the thread that had just
+   * answered it 408 for hours. With 0 it reads once more and closes.
    */
   private static final int HTTP_MAX_SWALLOW_BYTES = 0;
 
@@ -61,7 +61,8 @@ public final class UserdbServer {
   private Connector http;
   private Connector ajp;
 
-  public UserdbServer(TomcatSettings settings, Map<String, HttpServlet> routes, MeterRegistry registry) {
+  public UserdbServer(
+      TomcatSettings settings, Map<String, HttpServlet> routes, MeterRegistry registry) {
     try {
       baseDir = Files.createTempDirectory("userdb-tomcat");
     } catch (IOException e) {
@@ -134,7 +135,8 @@ public final class UserdbServer {
    */
   private static void bind(Connector connector, String address, int port) {
     try {
-      ((AbstractProtocol<?>) connector.getProtocolHandler()).setAddress(InetAddress.getByName(address));
+      ((AbstractProtocol<?>) connector.getProtocolHandler())
+          .setAddress(InetAddress.getByName(address));
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("cannot resolve the address " + address, e);
     }
@@ -215,9 +217,7 @@ public final class UserdbServer {
     return ajp == null ? -1 : ajp.getLocalPort();
   }
 
-  /**
-   * Stops accepting, lets requests in flight finish for up to {@code grace}, then stops.
-   */
+  /** Stops accepting, lets requests in flight finish for up to {@code grace}, then stops. */
   public void stop(Duration grace) {
     for (Connector connector : connectors()) {
       connector.pause();
@@ -232,7 +232,11 @@ public final class UserdbServer {
       }
     }
     if (requests.inFlight() > 0) {
-      LOG.warning(requests.inFlight() + " requests still running after " + grace.toSeconds() + " s; stopping anyway");
+      LOG.warning(
+          requests.inFlight()
+              + " requests still running after "
+              + grace.toSeconds()
+              + " s; stopping anyway");
     }
     stopQuietly();
   }

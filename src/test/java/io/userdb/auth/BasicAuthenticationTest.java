@@ -1,7 +1,5 @@
 package io.userdb.auth;
 
-import io.userdb.db.sqlite.SqliteForTests;
-import io.userdb.db.UserDatabase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +10,9 @@ import io.userdb.db.DatabaseAccess;
 import io.userdb.db.NewUser;
 import io.userdb.db.PoolSettings;
 import io.userdb.db.ProfileChange;
+import io.userdb.db.UserDatabase;
 import io.userdb.db.UserDatabasePool;
+import io.userdb.db.sqlite.SqliteForTests;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,8 +21,8 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * HTTP Basic through {@link Authenticator} over a real SQLite file: a repeated request costs
- * no password check, and no change to the account, made here or by another process, is missed.
+ * HTTP Basic through {@link Authenticator} over a real SQLite file: a repeated request costs no
+ * password check, and no change to the account, made here or by another process, is missed.
  */
 class BasicAuthenticationTest {
 
@@ -52,8 +52,12 @@ class BasicAuthenticationTest {
       new LoginService(hasher, LockoutPolicy.DEFAULT, LockoutPolicy.perAddress(20), clock, metrics);
   AccountService accounts = new AccountService(hasher, credentials, logins, clock);
   Authenticator authenticator =
-      new Authenticator(new SessionService(Duration.ofMinutes(30), Duration.ofHours(12), clock, metrics),
-          logins, credentials, false, "");
+      new Authenticator(
+          new SessionService(Duration.ofMinutes(30), Duration.ofHours(12), clock, metrics),
+          logins,
+          credentials,
+          false,
+          "");
 
   @BeforeEach
   void open() {
@@ -68,11 +72,15 @@ class BasicAuthenticationTest {
   }
 
   static String basic(String name, String password) {
-    return "Basic " + Base64.getEncoder().encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   Caller identify(DatabaseAccess access, String password) {
-    return authenticator.identify(access, null, basic("kim", password), null, () -> "127.0.0.1").orElseThrow();
+    return authenticator
+        .identify(access, null, basic("kim", password), null, () -> "127.0.0.1")
+        .orElseThrow();
   }
 
   /** Asks SQLite on every call, as the CLI's access does. */
@@ -107,17 +115,25 @@ class BasicAuthenticationTest {
     ExecutorService threads = Executors.newFixedThreadPool(clients);
     try (UserDatabasePool pool =
         new UserDatabasePool(
-            SqliteForTests.store(file), PoolSettings.builder().maxTotal(8).minIdle(0).maxWait(Duration.ofSeconds(5)).abandonedTimeout(Duration.ofSeconds(60)).build(),
+            SqliteForTests.store(file),
+            PoolSettings.builder()
+                .maxTotal(8)
+                .minIdle(0)
+                .maxWait(Duration.ofSeconds(5))
+                .abandonedTimeout(Duration.ofSeconds(60))
+                .build(),
             metrics)) {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<Caller>> callers = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
-        callers.add(threads.submit(() -> {
-          start.await();
-          try (UserDatabasePool.Access access = pool.access()) {
-            return identify(access, "kim-password-1");
-          }
-        }));
+        callers.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  try (UserDatabasePool.Access access = pool.access()) {
+                    return identify(access, "kim-password-1");
+                  }
+                }));
       }
       start.countDown();
       for (Future<Caller> caller : callers) {
@@ -130,7 +146,8 @@ class BasicAuthenticationTest {
   }
 
   @Test
-  void an_account_disabled_or_given_new_roles_by_another_process_is_seen_at_once() throws Exception {
+  void an_account_disabled_or_given_new_roles_by_another_process_is_seen_at_once()
+      throws Exception {
     identify("kim-password-1");
     elsewhere("UPDATE users SET roles = 'admin,user'");
     assertTrue(identify("kim-password-1").isAdmin(), "the new role, read fresh");
@@ -152,7 +169,14 @@ class BasicAuthenticationTest {
   void through_the_pool_a_change_made_here_is_seen_at_once_without_asking_sqlite() {
     try (UserDatabasePool pool =
         new UserDatabasePool(
-            SqliteForTests.store(file), PoolSettings.builder().maxTotal(2).minIdle(0).maxWait(Duration.ofSeconds(2)).abandonedTimeout(Duration.ofSeconds(60)).changeCheckInterval(Duration.ofHours(1)).build(),
+            SqliteForTests.store(file),
+            PoolSettings.builder()
+                .maxTotal(2)
+                .minIdle(0)
+                .maxWait(Duration.ofSeconds(2))
+                .abandonedTimeout(Duration.ofSeconds(60))
+                .changeCheckInterval(Duration.ofHours(1))
+                .build(),
             metrics)) {
       try (UserDatabasePool.Access access = pool.access()) {
         identify(access, "kim-password-1");
@@ -162,14 +186,20 @@ class BasicAuthenticationTest {
       }
       try (UserDatabasePool.Lease lease = pool.borrow()) {
         // Past AccountService, which would also drop the entry: the data version alone must do.
-        lease.db().updateProfile("kim", new ProfileChange(null, null, Set.of("admin", "user"), null), Instant.now());
+        lease
+            .db()
+            .updateProfile(
+                "kim", new ProfileChange(null, null, Set.of("admin", "user"), null), Instant.now());
       }
       try (UserDatabasePool.Access access = pool.access()) {
         assertTrue(identify(access, "kim-password-1").isAdmin());
       }
       try (UserDatabasePool.Lease lease = pool.borrow()) {
         // Another admin first: the store refuses to disable the last enabled one.
-        lease.db().createUser(new NewUser("keeper", "$argon2id$x", "", "", Set.of("admin")), Instant.now());
+        lease
+            .db()
+            .createUser(
+                new NewUser("keeper", "$argon2id$x", "", "", Set.of("admin")), Instant.now());
         lease.db().updateProfile("kim", ProfileChange.disabled(true), Instant.now());
       }
       try (UserDatabasePool.Access access = pool.access()) {

@@ -10,7 +10,8 @@ class ClientAddressesTest {
   @Test
   void forwarded_for_counts_only_from_a_trusted_proxy() {
     ClientAddresses none = ClientAddresses.PEER_ONLY;
-    assertEquals("203.0.113.9", none.keyOf("203.0.113.9", "198.51.100.1"), "a client cannot name itself");
+    assertEquals(
+        "203.0.113.9", none.keyOf("203.0.113.9", "198.51.100.1"), "a client cannot name itself");
     ClientAddresses lb = ClientAddresses.trusting("10.0.0.0/8, 192.0.2.1");
     assertEquals("198.51.100.7", lb.keyOf("10.1.2.3", "198.51.100.7"));
     assertEquals("203.0.113.9", lb.keyOf("203.0.113.9", "198.51.100.7"), "not from a trusted peer");
@@ -20,7 +21,8 @@ class ClientAddressesTest {
   void the_chain_is_read_from_the_right_and_stops_at_the_first_untrusted_hop() {
     ClientAddresses lb = ClientAddresses.trusting("10.0.0.0/8,192.0.2.1");
     // The client prepended a forged hop; the proxies appended the real ones.
-    assertEquals("198.51.100.7", lb.keyOf("10.0.0.1", "1.2.3.4, 198.51.100.7, 192.0.2.1, 10.9.9.9"));
+    assertEquals(
+        "198.51.100.7", lb.keyOf("10.0.0.1", "1.2.3.4, 198.51.100.7, 192.0.2.1, 10.9.9.9"));
     assertEquals("10.0.0.1", lb.keyOf("10.0.0.1", "garbage"), "garbage: the last trusted proxy");
     assertEquals("10.0.0.5", lb.keyOf("10.0.0.1", "not-an-ip, 10.0.0.5"), "stops at garbage");
   }

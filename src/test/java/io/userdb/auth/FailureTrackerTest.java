@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class FailureTrackerTest {
 
-  private static final LockoutPolicy POLICY = new LockoutPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(10));
+  private static final LockoutPolicy POLICY =
+      new LockoutPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(10));
   private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
 
   @Test
@@ -48,7 +49,8 @@ class FailureTrackerTest {
       tracker.reserve("filler" + i, NOW.plusSeconds(i));
     }
     assertTrue(tracker.size() <= 10);
-    assertFalse(tracker.reserve("locked", NOW.plusSeconds(50)).reserved(), "the lock outlived the flood");
+    assertFalse(
+        tracker.reserve("locked", NOW.plusSeconds(50)).reserved(), "the lock outlived the flood");
   }
 
   @Test
@@ -57,7 +59,8 @@ class FailureTrackerTest {
     tracker.reserve("nat", NOW);
     tracker.reserve("nat", NOW);
     tracker.succeeded("nat");
-    assertTrue(tracker.reserve("nat", NOW).reserved(), "two counted, one forgiven: the third may run");
+    assertTrue(
+        tracker.reserve("nat", NOW).reserved(), "two counted, one forgiven: the third may run");
     assertTrue(tracker.reserve("nat", NOW).reserved());
     tracker.succeeded("nat");
     assertFalse(tracker.reserve("nat", NOW).reserved(), "the lock set at the threshold stays");

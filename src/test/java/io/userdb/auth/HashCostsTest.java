@@ -9,8 +9,12 @@ class HashCostsTest {
 
   @Test
   void a_kind_is_the_scheme_and_its_cost_never_the_salt() {
-    assertEquals("$argon2id$v=19$m=19456,t=2,p=1$", HashCosts.kindOf("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"));
-    assertEquals("$2y$12$", HashCosts.kindOf("$2y$12$abcdefghijklmnopqrstuv0123456789012345678901234567890"));
+    assertEquals(
+        "$argon2id$v=19$m=19456,t=2,p=1$",
+        HashCosts.kindOf("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"));
+    assertEquals(
+        "$2y$12$",
+        HashCosts.kindOf("$2y$12$abcdefghijklmnopqrstuv0123456789012345678901234567890"));
     assertEquals("$6$rounds=50000$", HashCosts.kindOf("$6$rounds=50000$salt$hash"));
     assertEquals("$6$", HashCosts.kindOf("$6$salt$hash"));
     assertEquals("$apr1$", HashCosts.kindOf("$apr1$salt$hash"));

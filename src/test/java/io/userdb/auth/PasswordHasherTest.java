@@ -26,8 +26,10 @@ class PasswordHasherTest {
 
   @Test
   void weaker_or_legacy_hashes_verify_and_ask_for_a_rehash() {
-    String bcrypt = OpenBSDBCrypt.generate("2y", "pw-legacy".getBytes(StandardCharsets.UTF_8), new byte[16], 5);
-    String apr1 = Md5Crypt.apr1Crypt("pw-legacy".getBytes(StandardCharsets.UTF_8), "$apr1$abcdefgh$");
+    String bcrypt =
+        OpenBSDBCrypt.generate("2y", "pw-legacy".getBytes(StandardCharsets.UTF_8), new byte[16], 5);
+    String apr1 =
+        Md5Crypt.apr1Crypt("pw-legacy".getBytes(StandardCharsets.UTF_8), "$apr1$abcdefgh$");
     for (String hash : new String[] {bcrypt, apr1}) {
       assertTrue(HASHER.verify("pw-legacy", hash), hash);
       assertFalse(HASHER.verify("pw-wrong", hash), hash);
@@ -38,7 +40,15 @@ class PasswordHasherTest {
 
   @Test
   void malformed_or_unknown_hashes_never_match() {
-    for (String bad : new String[] {"", "plain", "$argon2id$v=19$m=x$y$z", "$argon2id$v=19$m=8,t=1$", "{SHA}***", "$2y$05$short"}) {
+    for (String bad :
+        new String[] {
+          "",
+          "plain",
+          "$argon2id$v=19$m=x$y$z",
+          "$argon2id$v=19$m=8,t=1$",
+          "{SHA}***",
+          "$2y$05$short"
+        }) {
       assertFalse(HASHER.verify("anything", bad), bad);
     }
     assertFalse(PasswordHasher.isSupported("plaintext"));
@@ -48,7 +58,8 @@ class PasswordHasherTest {
   void no_more_hashes_run_at_once_than_allowed() throws Exception {
     PasswordHasher twoAtOnce = new PasswordHasher(2);
     String hash = twoAtOnce.hash("parallel-password");
-    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(6);
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(6);
     java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
     for (int i = 0; i < 6; i++) {
       results.add(threads.submit(() -> twoAtOnce.verify("parallel-password", hash)));

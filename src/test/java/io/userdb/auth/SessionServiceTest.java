@@ -1,7 +1,5 @@
 package io.userdb.auth;
 
-import io.userdb.db.sqlite.SqliteForTests;
-import io.userdb.db.UserDatabase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +9,9 @@ import io.userdb.db.DatabaseAccess;
 import io.userdb.db.NewUser;
 import io.userdb.db.PoolSettings;
 import io.userdb.db.User;
+import io.userdb.db.UserDatabase;
 import io.userdb.db.UserDatabasePool;
+import io.userdb.db.sqlite.SqliteForTests;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -54,11 +54,14 @@ class SessionServiceTest {
   @TempDir Path folder;
   Path file;
   UserDatabase db;
+
   /** Asks SQLite on every call: the strictest access, as the CLI has. */
   DatabaseAccess direct;
+
   ManualClock clock = new ManualClock();
   SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-  SessionService sessions = new SessionService(Duration.ofMinutes(30), Duration.ofHours(12), clock, metrics);
+  SessionService sessions =
+      new SessionService(Duration.ofMinutes(30), Duration.ofHours(12), clock, metrics);
   User user;
 
   @BeforeEach
@@ -66,7 +69,8 @@ class SessionServiceTest {
     file = folder.resolve("sessions.db");
     db = SqliteForTests.store(file).open();
     direct = DatabaseAccess.of(db);
-    user = db.createUser(new NewUser("sam", "$argon2id$x", "", "", Set.of("user")), clock.instant());
+    user =
+        db.createUser(new NewUser("sam", "$argon2id$x", "", "", Set.of("user")), clock.instant());
   }
 
   @AfterEach
@@ -128,7 +132,8 @@ class SessionServiceTest {
     clock.now = clock.now.plus(Duration.ofMinutes(29));
     assertTrue(sessions.resume(direct, token).isPresent());
     clock.now = clock.now.plus(Duration.ofMinutes(31));
-    assertTrue(sessions.resume(direct, token).isEmpty(), "idle for 31 minutes since the last refresh");
+    assertTrue(
+        sessions.resume(direct, token).isEmpty(), "idle for 31 minutes since the last refresh");
   }
 
   @Test
@@ -137,7 +142,8 @@ class SessionServiceTest {
     for (int i = 0; i < 12 * 3; i++) {
       clock.now = clock.now.plus(Duration.ofMinutes(20));
       boolean live = sessions.resume(direct, token).isPresent();
-      assertEquals(clock.now.isBefore(Instant.parse("2026-06-01T22:00:00Z")), live, "at " + clock.now);
+      assertEquals(
+          clock.now.isBefore(Instant.parse("2026-06-01T22:00:00Z")), live, "at " + clock.now);
     }
     assertEquals(1, sessions.deleteExpired(db), "the sweeper removes it");
   }
@@ -145,9 +151,16 @@ class SessionServiceTest {
   @Test
   void only_43_base64url_characters_make_a_token() {
     assertTrue(SessionService.isWellFormed("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN-_0"));
-    for (String bad : new String[] {null, "", "abc", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN-_0x",
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN-_=", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN-_é",
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN+/0"}) {
+    for (String bad :
+        new String[] {
+          null,
+          "",
+          "abc",
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN-_0x",
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN-_=",
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN-_é",
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN+/0"
+        }) {
       assertTrue(!SessionService.isWellFormed(bad), String.valueOf(bad));
     }
   }
@@ -162,7 +175,8 @@ class SessionServiceTest {
   void a_session_read_again_with_nothing_written_between_comes_from_memory() {
     String token = sessions.start(db, user);
     assertTrue(sessions.resume(direct, token).isPresent());
-    assertEquals(0, cacheHits(), "the first read after the session was written goes to the database");
+    assertEquals(
+        0, cacheHits(), "the first read after the session was written goes to the database");
     assertEquals("sam", sessions.resume(direct, token).orElseThrow().username());
     assertEquals(1, cacheHits());
   }
@@ -173,7 +187,9 @@ class SessionServiceTest {
     sessions.resume(direct, token);
     assertTrue(sessions.resume(direct, token).isPresent());
     elsewhere("DELETE FROM sessions");
-    assertTrue(sessions.resume(direct, token).isEmpty(), "the remembered session is not trusted after a commit");
+    assertTrue(
+        sessions.resume(direct, token).isEmpty(),
+        "the remembered session is not trusted after a commit");
   }
 
   @Test
@@ -208,13 +224,22 @@ class SessionServiceTest {
     assertTrue(sessions.resume(direct, token).isPresent());
     double hits = cacheHits();
     clock.now = clock.now.minusSeconds(30).plus(Duration.ofMinutes(30));
-    assertTrue(sessions.resume(direct, token).isEmpty(), "idle for exactly the timeout since it was last seen");
+    assertTrue(
+        sessions.resume(direct, token).isEmpty(),
+        "idle for exactly the timeout since it was last seen");
     assertEquals(hits + 1, cacheHits(), "refused by the remembered copy, not by the database");
   }
 
   UserDatabasePool pool(Duration changeCheckInterval) {
     return new UserDatabasePool(
-        SqliteForTests.store(file), PoolSettings.builder().maxTotal(2).minIdle(0).maxWait(Duration.ofSeconds(2)).abandonedTimeout(Duration.ofSeconds(60)).changeCheckInterval(changeCheckInterval).build(),
+        SqliteForTests.store(file),
+        PoolSettings.builder()
+            .maxTotal(2)
+            .minIdle(0)
+            .maxWait(Duration.ofSeconds(2))
+            .abandonedTimeout(Duration.ofSeconds(60))
+            .changeCheckInterval(changeCheckInterval)
+            .build(),
         metrics);
   }
 
@@ -255,10 +280,12 @@ class SessionServiceTest {
 
   @Test
   void a_session_in_use_outlives_an_idle_timeout_shorter_than_a_minute() {
-    SessionService brief = new SessionService(Duration.ofSeconds(20), Duration.ofHours(12), clock, metrics);
+    SessionService brief =
+        new SessionService(Duration.ofSeconds(20), Duration.ofHours(12), clock, metrics);
     String token = brief.start(db, user);
     for (int second = 0; second <= 120; second += 8) { // a request every 8 s, for two minutes
-      assertTrue(brief.resume(direct, token).isPresent(), "in use, yet ended after " + second + " s");
+      assertTrue(
+          brief.resume(direct, token).isPresent(), "in use, yet ended after " + second + " s");
       clock.now = clock.now.plusSeconds(8);
     }
     clock.now = clock.now.plusSeconds(21);
@@ -274,7 +301,10 @@ class SessionServiceTest {
     }
     for (int i = 0; i < tokens.size(); i++) {
       boolean live = sessions.resume(direct, tokens.get(i)).isPresent();
-      assertEquals(i >= 5, live, "session " + i + (i < 5 ? " is among the oldest: ended" : " is recent: kept"));
+      assertEquals(
+          i >= 5,
+          live,
+          "session " + i + (i < 5 ? " is among the oldest: ended" : " is recent: kept"));
     }
   }
 }

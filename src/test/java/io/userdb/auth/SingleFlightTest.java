@@ -40,7 +40,8 @@ class SingleFlightTest {
   }
 
   @Test
-  void a_caller_that_comes_while_the_work_runs_gets_its_result_without_running_it() throws Exception {
+  void a_caller_that_comes_while_the_work_runs_gets_its_result_without_running_it()
+      throws Exception {
     Future<String> first = threads.submit(() -> flight.run("k", () -> slowWork("done"), () -> {}));
     while (runs.get() == 0) {
       Thread.sleep(1);
@@ -50,22 +51,29 @@ class SingleFlightTest {
     assertEquals("done", first.get());
     assertEquals("done", second.get());
     assertEquals(1, runs.get());
-    assertEquals("next", flight.run("k", () -> "next", () -> {}), "once done, the next caller runs it anew");
+    assertEquals(
+        "next", flight.run("k", () -> "next", () -> {}), "once done, the next caller runs it anew");
   }
 
   @Test
   void the_waiting_caller_gets_the_same_failure() throws Exception {
     IllegalStateException failure = new IllegalStateException("database gone");
     Future<String> first =
-        threads.submit(() -> flight.run("k", () -> {
-          slowWork("unused");
-          throw failure;
-        }, () -> {}));
+        threads.submit(
+            () ->
+                flight.run(
+                    "k",
+                    () -> {
+                      slowWork("unused");
+                      throw failure;
+                    },
+                    () -> {}));
     while (runs.get() == 0) {
       Thread.sleep(1);
     }
     IllegalStateException seen =
-        assertThrows(IllegalStateException.class,
+        assertThrows(
+            IllegalStateException.class,
             () -> flight.run("k", () -> slowWork("again"), secondIsWaiting::countDown));
     assertSame(failure, seen);
     assertThrows(java.util.concurrent.ExecutionException.class, first::get);
@@ -75,9 +83,14 @@ class SingleFlightTest {
   @Test
   void other_keys_do_not_wait() throws Exception {
     Future<String> first = threads.submit(() -> flight.run("k", () -> slowWork("done"), () -> {}));
-    assertEquals("other", flight.run("j", () -> "other", () -> {
-      throw new AssertionError("waited for another key");
-    }));
+    assertEquals(
+        "other",
+        flight.run(
+            "j",
+            () -> "other",
+            () -> {
+              throw new AssertionError("waited for another key");
+            }));
     secondIsWaiting.countDown();
     assertEquals("done", first.get(5, TimeUnit.SECONDS));
   }

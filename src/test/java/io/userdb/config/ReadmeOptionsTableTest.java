@@ -11,9 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's options table, between {@code <!-- options:begin -->} and {@code <!-- options:end -->},
- * is the one {@link Options} makes. To rewrite it after changing an option:
- * {@code ./mvnw -o -q test -Dtest=ReadmeOptionsTableTest -Dreadme.update=true}.
+ * The README's options table, between {@code <!-- options:begin -->} and {@code <!-- options:end
+ * -->}, is the one {@link Options} makes. To rewrite it after changing an option: {@code ./mvnw -o
+ * -q test -Dtest=ReadmeOptionsTableTest -Dreadme.update=true}.
  */
 class ReadmeOptionsTableTest {
 
@@ -30,7 +30,9 @@ class ReadmeOptionsTableTest {
     String written = readme.substring(begin + BEGIN.length(), end);
     String generated = "\n" + String.join("\n", table()) + "\n";
     if (Boolean.getBoolean("readme.update")) {
-      Files.writeString(README, readme.substring(0, begin + BEGIN.length()) + generated + readme.substring(end),
+      Files.writeString(
+          README,
+          readme.substring(0, begin + BEGIN.length()) + generated + readme.substring(end),
           StandardCharsets.UTF_8);
       return;
     }
@@ -39,8 +41,13 @@ class ReadmeOptionsTableTest {
     for (int i = 0; i < Math.max(want.size(), have.size()); i++) {
       String wanted = i < want.size() ? want.get(i) : "(no row)";
       String had = i < have.size() ? have.get(i) : "(no row)";
-      assertEquals(wanted, had, "README.md's options table differs from Options.ALL at line " + i + " of the table;"
-          + " rewrite it with ./mvnw -o -q test -Dtest=ReadmeOptionsTableTest -Dreadme.update=true");
+      assertEquals(
+          wanted,
+          had,
+          "README.md's options table differs from Options.ALL at line "
+              + i
+              + " of the table;"
+              + " rewrite it with ./mvnw -o -q test -Dtest=ReadmeOptionsTableTest -Dreadme.update=true");
     }
   }
 
@@ -50,9 +57,18 @@ class ReadmeOptionsTableTest {
     rows.add("| option | environment | default | meaning |");
     rows.add("|---|---|---|---|");
     for (Option<?> option : Options.ALL) {
-      String flag = option.flag() + (option.isSwitch() ? " [" + option.label() + "]" : " " + option.label());
-      rows.add("| `" + flag + "` | `" + option.envName() + "` | " + cell(option.shownDefault()) + " | "
-          + cell(option.help()) + " |");
+      String flag =
+          option.flag() + (option.isSwitch() ? " [" + option.label() + "]" : " " + option.label());
+      rows.add(
+          "| `"
+              + flag
+              + "` | `"
+              + option.envName()
+              + "` | "
+              + cell(option.shownDefault())
+              + " | "
+              + cell(option.help())
+              + " |");
     }
     return rows;
   }

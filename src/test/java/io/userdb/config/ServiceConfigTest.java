@@ -63,48 +63,84 @@ class ServiceConfigTest {
   void unknown_keys_and_bad_values_fail_naming_the_option() throws Exception {
     Path file = folder.resolve("bad.properties");
     Files.writeString(file, "htp-port=1\n");
-    assertTrue(assertThrows(ConfigException.class, () -> ServiceConfig.load(Map.of(), Map.of(), file))
-        .getMessage().contains("htp-port"));
-    String[][] bad = {{"http-port", "-2"}, {"ajp-port", "x"}, {"pool-max-total", "0"}, {"pool-min-idle", "9"},
-        {"pool-max-wait", "0s"}, {"session-max-age", "12"}, {"trust-proxy-user", "maybe"}, {"default-user", "a b"},
-        {"ajp-secret", ""}, {"ajp-secret", "   "}, {"ajp-secret", "x"}, {"max-threads", "0"},
-        {"max-concurrent-listings", "0"}, {"http-address", "999.1.1.1"}, {"ajp-address", "300.0.0.1"},
-        {"http-address", "no-such-host.invalid"}, {"require-proxy-user", "true"}};
+    assertTrue(
+        assertThrows(ConfigException.class, () -> ServiceConfig.load(Map.of(), Map.of(), file))
+            .getMessage()
+            .contains("htp-port"));
+    String[][] bad = {
+      {"http-port", "-2"},
+      {"ajp-port", "x"},
+      {"pool-max-total", "0"},
+      {"pool-min-idle", "9"},
+      {"pool-max-wait", "0s"},
+      {"session-max-age", "12"},
+      {"trust-proxy-user", "maybe"},
+      {"default-user", "a b"},
+      {"ajp-secret", ""},
+      {"ajp-secret", "   "},
+      {"ajp-secret", "x"},
+      {"max-threads", "0"},
+      {"max-concurrent-listings", "0"},
+      {"http-address", "999.1.1.1"},
+      {"ajp-address", "300.0.0.1"},
+      {"http-address", "no-such-host.invalid"},
+      {"require-proxy-user", "true"}
+    };
     for (String[] b : bad) {
-      ConfigException e = assertThrows(ConfigException.class, () -> ServiceConfig.load(Map.of(b[0], b[1]), Map.of(), null),
-          b[0] + "=" + b[1]);
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> ServiceConfig.load(Map.of(b[0], b[1]), Map.of(), null),
+              b[0] + "=" + b[1]);
       assertTrue(e.getMessage().contains(b[0]), e.getMessage());
     }
   }
 
   @Test
   void an_empty_default_user_disables_it_and_ports_may_be_off_or_ephemeral() {
-    ServiceConfig c = ServiceConfig.load(Map.of("default-user", "", "http-port", "0", "ajp-port", "-1"), Map.of(), null);
+    ServiceConfig c =
+        ServiceConfig.load(
+            Map.of("default-user", "", "http-port", "0", "ajp-port", "-1"), Map.of(), null);
     assertEquals("", c.defaultUser());
     assertEquals(0, c.httpPort());
     assertEquals(-1, c.ajpPort());
-    assertThrows(ConfigException.class,
+    assertThrows(
+        ConfigException.class,
         () -> ServiceConfig.load(Map.of("http-port", "-1", "ajp-port", "-1"), Map.of(), null));
   }
 
   @Test
   void the_secret_never_appears_in_the_printed_config() {
-    ServiceConfig c = ServiceConfig.load(Map.of("ajp-secret", "very-secret-value-of-32-characters-at-least"), Map.of(), null);
+    ServiceConfig c =
+        ServiceConfig.load(
+            Map.of("ajp-secret", "very-secret-value-of-32-characters-at-least"), Map.of(), null);
     assertFalse(c.toString().contains("very-secret-value-of-32-characters-at-least"));
   }
 
   static final String DB_PASSWORD = "pg-password-7f3a";
 
   @Test
-  void the_database_password_comes_from_the_environment_or_a_file_and_is_never_printed() throws Exception {
-    ServiceConfig fromEnv = ServiceConfig.load(Map.of(), Map.of(ServiceConfig.DB_PASSWORD_ENV, DB_PASSWORD), null);
+  void the_database_password_comes_from_the_environment_or_a_file_and_is_never_printed()
+      throws Exception {
+    ServiceConfig fromEnv =
+        ServiceConfig.load(Map.of(), Map.of(ServiceConfig.DB_PASSWORD_ENV, DB_PASSWORD), null);
     assertEquals(DB_PASSWORD, fromEnv.dbPassword());
     assertFalse(fromEnv.toString().contains(DB_PASSWORD), fromEnv.toString());
     Path file = Files.writeString(folder.resolve("pw"), DB_PASSWORD + "\n");
-    assertEquals(DB_PASSWORD, ServiceConfig.load(Map.of("db-password-file", file.toString()), Map.of(), null).dbPassword());
-    assertThrows(ConfigException.class, () -> ServiceConfig.load(Map.of("db-password-file", file.toString()),
-        Map.of(ServiceConfig.DB_PASSWORD_ENV, DB_PASSWORD), null));
-    assertThrows(ConfigException.class, () -> ServiceConfig.load(Map.of("db-password", DB_PASSWORD), Map.of(), null),
+    assertEquals(
+        DB_PASSWORD,
+        ServiceConfig.load(Map.of("db-password-file", file.toString()), Map.of(), null)
+            .dbPassword());
+    assertThrows(
+        ConfigException.class,
+        () ->
+            ServiceConfig.load(
+                Map.of("db-password-file", file.toString()),
+                Map.of(ServiceConfig.DB_PASSWORD_ENV, DB_PASSWORD),
+                null));
+    assertThrows(
+        ConfigException.class,
+        () -> ServiceConfig.load(Map.of("db-password", DB_PASSWORD), Map.of(), null),
         "no option takes the password itself");
   }
 
@@ -119,9 +155,12 @@ class ServiceConfigTest {
   @Test
   void each_option_is_reachable_by_flag_env_and_file_from_its_one_declaration() throws Exception {
     Map<String, String> samples = samples();
-    assertEquals(Options.ALL.stream().map(Option::name).toList(), List.copyOf(samples.keySet()),
+    assertEquals(
+        Options.ALL.stream().map(Option::name).toList(),
+        List.copyOf(samples.keySet()),
         "a sample for every option, in the table's order");
-    assertEquals("USERDB_LOGIN_FAILURES_PER_ADDRESS", Options.named("login-failures-per-address").envName());
+    assertEquals(
+        "USERDB_LOGIN_FAILURES_PER_ADDRESS", Options.named("login-failures-per-address").envName());
     for (Option<?> option : Options.ALL) {
       String name = option.name();
       Map<String, String> given = new HashMap<>(Map.of(name, samples.get(name)));
@@ -129,26 +168,50 @@ class ServiceConfigTest {
         given.put("trust-proxy-user", "true"); // the cross-field rule
       }
       boolean fromFile = name.equals("ajp-secret-file") || name.equals("db-password-file");
-      Object expected = name.equals("db-password-file") ? DB_PASSWORD : fromFile ? SECRET : option.resolve(samples.get(name));
-      assertNotEquals(fromFile ? null : option.resolve(null), expected, name + "'s sample is its default");
+      Object expected =
+          name.equals("db-password-file")
+              ? DB_PASSWORD
+              : fromFile ? SECRET : option.resolve(samples.get(name));
+      assertNotEquals(
+          fromFile ? null : option.resolve(null), expected, name + "'s sample is its default");
       String field = name.equals("ajp-secret-file") ? "ajpSecret" : option.field();
 
-      assertEquals(expected, component(ServiceConfig.load(given, Map.of(), null), field), "flag " + option.flag());
-      Map<String, String> env = given.entrySet().stream()
-          .collect(Collectors.toMap(e -> ServiceConfig.envName(e.getKey()), Map.Entry::getValue));
-      assertEquals(expected, component(ServiceConfig.load(Map.of(), env, null), field), "env " + option.envName());
+      assertEquals(
+          expected,
+          component(ServiceConfig.load(given, Map.of(), null), field),
+          "flag " + option.flag());
+      Map<String, String> env =
+          given.entrySet().stream()
+              .collect(
+                  Collectors.toMap(e -> ServiceConfig.envName(e.getKey()), Map.Entry::getValue));
+      assertEquals(
+          expected,
+          component(ServiceConfig.load(Map.of(), env, null), field),
+          "env " + option.envName());
       Path file = folder.resolve(name + ".properties");
-      Files.writeString(file, given.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue() + "\n")
-          .collect(Collectors.joining()));
-      assertEquals(expected, component(ServiceConfig.load(Map.of(), Map.of(), file), field), "file key " + name);
+      Files.writeString(
+          file,
+          given.entrySet().stream()
+              .map(e -> e.getKey() + " = " + e.getValue() + "\n")
+              .collect(Collectors.joining()));
+      assertEquals(
+          expected,
+          component(ServiceConfig.load(Map.of(), Map.of(), file), field),
+          "file key " + name);
     }
   }
 
   @Test
-  void an_unknown_option_fails_as_a_flag_and_as_a_key_but_the_environment_may_hold_other_variables() {
-    assertEquals("unknown option --pool-max-totl", assertThrows(ConfigException.class,
-        () -> ServiceConfig.load(Map.of("pool-max-totl", "3"), Map.of(), null)).getMessage());
-    ServiceConfig c = ServiceConfig.load(Map.of(), Map.of("USERDB_ADMIN_PASSWORD", "not-an-option"), null);
+  void
+      an_unknown_option_fails_as_a_flag_and_as_a_key_but_the_environment_may_hold_other_variables() {
+    assertEquals(
+        "unknown option --pool-max-totl",
+        assertThrows(
+                ConfigException.class,
+                () -> ServiceConfig.load(Map.of("pool-max-totl", "3"), Map.of(), null))
+            .getMessage());
+    ServiceConfig c =
+        ServiceConfig.load(Map.of(), Map.of("USERDB_ADMIN_PASSWORD", "not-an-option"), null);
     assertEquals(8, c.poolMaxTotal());
   }
 
@@ -157,19 +220,29 @@ class ServiceConfigTest {
     String help = serveHelp();
     String flat = help.replaceAll("\\s+", " ");
     for (Option<?> option : Options.ALL) {
-      long lines = help.lines()
-          .filter(Pattern.compile("^\\s+" + Pattern.quote(option.flag()) + "[=\\[]").asPredicate()).count();
+      long lines =
+          help.lines()
+              .filter(
+                  Pattern.compile("^\\s+" + Pattern.quote(option.flag()) + "[=\\[]").asPredicate())
+              .count();
       assertEquals(1, lines, option.flag() + " in\n" + help);
-      assertTrue(flat.contains(option.flag() + (option.isSwitch() ? "[=" : "=") + option.label()), option.flag());
+      assertTrue(
+          flat.contains(option.flag() + (option.isSwitch() ? "[=" : "=") + option.label()),
+          option.flag());
       assertTrue(flat.contains(option.plainHelp()), option.plainHelp() + " in\n" + help);
     }
-    assertTrue(flat.contains("--db=PATH " + Options.named("db").plainHelp()) && flat.contains("(default: data/userdb.db)"), help);
+    assertTrue(
+        flat.contains("--db=PATH " + Options.named("db").plainHelp())
+            && flat.contains("(default: data/userdb.db)"),
+        help);
     assertTrue(flat.contains("--config=FILE"), help);
   }
 
   @Test
   void the_printed_config_shows_each_option_and_masks_the_secret() {
-    String printed = ServiceConfig.load(Map.of("ajp-secret", SECRET, "pool-max-total", "7"), Map.of(), null).toString();
+    String printed =
+        ServiceConfig.load(Map.of("ajp-secret", SECRET, "pool-max-total", "7"), Map.of(), null)
+            .toString();
     assertTrue(printed.contains("poolMaxTotal=7") && printed.contains("ajpSecret=****"), printed);
     assertFalse(printed.contains(SECRET), printed);
   }
@@ -181,7 +254,9 @@ class ServiceConfigTest {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("db", "elsewhere/users.db");
     s.put("db-max-size", "64MB");
-    s.put("db-password-file", Files.writeString(folder.resolve("db-password"), DB_PASSWORD + "\n").toString());
+    s.put(
+        "db-password-file",
+        Files.writeString(folder.resolve("db-password"), DB_PASSWORD + "\n").toString());
     s.put("http-address", "127.0.0.2");
     s.put("http-port", "8081");
     s.put("ajp-address", "::1");

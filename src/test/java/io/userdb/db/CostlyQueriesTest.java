@@ -1,11 +1,11 @@
 package io.userdb.db;
 
-import io.userdb.db.sqlite.SqliteForTests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.userdb.db.sqlite.SqliteForTests;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,9 +33,16 @@ class CostlyQueriesTest {
 
   UserDatabasePool pool(int objects) {
     Path file = folder.resolve("userdb.db");
-    pool = new UserDatabasePool(
-        SqliteForTests.store(file), PoolSettings.builder().maxTotal(objects).minIdle(0).maxWait(MAX_WAIT).abandonedTimeout(Duration.ofSeconds(60)).build(),
-        new SimpleMeterRegistry());
+    pool =
+        new UserDatabasePool(
+            SqliteForTests.store(file),
+            PoolSettings.builder()
+                .maxTotal(objects)
+                .minIdle(0)
+                .maxWait(MAX_WAIT)
+                .abandonedTimeout(Duration.ofSeconds(60))
+                .build(),
+            new SimpleMeterRegistry());
     return pool;
   }
 
@@ -55,20 +62,24 @@ class CostlyQueriesTest {
     CountDownLatch finish = new CountDownLatch(1);
     List<Future<Integer>> listings = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      listings.add(threads.submit(() -> {
-        try (UserDatabasePool.Access access = pool.access()) {
-          return queries.run(access, db -> {
-            mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-            inside.incrementAndGet();
-            try {
-              await(finish);
-              return db.listUsers("", 0, 10).users().size();
-            } finally {
-              running.decrementAndGet();
-            }
-          });
-        }
-      }));
+      listings.add(
+          threads.submit(
+              () -> {
+                try (UserDatabasePool.Access access = pool.access()) {
+                  return queries.run(
+                      access,
+                      db -> {
+                        mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                        inside.incrementAndGet();
+                        try {
+                          await(finish);
+                          return db.listUsers("", 0, 10).users().size();
+                        } finally {
+                          running.decrementAndGet();
+                        }
+                      });
+                }
+              }));
     }
     while (inside.get() < 2) {
       Thread.sleep(5);
@@ -88,11 +99,13 @@ class CostlyQueriesTest {
     CostlyQueries queries = new CostlyQueries(1, MAX_WAIT, new SimpleMeterRegistry());
     try (UserDatabasePool.Access mine = pool.access()) {
       mine.db(); // holds the only object, as a request does once its session was checked
-      Future<Long> theirs = threads.submit(() -> {
-        try (UserDatabasePool.Access access = pool.access()) {
-          return queries.run(access, db -> db.listUsers("", 0, 10).total());
-        }
-      });
+      Future<Long> theirs =
+          threads.submit(
+              () -> {
+                try (UserDatabasePool.Access access = pool.access()) {
+                  return queries.run(access, db -> db.listUsers("", 0, 10).total());
+                }
+              });
       while (pool.stats().waiters() < 1) { // they have the turn and wait for my object
         Thread.sleep(5);
       }
@@ -111,20 +124,26 @@ class CostlyQueriesTest {
     CostlyQueries queries = new CostlyQueries(1, Duration.ofMillis(100), new SimpleMeterRegistry());
     CountDownLatch finish = new CountDownLatch(1);
     CountDownLatch started = new CountDownLatch(1);
-    Future<Integer> first = threads.submit(() -> {
-      try (UserDatabasePool.Access access = pool.access()) {
-        return queries.run(access, db -> {
-          started.countDown();
-          await(finish);
-          return db.listUsers("", 0, 10).users().size();
-        });
-      }
-    });
+    Future<Integer> first =
+        threads.submit(
+            () -> {
+              try (UserDatabasePool.Access access = pool.access()) {
+                return queries.run(
+                    access,
+                    db -> {
+                      started.countDown();
+                      await(finish);
+                      return db.listUsers("", 0, 10).users().size();
+                    });
+              }
+            });
     await(started);
     try (UserDatabasePool.Access access = pool.access()) {
       access.db();
-      PoolExhaustedException e = assertThrows(PoolExhaustedException.class,
-          () -> queries.run(access, db -> db.listUsers("", 0, 10)));
+      PoolExhaustedException e =
+          assertThrows(
+              PoolExhaustedException.class,
+              () -> queries.run(access, db -> db.listUsers("", 0, 10)));
       assertTrue(e.getMessage().contains("no turn"), e.getMessage());
       assertEquals(1, pool.stats().active(), "only the running query holds an object");
     }

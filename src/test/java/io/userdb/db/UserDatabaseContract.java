@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What every kind of store promises through {@link UserDatabase}, run against each of them
- * (SQLite: {@code SqliteContractTest}; PostgreSQL: {@code PostgresContractIT}) on a real
- * database, through objects the store opens as the pool would. Concurrency goes through several
- * objects at once, each on its own thread, as requests do.
+ * What every kind of store promises through {@link UserDatabase}, run against each of them (SQLite:
+ * {@code SqliteContractTest}; PostgreSQL: {@code PostgresContractIT}) on a real database, through
+ * objects the store opens as the pool would. Concurrency goes through several objects at once, each
+ * on its own thread, as requests do.
  */
 @Timeout(120)
 public abstract class UserDatabaseContract {
@@ -64,7 +64,11 @@ public abstract class UserDatabaseContract {
   }
 
   static NewUser user(String name, String... roles) {
-    return new NewUser(name, "$argon2id$hash-of-" + name, "Name " + name, name + "@example.org",
+    return new NewUser(
+        name,
+        "$argon2id$hash-of-" + name,
+        "Name " + name,
+        name + "@example.org",
         roles.length == 0 ? Set.of("user") : Set.of(roles));
   }
 
@@ -101,15 +105,17 @@ public abstract class UserDatabaseContract {
       for (int i = 0; i < threads; i++) {
         UserDatabase object = objects.get(i);
         String spelling = i % 2 == 0 ? "dave" : "DAVE";
-        results.add(pool.submit(() -> {
-          start.await();
-          try {
-            object.createUser(user(spelling), T0);
-            return true;
-          } catch (DuplicateUserException e) {
-            return false;
-          }
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  try {
+                    object.createUser(user(spelling), T0);
+                    return true;
+                  } catch (DuplicateUserException e) {
+                    return false;
+                  }
+                }));
       }
       start.countDown();
       int created = 0;
@@ -146,8 +152,10 @@ public abstract class UserDatabaseContract {
     UserPage page = db.listUsers("BO", 1, 2);
     assertEquals(4, page.total());
     assertEquals(List.of("Bob", "bobby"), page.users().stream().map(User::username).toList());
-    assertEquals(List.of("b.c", "b_c", "bo", "Bob", "bobby", "bobcat", "bz"),
-        db.listUsers("b", 0, 100).users().stream().map(User::username).toList(), "byte order of the lower-cased name");
+    assertEquals(
+        List.of("b.c", "b_c", "bo", "Bob", "bobby", "bobcat", "bz"),
+        db.listUsers("b", 0, 100).users().stream().map(User::username).toList(),
+        "byte order of the lower-cased name");
     assertEquals(8, db.listUsers("", 0, 100).total());
     assertEquals(0, db.listUsers("zz", 0, 10).total());
   }
@@ -156,8 +164,12 @@ public abstract class UserDatabaseContract {
   void a_profile_change_sets_only_what_it_names_and_disabling_ends_sessions() {
     User created = db.createUser(user("erin"), T0);
     db.createSession("erin-session", created.id(), T0, T0.plus(Duration.ofHours(1)), 20);
-    User changed = db.updateProfile("ERIN", new ProfileChange("Erin E.", null, Set.of("user", "auditor"), null),
-        T0.plusSeconds(5)).orElseThrow();
+    User changed =
+        db.updateProfile(
+                "ERIN",
+                new ProfileChange("Erin E.", null, Set.of("user", "auditor"), null),
+                T0.plusSeconds(5))
+            .orElseThrow();
     assertEquals("Erin E.", changed.displayName());
     assertEquals("erin@example.org", changed.email());
     assertEquals(Set.of("user", "auditor"), changed.roles());
@@ -165,8 +177,11 @@ public abstract class UserDatabaseContract {
     assertTrue(db.findSession("erin-session", T0, T0.minusSeconds(1)).isPresent());
 
     assertTrue(db.updateProfile("erin", ProfileChange.disabled(true), T0).orElseThrow().disabled());
-    assertTrue(db.findSession("erin-session", T0, T0.minusSeconds(1)).isEmpty(), "disabling ends the sessions");
-    assertFalse(db.updateProfile("erin", ProfileChange.disabled(false), T0).orElseThrow().disabled());
+    assertTrue(
+        db.findSession("erin-session", T0, T0.minusSeconds(1)).isEmpty(),
+        "disabling ends the sessions");
+    assertFalse(
+        db.updateProfile("erin", ProfileChange.disabled(false), T0).orElseThrow().disabled());
     assertTrue(db.updateProfile("nobody", ProfileChange.disabled(true), T0).isEmpty());
   }
 
@@ -175,8 +190,11 @@ public abstract class UserDatabaseContract {
     db.createUser(user("root", "admin"), T0);
     db.createUser(user("plain"), T0);
     assertTrue(db.hasAdmin());
-    assertThrows(LastAdminException.class, () -> db.updateProfile("root", new ProfileChange(null, null, Set.of("user"), null), T0));
-    assertThrows(LastAdminException.class, () -> db.updateProfile("root", ProfileChange.disabled(true), T0));
+    assertThrows(
+        LastAdminException.class,
+        () -> db.updateProfile("root", new ProfileChange(null, null, Set.of("user"), null), T0));
+    assertThrows(
+        LastAdminException.class, () -> db.updateProfile("root", ProfileChange.disabled(true), T0));
     assertThrows(LastAdminException.class, () -> db.deleteUser("root"));
     assertTrue(db.findUser("root").orElseThrow().hasRole("admin"), "nothing changed");
     assertTrue(db.deleteUser("plain"));
@@ -189,10 +207,18 @@ public abstract class UserDatabaseContract {
     for (int round = 0; round < 10; round++) {
       UserDatabase first = open();
       UserDatabase second = open();
-      List<Object> outcomes = race(
-          () -> first.updateProfile("admin1", new ProfileChange(null, null, Set.of("user"), null), T0),
-          () -> second.updateProfile("admin2", new ProfileChange(null, null, Set.of("user"), null), T0));
-      assertEquals(1, outcomes.stream().filter(o -> o instanceof LastAdminException).count(), outcomes.toString());
+      List<Object> outcomes =
+          race(
+              () ->
+                  first.updateProfile(
+                      "admin1", new ProfileChange(null, null, Set.of("user"), null), T0),
+              () ->
+                  second.updateProfile(
+                      "admin2", new ProfileChange(null, null, Set.of("user"), null), T0));
+      assertEquals(
+          1,
+          outcomes.stream().filter(o -> o instanceof LastAdminException).count(),
+          outcomes.toString());
       assertTrue(db.hasAdmin());
       db.updateProfile("admin1", new ProfileChange(null, null, Set.of("admin"), null), T0);
       db.updateProfile("admin2", new ProfileChange(null, null, Set.of("admin"), null), T0);
@@ -238,14 +264,16 @@ public abstract class UserDatabaseContract {
     User ida = db.createUser(user("ida"), T0);
     Instant lock = T0.plusSeconds(60);
     for (int i = 1; i <= 3; i++) {
-      LoginAttempt attempt = db.reserveLoginAttempt(ida.id(), T0, n -> n >= 3 ? lock : Instant.EPOCH);
+      LoginAttempt attempt =
+          db.reserveLoginAttempt(ida.id(), T0, n -> n >= 3 ? lock : Instant.EPOCH);
       assertTrue(attempt.reserved());
       assertEquals(i, attempt.failures());
     }
     LoginAttempt refused = db.reserveLoginAttempt(ida.id(), T0.plusSeconds(1), n -> Instant.EPOCH);
     assertFalse(refused.reserved(), "locked");
     assertEquals(lock, refused.lockedUntil());
-    assertTrue(db.reserveLoginAttempt(ida.id(), lock, n -> Instant.EPOCH).reserved(), "the lock ended");
+    assertTrue(
+        db.reserveLoginAttempt(ida.id(), lock, n -> Instant.EPOCH).reserved(), "the lock ended");
     db.recordLoginSuccess(ida.id());
     User after = db.findUser("ida").orElseThrow();
     assertEquals(0, after.failedLogins());
@@ -261,33 +289,41 @@ public abstract class UserDatabaseContract {
     ConcurrentLinkedQueue<Integer> numbers = new ConcurrentLinkedQueue<>();
     List<Callable<Object>> tasks = new ArrayList<>();
     for (UserDatabase object : objects) {
-      tasks.add(() -> {
-        for (int i = 0; i < each; i++) {
-          numbers.add(object.reserveLoginAttempt(jo.id(), T0, n -> Instant.EPOCH).failures());
-        }
-        return null;
-      });
+      tasks.add(
+          () -> {
+            for (int i = 0; i < each; i++) {
+              numbers.add(object.reserveLoginAttempt(jo.id(), T0, n -> Instant.EPOCH).failures());
+            }
+            return null;
+          });
     }
     race(tasks.toArray(new Callable<?>[0]));
-    assertEquals(threads * each, new HashSet<>(numbers).size(), "no number taken twice: " + numbers);
+    assertEquals(
+        threads * each, new HashSet<>(numbers).size(), "no number taken twice: " + numbers);
     assertEquals(threads * each, db.findUser("jo").orElseThrow().failedLogins());
   }
 
-  // ---- sessions ----------------------------------------------------------------------------------
+  // ---- sessions
+  // ----------------------------------------------------------------------------------
 
   @Test
   void a_session_ends_at_its_expiry_or_when_idle() {
     User kim = db.createUser(user("kim"), T0);
     Instant expires = T0.plus(Duration.ofHours(12));
     db.createSession("kim-session", kim.id(), T0, expires, 20);
-    SessionRecord found = db.findSession("kim-session", T0.plusSeconds(10), T0.minusSeconds(1)).orElseThrow();
+    SessionRecord found =
+        db.findSession("kim-session", T0.plusSeconds(10), T0.minusSeconds(1)).orElseThrow();
     assertEquals("kim", found.user().username());
     assertEquals(T0, found.lastSeenAt());
     assertEquals(expires, found.expiresAt());
     assertTrue(db.findSession("kim-session", expires, T0.minusSeconds(1)).isEmpty(), "expired");
-    assertTrue(db.findSession("kim-session", T0.plusSeconds(10), T0).isEmpty(), "idle since before its last use");
+    assertTrue(
+        db.findSession("kim-session", T0.plusSeconds(10), T0).isEmpty(),
+        "idle since before its last use");
     db.touchSession("kim-session", T0.plusSeconds(600));
-    assertTrue(db.findSession("kim-session", T0.plusSeconds(700), T0.plusSeconds(1)).isPresent(), "touched");
+    assertTrue(
+        db.findSession("kim-session", T0.plusSeconds(700), T0.plusSeconds(1)).isPresent(),
+        "touched");
     assertEquals(1, db.deleteExpiredSessions(T0.plusSeconds(700), T0.plusSeconds(601)));
     assertTrue(db.findSession("kim-session", T0.plusSeconds(700), T0).isEmpty());
   }
@@ -297,10 +333,12 @@ public abstract class UserDatabaseContract {
     User lee = db.createUser(user("lee"), T0);
     Instant end = T0.plus(Duration.ofHours(1));
     for (int i = 0; i < 5; i++) {
-      db.createSession("lee-" + i, lee.id(), T0, end, 3); // one millisecond for all: order of creation decides
+      db.createSession(
+          "lee-" + i, lee.id(), T0, end, 3); // one millisecond for all: order of creation decides
     }
     for (int i = 0; i < 5; i++) {
-      assertEquals(i >= 2, db.findSession("lee-" + i, T0, T0.minusSeconds(1)).isPresent(), "session " + i);
+      assertEquals(
+          i >= 2, db.findSession("lee-" + i, T0, T0.minusSeconds(1)).isPresent(), "session " + i);
     }
     assertTrue(db.deleteSession("lee-4"));
     assertFalse(db.deleteSession("lee-4"));
@@ -341,14 +379,16 @@ public abstract class UserDatabaseContract {
     try {
       List<Future<Object>> futures = new ArrayList<>();
       for (Callable<?> task : tasks) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          try {
-            return task.call();
-          } catch (RuntimeException e) {
-            return e;
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  try {
+                    return task.call();
+                  } catch (RuntimeException e) {
+                    return e;
+                  }
+                }));
       }
       start.countDown();
       List<Object> results = new ArrayList<>();

@@ -1,17 +1,13 @@
 package io.userdb.db;
 
-import io.userdb.db.sqlite.SqliteForTests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
+import io.userdb.db.sqlite.SqliteForTests;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -32,9 +28,16 @@ class UserDatabasePoolTest {
   @BeforeEach
   void open() {
     file = folder.resolve("sub/dir/userdb.db");
-    pool = new UserDatabasePool(
-        SqliteForTests.store(file), PoolSettings.builder().maxTotal(2).minIdle(0).maxWait(Duration.ofMillis(300)).abandonedTimeout(Duration.ofSeconds(60)).build(),
-        new SimpleMeterRegistry());
+    pool =
+        new UserDatabasePool(
+            SqliteForTests.store(file),
+            PoolSettings.builder()
+                .maxTotal(2)
+                .minIdle(0)
+                .maxWait(Duration.ofMillis(300))
+                .abandonedTimeout(Duration.ofSeconds(60))
+                .build(),
+            new SimpleMeterRegistry());
   }
 
   @AfterEach
@@ -58,7 +61,8 @@ class UserDatabasePoolTest {
   void names_are_unique_whatever_their_case() {
     try (var lease = pool.borrow()) {
       lease.db().createUser(user("Alice"), Instant.now());
-      assertThrows(DuplicateUserException.class, () -> lease.db().createUser(user("ALICE"), Instant.now()));
+      assertThrows(
+          DuplicateUserException.class, () -> lease.db().createUser(user("ALICE"), Instant.now()));
       assertEquals("Alice", lease.db().findUser("alice").orElseThrow().username());
       assertFalse(lease.db().isBroken(), "a duplicate is the caller's error, not the connection's");
     }
@@ -85,7 +89,10 @@ class UserDatabasePoolTest {
       assertThrows(DatabaseException.class, () -> lease.db().findUser("anyone"));
       assertTrue(lease.db().isBroken());
     }
-    assertEquals(destroyedBefore + 1, pool.stats().destroyed(), "the broken object was destroyed, not returned");
+    assertEquals(
+        destroyedBefore + 1,
+        pool.stats().destroyed(),
+        "the broken object was destroyed, not returned");
     try (var lease = pool.borrow()) {
       assertTrue(lease.db().findUser("anyone").isEmpty(), "a fresh object serves");
     }
@@ -106,12 +113,14 @@ class UserDatabasePoolTest {
 
   @Test
   void a_handler_that_throws_gives_the_object_back() {
-    assertThrows(IllegalStateException.class, () -> {
-      try (var lease = pool.borrow()) {
-        lease.db().countUsers();
-        throw new IllegalStateException("handler bug");
-      }
-    });
+    assertThrows(
+        IllegalStateException.class,
+        () -> {
+          try (var lease = pool.borrow()) {
+            lease.db().countUsers();
+            throw new IllegalStateException("handler bug");
+          }
+        });
     assertEquals(0, pool.stats().active());
     assertEquals(1, pool.stats().idle());
   }
@@ -131,25 +140,35 @@ class UserDatabasePoolTest {
   }
 
   @Test
-  void an_object_held_past_the_abandoned_timeout_is_reclaimed_and_logged_with_its_borrower() throws Exception {
+  void an_object_held_past_the_abandoned_timeout_is_reclaimed_and_logged_with_its_borrower()
+      throws Exception {
     java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Handler capture = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord r) {
-        logged.add(r.getMessage());
-      }
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            logged.add(r.getMessage());
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger(UserDatabasePool.class.getName());
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Logger log =
+        java.util.logging.Logger.getLogger(UserDatabasePool.class.getName());
     log.addHandler(capture);
-    try (UserDatabasePool short_ = new UserDatabasePool(
-        SqliteForTests.store(file), PoolSettings.builder().maxTotal(2).minIdle(0).maxWait(Duration.ofMillis(500)).abandonedTimeout(Duration.ofSeconds(1)).build(),
-        new SimpleMeterRegistry())) {
+    try (UserDatabasePool short_ =
+        new UserDatabasePool(
+            SqliteForTests.store(file),
+            PoolSettings.builder()
+                .maxTotal(2)
+                .minIdle(0)
+                .maxWait(Duration.ofMillis(500))
+                .abandonedTimeout(Duration.ofSeconds(1))
+                .build(),
+            new SimpleMeterRegistry())) {
       var forgotten = short_.borrow();
       Thread.sleep(1500);
       try (var next = short_.borrow()) { // the pool is nearly exhausted: reclaims on borrow
@@ -157,8 +176,11 @@ class UserDatabasePoolTest {
       }
       assertEquals(1, short_.stats().destroyed(), "the abandoned object was reclaimed");
       assertEquals(1, logged.size(), "one log line: " + logged);
-      assertTrue(logged.get(0).contains("abandoned") && logged.get(0).contains(Thread.currentThread().getName())
-          && logged.get(0).contains("UserDatabasePoolTest.an_object_held_past"), "names the borrower: " + logged);
+      assertTrue(
+          logged.get(0).contains("abandoned")
+              && logged.get(0).contains(Thread.currentThread().getName())
+              && logged.get(0).contains("UserDatabasePoolTest.an_object_held_past"),
+          "names the borrower: " + logged);
       forgotten.close(); // giving it back late is harmless
       assertEquals(0, short_.stats().active());
     } finally {
@@ -168,9 +190,15 @@ class UserDatabasePoolTest {
 
   @Test
   void the_pool_registers_with_jmx() throws Exception {
-    var names = java.lang.management.ManagementFactory.getPlatformMBeanServer()
-        .queryNames(new javax.management.ObjectName("org.apache.commons.pool2:type=GenericObjectPool,*"), null);
-    assertTrue(names.stream().anyMatch(n -> n.getKeyProperty("name").startsWith("userdb")), names.toString());
+    var names =
+        java.lang.management.ManagementFactory.getPlatformMBeanServer()
+            .queryNames(
+                new javax.management.ObjectName(
+                    "org.apache.commons.pool2:type=GenericObjectPool,*"),
+                null);
+    assertTrue(
+        names.stream().anyMatch(n -> n.getKeyProperty("name").startsWith("userdb")),
+        names.toString());
   }
 
   @Test
@@ -182,8 +210,10 @@ class UserDatabasePoolTest {
       }
       assertEquals(2500, lease.db().createUsers(many, Instant.now()));
       assertEquals(2500, lease.db().countUsers());
-      java.util.List<NewUser> clash = java.util.List.of(user("fresh1"), user("BULK7"), user("fresh2"));
-      assertThrows(DuplicateUserException.class, () -> lease.db().createUsers(clash, Instant.now()));
+      java.util.List<NewUser> clash =
+          java.util.List.of(user("fresh1"), user("BULK7"), user("fresh2"));
+      assertThrows(
+          DuplicateUserException.class, () -> lease.db().createUsers(clash, Instant.now()));
       assertEquals(2500, lease.db().countUsers(), "nothing of a failed batch is kept");
       assertTrue(lease.db().findUser("fresh1").isEmpty());
       assertFalse(lease.db().isBroken());
@@ -203,5 +233,4 @@ class UserDatabasePoolTest {
       assertEquals(5, lease.db().listUsers("", 0, 10).total());
     }
   }
-
 }

@@ -5,8 +5,8 @@ import java.sql.SQLException;
 
 /**
  * Where the stores' SQL differs. The schema is the same on every store (INTEGER times in epoch
- * milliseconds, {@code disabled} as 0/1, roles as one text column), so the statements are too,
- * but for these few points.
+ * milliseconds, {@code disabled} as 0/1, roles as one text column), so the statements are too, but
+ * for these few points.
  */
 public interface Dialect {
 

@@ -4,7 +4,9 @@ package io.userdb.db.jdbc;
 public enum FailureKind {
   /** A unique constraint: here, a username taken in any letter case. */
   DUPLICATE,
-  /** Nothing was written and running the transaction again may succeed (deadlock, serialization). */
+  /**
+   * Nothing was written and running the transaction again may succeed (deadlock, serialization).
+   */
   RETRY,
   /** Another writer held a lock beyond the wait: try later; the connection is fine. */
   BUSY,

@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.util.function.IntFunction;
 
 /**
- * The per-account count of password checks on one connection, kept atomic by the write
- * transaction: {@link io.userdb.db.UserDatabase#reserveLoginAttempt}. Not thread-safe.
+ * The per-account count of password checks on one connection, kept atomic by the write transaction:
+ * {@link io.userdb.db.UserDatabase#reserveLoginAttempt}. Not thread-safe.
  */
 final class JdbcLoginAttempts {
 

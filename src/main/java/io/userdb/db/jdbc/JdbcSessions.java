@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Sessions on one connection: {@link io.userdb.db.UserDatabase}'s session methods. Not thread-safe. */
+/**
+ * Sessions on one connection: {@link io.userdb.db.UserDatabase}'s session methods. Not thread-safe.
+ */
 final class JdbcSessions {
 
   private final Statements sql;

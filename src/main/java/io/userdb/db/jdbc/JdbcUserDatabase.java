@@ -42,7 +42,8 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   private final JdbcLoginAttempts logins;
 
   /** Prepares every statement on {@code connection}; the caller closes it if this throws. */
-  protected JdbcUserDatabase(Connection connection, Dialect dialect, Transactions tx) throws SQLException {
+  protected JdbcUserDatabase(Connection connection, Dialect dialect, Transactions tx)
+      throws SQLException {
     this.connection = connection;
     this.tx = tx;
     this.dialect = dialect;
@@ -265,7 +266,8 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   }
 
   @Override
-  public void createSession(String tokenHash, long userId, Instant now, Instant expiresAt, int keepAtMost) {
+  public void createSession(
+      String tokenHash, long userId, Instant now, Instant expiresAt, int keepAtMost) {
     sessions.create(tokenHash, userId, now, expiresAt, keepAtMost);
   }
 

@@ -48,7 +48,9 @@ final class Statements {
     countPrefix = prepare("SELECT COUNT(*) FROM users WHERE name_key >= ? AND name_key < ?");
     listPrefix =
         prepare(
-            "SELECT " + USER_COLUMNS + " FROM users u WHERE u.name_key >= ? AND u.name_key < ?"
+            "SELECT "
+                + USER_COLUMNS
+                + " FROM users u WHERE u.name_key >= ? AND u.name_key < ?"
                 + " ORDER BY u.name_key LIMIT ? OFFSET ?");
     insertUser =
         prepare(
@@ -61,7 +63,8 @@ final class Statements {
                 + " WHERE name_key = ?");
     deleteSessionsOfName =
         prepare("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name_key = ?)");
-    updatePassword = prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE name_key = ?");
+    updatePassword =
+        prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE name_key = ?");
     deleteOtherSessions =
         prepare(
             "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name_key = ?)"
@@ -81,16 +84,20 @@ final class Statements {
                 + " VALUES (?, ?, ?, ?, ?)");
     findSession =
         prepare(
-            "SELECT s.token_hash, s.last_seen_at, s.expires_at, " + USER_COLUMNS
+            "SELECT s.token_hash, s.last_seen_at, s.expires_at, "
+                + USER_COLUMNS
                 + " FROM sessions s JOIN users u ON u.id = s.user_id"
                 + " WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?");
     touchSession = prepare("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?");
     capSessions =
         prepare(
             "DELETE FROM sessions WHERE user_id = ? AND token_hash NOT IN (SELECT token_hash FROM sessions"
-                + " WHERE user_id = ? ORDER BY created_at DESC, " + dialect.sessionSequenceColumn() + " DESC LIMIT ?)");
+                + " WHERE user_id = ? ORDER BY created_at DESC, "
+                + dialect.sessionSequenceColumn()
+                + " DESC LIMIT ?)");
     deleteSession = prepare("DELETE FROM sessions WHERE token_hash = ?");
-    deleteExpiredSessions = prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?");
+    deleteExpiredSessions =
+        prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?");
   }
 
   private PreparedStatement prepare(String sql) throws SQLException {

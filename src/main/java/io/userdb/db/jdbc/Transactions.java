@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 public abstract class Transactions {
 
   private static final Logger LOG = Logger.getLogger(Transactions.class.getName());
+
   /** Attempts of one write whose transaction the store asked to run again. */
   private static final int MAX_ATTEMPTS = 3;
 
@@ -63,9 +64,9 @@ public abstract class Transactions {
   }
 
   /**
-   * A write other processes need not hear about, since it changes no answer they may have
-   * cached (a session's last use, a sweep of sessions that ended): announcing it would cost
-   * every other backend its caches, and on some stores serialise commits.
+   * A write other processes need not hear about, since it changes no answer they may have cached (a
+   * session's last use, a sweep of sessions that ended): announcing it would cost every other
+   * backend its caches, and on some stores serialise commits.
    */
   public final <T> T writeUnannounced(String what, SqlWork<T> work) {
     return write(what, work, false);

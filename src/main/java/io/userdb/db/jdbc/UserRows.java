@@ -15,6 +15,7 @@ final class UserRows {
   static final String USER_COLUMNS =
       "u.id, u.username, u.password_hash, u.display_name, u.email, u.roles, u.disabled,"
           + " u.created_at, u.updated_at, u.failed_logins, u.locked_until";
+
   /** Above every character a (lower-cased) username may hold: the upper bound of a prefix. */
   static final char AFTER_NAME_CHARS = '\u007f';
 

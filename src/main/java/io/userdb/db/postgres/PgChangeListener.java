@@ -16,18 +16,18 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Hears other backends' commits on one PostgreSQL connection of its own, outside the pool
- * (LISTEN), and turns them into the store's change counter.
+ * Hears other backends' commits on one PostgreSQL connection of its own, outside the pool (LISTEN),
+ * and turns them into the store's change counter.
  *
  * <p>A commit elsewhere is queued for this connection before that backend answers its client;
  * PostgreSQL hands queued notifications over with the answer to any query. So a {@link #look()}
  * (one {@code SELECT 1}, shared by every thread that asks meanwhile) counts every commit made
- * elsewhere before it began, which is what {@link ChangeTracker#looked} promises. Between looks
- * a background drain keeps the queue short and reconnects a lost connection.
+ * elsewhere before it began, which is what {@link ChangeTracker#looked} promises. Between looks a
+ * background drain keeps the queue short and reconnects a lost connection.
  *
  * <p>While the connection is down nothing is trusted: every look returns a new number, so every
- * cached answer is read again from the database; after it is back, the caches are dropped once
- * more (notifications sent meanwhile are lost). Both are logged. Thread-safe.
+ * cached answer is read again from the database; after it is back, the caches are dropped once more
+ * (notifications sent meanwhile are lost). Both are logged. Thread-safe.
  */
 final class PgChangeListener implements AutoCloseable {
 
@@ -37,8 +37,10 @@ final class PgChangeListener implements AutoCloseable {
 
   private final Supplier<Connection> connect;
   private final ChangeTracker changes;
+
   /** This process's mark on its own notifications, which it counted when it committed them. */
   private final String self;
+
   private final Object lock = new Object();
   private final ScheduledExecutorService drain;
   private Connection connection;
@@ -51,12 +53,15 @@ final class PgChangeListener implements AutoCloseable {
     this.connect = connect;
     this.changes = changes;
     this.self = self;
-    this.drain = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "userdb-change-listener");
-      thread.setDaemon(true);
-      return thread;
-    });
-    drain.scheduleWithFixedDelay(this::drainOrReconnect, 0, DRAIN_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    this.drain =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "userdb-change-listener");
+              thread.setDaemon(true);
+              return thread;
+            });
+    drain.scheduleWithFixedDelay(
+        this::drainOrReconnect, 0, DRAIN_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -122,21 +127,26 @@ final class PgChangeListener implements AutoCloseable {
       connection = fresh;
       changes.changed(); // notifications sent while nobody listened are lost: drop what was cached
       if (downReported) {
-        LOG.info("change notices from PostgreSQL are back; cached sessions and credentials were dropped");
+        LOG.info(
+            "change notices from PostgreSQL are back; cached sessions and credentials were dropped");
         downReported = false;
       }
     } catch (RuntimeException | SQLException e) {
       if (!downReported) {
-        LOG.warning("cannot listen for changes other backends make (" + e.getMessage()
-            + "); sessions and credentials are read from the database until it can");
+        LOG.warning(
+            "cannot listen for changes other backends make ("
+                + e.getMessage()
+                + "); sessions and credentials are read from the database until it can");
         downReported = true;
       }
     }
   }
 
   private void lost(SQLException e) {
-    LOG.warning("lost the connection that hears other backends' changes (" + e.getMessage()
-        + "); sessions and credentials are read from the database until it is back");
+    LOG.warning(
+        "lost the connection that hears other backends' changes ("
+            + e.getMessage()
+            + "); sessions and credentials are read from the database until it is back");
     downReported = true;
     closeQuietly();
   }

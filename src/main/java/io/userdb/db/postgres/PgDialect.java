@@ -6,7 +6,10 @@ import io.userdb.db.jdbc.Dialect;
 final class PgDialect implements Dialect {
 
   static final PgDialect INSTANCE = new PgDialect();
-  /** Any fixed number: the advisory lock changes that may take away an admin hold while they run. */
+
+  /**
+   * Any fixed number: the advisory lock changes that may take away an admin hold while they run.
+   */
   private static final long ACCESS_CHANGE_LOCK = 0x7573657264620002L;
 
   private PgDialect() {}

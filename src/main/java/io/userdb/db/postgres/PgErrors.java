@@ -18,7 +18,8 @@ final class PgErrors {
     }
     return switch (state) {
       case "23505" -> FailureKind.DUPLICATE;
-      case "40001", "40P01" -> FailureKind.RETRY; // serialization failure, deadlock: nothing written
+      case "40001", "40P01" ->
+          FailureKind.RETRY; // serialization failure, deadlock: nothing written
       case "55P03" -> FailureKind.BUSY; // lock_timeout
       case "25006" -> FailureKind.BROKEN; // read-only: a standby, or a primary demoted under us
       default -> classifyByClass(state);
@@ -39,7 +40,10 @@ final class PgErrors {
    */
   static boolean isUnreachable(SQLException e) {
     String state = e.getSQLState();
-    return state == null || state.startsWith("08") || state.equals("57P03") || state.equals("57P01");
+    return state == null
+        || state.startsWith("08")
+        || state.equals("57P03")
+        || state.equals("57P01");
   }
 
   /** 3D000: the database named in the URL does not exist. */

@@ -19,7 +19,8 @@ final class PgTransactions extends Transactions {
   PgTransactions(Connection connection, ChangeTracker changes, String self) throws SQLException {
     super(changes);
     this.connection = connection;
-    this.notify = connection.prepareStatement("SELECT pg_notify('" + PgChangeListener.CHANNEL + "', ?)");
+    this.notify =
+        connection.prepareStatement("SELECT pg_notify('" + PgChangeListener.CHANNEL + "', ?)");
     notify.setString(1, self);
   }
 

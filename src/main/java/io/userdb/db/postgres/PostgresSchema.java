@@ -9,12 +9,12 @@ import java.util.List;
 
 /**
  * Ordered schema migrations, tracked in {@code userdb_schema}. Migration {@code i} brings the
- * schema from version {@code i} to {@code i + 1}; append, never edit, once released. Applied
- * under a transaction-level advisory lock, so backends starting together take turns and each
- * re-reads the version first.
+ * schema from version {@code i} to {@code i + 1}; append, never edit, once released. Applied under
+ * a transaction-level advisory lock, so backends starting together take turns and each re-reads the
+ * version first.
  *
- * <p>Usernames are unique through {@code name_key}, the lower-cased name (names are ASCII), in
- * the "C" collation: byte order, so prefix ranges work as they do in SQLite.
+ * <p>Usernames are unique through {@code name_key}, the lower-cased name (names are ASCII), in the
+ * "C" collation: byte order, so prefix ranges work as they do in SQLite.
  */
 final class PostgresSchema {
 

@@ -26,14 +26,17 @@ final class PostgresStore implements UserStore {
 
   /** Unless the URL says otherwise: a server that does not answer is reported, not waited on. */
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   /** Beyond the lock wait, how long a statement may take before its socket read gives up. */
   private static final Duration SOCKET_TIMEOUT_MARGIN = Duration.ofSeconds(20);
 
   private final String url;
   private final StoreSettings settings;
   private final ChangeTracker changes = new ChangeTracker();
+
   /** Marks this process's notifications, so its listener skips what it counted at commit. */
   private final String self = UUID.randomUUID().toString();
+
   private volatile boolean migrated;
   private PgChangeListener listener;
 
@@ -42,12 +45,14 @@ final class PostgresStore implements UserStore {
     this.settings = settings;
     String lower = url.toLowerCase(Locale.ROOT);
     if (lower.contains("password=")) {
-      throw new DatabaseException("the database URL carries a password: give it in USERDB_DB_PASSWORD or"
-          + " --db-password-file instead, where other users cannot read it");
+      throw new DatabaseException(
+          "the database URL carries a password: give it in USERDB_DB_PASSWORD or"
+              + " --db-password-file instead, where other users cannot read it");
     }
     if (settings.maxBytes() > 0) {
-      throw new DatabaseException("db-max-size applies to a SQLite file only; a PostgreSQL server keeps its own"
-          + " limits");
+      throw new DatabaseException(
+          "db-max-size applies to a SQLite file only; a PostgreSQL server keeps its own"
+              + " limits");
     }
   }
 
@@ -92,7 +97,10 @@ final class PostgresStore implements UserStore {
     Properties properties = new Properties();
     properties.setProperty("ApplicationName", applicationName);
     setUnlessInUrl(properties, "connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
-    setUnlessInUrl(properties, "socketTimeout", Long.toString(settings.lockWait().plus(SOCKET_TIMEOUT_MARGIN).toSeconds()));
+    setUnlessInUrl(
+        properties,
+        "socketTimeout",
+        Long.toString(settings.lockWait().plus(SOCKET_TIMEOUT_MARGIN).toSeconds()));
     setUnlessInUrl(properties, "tcpKeepAlive", "true");
     if (settings.password() != null) {
       properties.setProperty("password", settings.password());
@@ -110,7 +118,8 @@ final class PostgresStore implements UserStore {
     } catch (SQLException e) {
       closeQuietly(connection);
       if (PgErrors.isMissingDatabase(e)) {
-        throw new StoreNotFoundException("no database at " + this + " (create it first: see the README)");
+        throw new StoreNotFoundException(
+            "no database at " + this + " (create it first: see the README)");
       }
       if (PgErrors.isUnreachable(e)) {
         throw new StoreUnavailableException("cannot reach " + this + ": " + e.getMessage(), e);
@@ -132,8 +141,11 @@ final class PostgresStore implements UserStore {
 
   @Override
   public void backupTo(Path target) {
-    throw new DatabaseException("a PostgreSQL store is backed up with PostgreSQL's own tools, e.g."
-        + " pg_dump --format=custom --file=" + target + " DBNAME (see the README)");
+    throw new DatabaseException(
+        "a PostgreSQL store is backed up with PostgreSQL's own tools, e.g."
+            + " pg_dump --format=custom --file="
+            + target
+            + " DBNAME (see the README)");
   }
 
   @Override

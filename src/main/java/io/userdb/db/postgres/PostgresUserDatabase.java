@@ -11,7 +11,10 @@ final class PostgresUserDatabase extends JdbcUserDatabase {
 
   private final Supplier<PgChangeListener> listener;
 
-  private PostgresUserDatabase(Connection connection, ChangeTracker changes, Supplier<PgChangeListener> listener,
+  private PostgresUserDatabase(
+      Connection connection,
+      ChangeTracker changes,
+      Supplier<PgChangeListener> listener,
       String self)
       throws SQLException {
     super(connection, PgDialect.INSTANCE, new PgTransactions(connection, changes, self));
@@ -20,12 +23,18 @@ final class PostgresUserDatabase extends JdbcUserDatabase {
 
   /** Prepares everything on an open connection; the caller closes it if this throws. */
   static PostgresUserDatabase on(
-      Connection connection, ChangeTracker changes, Supplier<PgChangeListener> listener, String self)
+      Connection connection,
+      ChangeTracker changes,
+      Supplier<PgChangeListener> listener,
+      String self)
       throws SQLException {
     return new PostgresUserDatabase(connection, changes, listener, self);
   }
 
-  /** Asks the backend's listener, which hears every other backend's commits (see {@link PgChangeListener}). */
+  /**
+   * Asks the backend's listener, which hears every other backend's commits (see {@link
+   * PgChangeListener}).
+   */
   @Override
   public long dataVersion() {
     return listener.get().look();

@@ -7,16 +7,18 @@ import java.sql.SQLException;
 
 /**
  * Turns SQLite's data_version into the store's change counter. data_version changes for a
- * connection when any other connection, in this process or another, committed since it last
- * asked; the connection's own commits are counted when they commit (see
- * {@link io.userdb.db.jdbc.Transactions#write}). Not thread-safe.
+ * connection when any other connection, in this process or another, committed since it last asked;
+ * the connection's own commits are counted when they commit (see {@link
+ * io.userdb.db.jdbc.Transactions#write}). Not thread-safe.
  */
 final class DataVersionSource {
 
   private final PreparedStatement dataVersion;
   private final ChangeTracker changes;
+
   /** data_version as this connection last saw it; none seen yet at first. */
   private long last;
+
   private boolean seen;
 
   DataVersionSource(PreparedStatement dataVersion, ChangeTracker changes) {

@@ -9,8 +9,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  * Whether the file at a connection's path is still the one it has open, and writable by this
  * process. A database moved or deleted while open (its folder removed, a restore copied over it)
  * keeps working through the open descriptor, and writes to it would be lost at the next start; a
- * file made read-only keeps taking writes through descriptors opened before. So writes check
- * every time (a stat and an access, small next to a commit) and lending at most once a second.
+ * file made read-only keeps taking writes through descriptors opened before. So writes check every
+ * time (a stat and an access, small next to a commit) and lending at most once a second.
  *
  * <p>Not thread-safe: one per connection.
  */
@@ -21,14 +21,17 @@ final class FileIdentityGuard {
   private final Path file;
   private final Path walFile;
   private final Path shmFile;
+
   /**
-   * The identity of the file when the connection opened it: (device, inode), or a fixed
-   * stand-in where the file system has no keys (then only the file's presence is checked); null
-   * if the file was gone already.
+   * The identity of the file when the connection opened it: (device, inode), or a fixed stand-in
+   * where the file system has no keys (then only the file's presence is checked); null if the file
+   * was gone already.
    */
   private final Object fileKey;
+
   /** SQLite opens a write-protected file read-only, for good: such a connection never writes. */
   private final boolean writableAtOpen;
+
   private long checkedAt = System.nanoTime();
 
   FileIdentityGuard(Path file) {

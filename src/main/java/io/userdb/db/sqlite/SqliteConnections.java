@@ -21,10 +21,10 @@ final class SqliteConnections {
   private SqliteConnections() {}
 
   /**
-   * Opens {@code file} (which must exist, with the permissions it should keep), applies the
-   * pragmas and migrates the schema. {@code maxBytes} (0 for none) becomes SQLite's
-   * max_page_count, so a write that would grow the file past it fails with SQLITE_FULL and rolls
-   * back, as on a full disk. Retried while SQLite answers busy, within {@code busyTimeout}.
+   * Opens {@code file} (which must exist, with the permissions it should keep), applies the pragmas
+   * and migrates the schema. {@code maxBytes} (0 for none) becomes SQLite's max_page_count, so a
+   * write that would grow the file past it fails with SQLITE_FULL and rolls back, as on a full
+   * disk. Retried while SQLite answers busy, within {@code busyTimeout}.
    */
   static Connection open(Path file, Duration busyTimeout, long maxBytes) {
     long deadline = System.nanoTime() + busyTimeout.toNanos();
@@ -42,7 +42,8 @@ final class SqliteConnections {
     }
   }
 
-  private static Connection openOnce(Path file, Duration busyTimeout, long maxBytes) throws SQLException {
+  private static Connection openOnce(Path file, Duration busyTimeout, long maxBytes)
+      throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);

@@ -17,7 +17,9 @@ final class SqliteDialect implements Dialect {
     return "rowid";
   }
 
-  /** None needed: every write transaction holds SQLite's one write lock from its BEGIN IMMEDIATE. */
+  /**
+   * None needed: every write transaction holds SQLite's one write lock from its BEGIN IMMEDIATE.
+   */
   @Override
   public String serializeAccessChanges() {
     return null;

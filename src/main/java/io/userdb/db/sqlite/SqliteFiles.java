@@ -13,7 +13,8 @@ import java.util.Arrays;
 /** The database file on disk: created private before SQLite opens it, recognised before use. */
 final class SqliteFiles {
 
-  private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SQLITE_HEADER =
+      "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
   private SqliteFiles() {}
 
@@ -42,8 +43,8 @@ final class SqliteFiles {
 
   /**
    * Refuses a missing file, and one that is not a SQLite database: SQLite would turn an empty or
-   * unrelated file into a database, keeping its mode, and a command that seemed to work on it
-   * (a user added, a backup taken) worked on nothing.
+   * unrelated file into a database, keeping its mode, and a command that seemed to work on it (a
+   * user added, a backup taken) worked on nothing.
    */
   static void requireDatabase(Path file) {
     if (!Files.exists(file)) {

@@ -1,7 +1,6 @@
 package io.userdb.db.sqlite;
 
 import io.userdb.db.SchemaVersionException;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,8 +8,8 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * Ordered schema migrations, tracked in {@code PRAGMA user_version}. Migration {@code i} brings
- * the schema from version {@code i} to {@code i + 1}; append, never edit, once released.
+ * Ordered schema migrations, tracked in {@code PRAGMA user_version}. Migration {@code i} brings the
+ * schema from version {@code i} to {@code i + 1}; append, never edit, once released.
  *
  * <p>Usernames are unique through {@code name_key}, the lower-cased name (names are ASCII), which
  * keeps case-insensitive uniqueness and prefix search in plain, indexable SQL on any database.

@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SqliteStore implements UserStore {
 
-  /** One change tracker per file in this process, by its real path: every pool and CLI on it shares. */
+  /**
+   * One change tracker per file in this process, by its real path: every pool and CLI on it shares.
+   */
   private static final ConcurrentHashMap<Path, ChangeTracker> TRACKERS = new ConcurrentHashMap<>();
 
   private final Path file;
@@ -37,7 +39,8 @@ final class SqliteStore implements UserStore {
     } else {
       SqliteFiles.requireDatabase(file);
     }
-    this.changes = TRACKERS.computeIfAbsent(SqliteFiles.identity(file), path -> new ChangeTracker());
+    this.changes =
+        TRACKERS.computeIfAbsent(SqliteFiles.identity(file), path -> new ChangeTracker());
   }
 
   @Override
@@ -47,7 +50,8 @@ final class SqliteStore implements UserStore {
       return SqliteUserDatabase.on(connection, new FileIdentityGuard(file), changes);
     } catch (SQLException | RuntimeException e) {
       SqliteConnections.closeQuietly(connection);
-      throw new DatabaseException("cannot prepare statements on " + file + ": " + e.getMessage(), e);
+      throw new DatabaseException(
+          "cannot prepare statements on " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -62,7 +66,10 @@ final class SqliteStore implements UserStore {
       NewPrivateFile.write(target, this::vacuumInto);
     } catch (FileAlreadyExistsException e) {
       throw new DatabaseException(
-          "backup to " + target + " refused: it exists already (as a file or a link); choose a new file", e);
+          "backup to "
+              + target
+              + " refused: it exists already (as a file or a link); choose a new file",
+          e);
     } catch (IOException e) {
       throw new DatabaseException("backup to " + target + " failed: " + e, e);
     }
@@ -70,8 +77,8 @@ final class SqliteStore implements UserStore {
 
   /**
    * A connection of its own: VACUUM INTO refuses to run beside a pooled object's prepared
-   * statements, which sqlite-jdbc leaves un-reset. It reads one snapshot: consistent while
-   * others write.
+   * statements, which sqlite-jdbc leaves un-reset. It reads one snapshot: consistent while others
+   * write.
    */
   private void vacuumInto(Path empty) {
     try (Connection own = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());

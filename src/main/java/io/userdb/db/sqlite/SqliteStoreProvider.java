@@ -17,7 +17,8 @@ public final class SqliteStoreProvider implements UserStoreProvider {
   @Override
   public boolean accepts(String location) {
     String lower = location.toLowerCase(Locale.ROOT);
-    return lower.startsWith(URL_PREFIX) || !(lower.startsWith("jdbc:") || lower.matches("[a-z][a-z0-9+.-]*://.*"));
+    return lower.startsWith(URL_PREFIX)
+        || !(lower.startsWith("jdbc:") || lower.matches("[a-z][a-z0-9+.-]*://.*"));
   }
 
   @Override

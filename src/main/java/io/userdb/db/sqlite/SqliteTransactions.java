@@ -21,7 +21,8 @@ final class SqliteTransactions extends Transactions {
   private final PreparedStatement rollback;
   private final FileIdentityGuard file;
 
-  SqliteTransactions(Connection connection, FileIdentityGuard file, ChangeTracker changes) throws SQLException {
+  SqliteTransactions(Connection connection, FileIdentityGuard file, ChangeTracker changes)
+      throws SQLException {
     super(changes);
     this.begin = connection.prepareStatement("BEGIN IMMEDIATE");
     this.commit = connection.prepareStatement("COMMIT");
@@ -67,7 +68,9 @@ final class SqliteTransactions extends Transactions {
     return FailureKind.BROKEN;
   }
 
-  /** sqlite-jdbc leaves the statement that hit SQLITE_FULL unusable ("statement is not executing"). */
+  /**
+   * sqlite-jdbc leaves the statement that hit SQLITE_FULL unusable ("statement is not executing").
+   */
   @Override
   protected boolean fullBreaksConnection() {
     return true;

@@ -7,8 +7,7 @@ import java.sql.SQLException;
 
 /**
  * The shared reads and writes over one sqlite-jdbc connection, with what only SQLite has: the
- * data_version change source and the guard that the file is still the one opened. Not
- * thread-safe.
+ * data_version change source and the guard that the file is still the one opened. Not thread-safe.
  */
 final class SqliteUserDatabase extends JdbcUserDatabase {
 
@@ -22,13 +21,15 @@ final class SqliteUserDatabase extends JdbcUserDatabase {
     super(connection, SqliteDialect.INSTANCE, tx);
     this.file = file;
     this.changes = changes;
-    this.dataVersions = new DataVersionSource(connection.prepareStatement("PRAGMA data_version"), changes);
+    this.dataVersions =
+        new DataVersionSource(connection.prepareStatement("PRAGMA data_version"), changes);
   }
 
   /** Prepares everything on an open connection; the caller closes it if this throws. */
   static SqliteUserDatabase on(Connection connection, FileIdentityGuard file, ChangeTracker changes)
       throws SQLException {
-    return new SqliteUserDatabase(connection, new SqliteTransactions(connection, file, changes), file, changes);
+    return new SqliteUserDatabase(
+        connection, new SqliteTransactions(connection, file, changes), file, changes);
   }
 
   /** Asks SQLite whether anything was committed elsewhere since this connection last looked. */

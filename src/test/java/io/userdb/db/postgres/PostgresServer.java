@@ -20,15 +20,18 @@ import java.util.stream.Stream;
 
 /**
  * A real, throwaway PostgreSQL cluster (Debian's {@code postgresql}) on a free loopback port, for
- * tests: initdb into a temporary folder, started with pg_ctl, password (SCRAM) authentication
- * over TCP as a site would run it. The server refuses to run as root, so as root it runs as the
- * {@code postgres} user. One per test JVM ({@link #shared()}), stopped when the JVM ends; each
- * test takes a database of its own ({@link #newDatabase()}).
+ * tests: initdb into a temporary folder, started with pg_ctl, password (SCRAM) authentication over
+ * TCP as a site would run it. The server refuses to run as root, so as root it runs as the {@code
+ * postgres} user. One per test JVM ({@link #shared()}), stopped when the JVM ends; each test takes
+ * a database of its own ({@link #newDatabase()}).
  */
 public final class PostgresServer {
 
-  /** The role userdb connects as, and its password (given to userdb as USERDB_DB_PASSWORD would be). */
+  /**
+   * The role userdb connects as, and its password (given to userdb as USERDB_DB_PASSWORD would be).
+   */
   public static final String USER = "userdb";
+
   public static final String PASSWORD = "userdb-test-password-3c9d";
   private static final String SUPERUSER_PASSWORD = "superuser-test-password-81ab";
   private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -46,7 +49,9 @@ public final class PostgresServer {
     this.port = port;
   }
 
-  /** The JVM's cluster, started on first use; a missing PostgreSQL skips the test (fails it in CI). */
+  /**
+   * The JVM's cluster, started on first use; a missing PostgreSQL skips the test (fails it in CI).
+   */
   public static synchronized PostgresServer shared() {
     if (shared == null) {
       shared = startNew();
@@ -74,7 +79,8 @@ public final class PostgresServer {
 
   /** A new, empty database owned by {@link #USER}; its JDBC URL (without the password). */
   public String newDatabase() {
-    String name = "userdb_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+    String name =
+        "userdb_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
     superuser("CREATE DATABASE " + name + " OWNER " + USER);
     return url(name) + "?user=" + USER;
   }
@@ -92,7 +98,8 @@ public final class PostgresServer {
     Properties p = new Properties();
     p.setProperty("user", "postgres");
     p.setProperty("password", SUPERUSER_PASSWORD);
-    try (Connection c = DriverManager.getConnection(url("postgres"), p); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url("postgres"), p);
+        Statement s = c.createStatement()) {
       for (String statement : sql) {
         s.execute(statement);
       }
@@ -101,32 +108,65 @@ public final class PostgresServer {
     }
   }
 
-  /** Ends every connection userdb holds to {@code database}, as an administrator or a failover would. */
+  /**
+   * Ends every connection userdb holds to {@code database}, as an administrator or a failover
+   * would.
+   */
   public void terminateConnections(String databaseUrl) {
     String name = databaseUrl.replaceAll(".*/([^/?]+)(\\?.*)?$", "$1");
-    superuser("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name
-        + "' AND pid <> pg_backend_pid()");
+    superuser(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+            + name
+            + "' AND pid <> pg_backend_pid()");
   }
 
   public void stop() throws IOException, InterruptedException {
-    run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "stop"));
+    run(
+        List.of(
+            bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "stop"));
   }
 
   public void start() throws IOException, InterruptedException {
-    run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(),
-        "-w", "-t", "60", "start"));
+    run(
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            data.toString(),
+            "-l",
+            dir.resolve("log").toString(),
+            "-w",
+            "-t",
+            "60",
+            "start"));
   }
 
   private void init() throws IOException, InterruptedException {
     Path pwfile = dir.resolve("pwfile");
     Files.writeString(pwfile, SUPERUSER_PASSWORD + "\n");
     chownToPostgres(pwfile);
-    run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--pwfile=" + pwfile,
-        "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"));
-    Files.writeString(data.resolve("postgresql.conf"),
-        "\nlisten_addresses = '127.0.0.1'\nport = " + port + "\nunix_socket_directories = '" + dir + "'\n"
+    run(
+        List.of(
+            bin.resolve("initdb").toString(),
+            "-D",
+            data.toString(),
+            "-U",
+            "postgres",
+            "--pwfile=" + pwfile,
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8"));
+    Files.writeString(
+        data.resolve("postgresql.conf"),
+        "\nlisten_addresses = '127.0.0.1'\nport = "
+            + port
+            + "\nunix_socket_directories = '"
+            + dir
+            + "'\n"
             + "max_connections = 200\n",
-        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   private void createRole() throws SQLException {
@@ -156,12 +196,18 @@ public final class PostgresServer {
       full.addAll(List.of("runuser", "-u", "postgres", "--"));
     }
     full.addAll(command);
-    Process process = new ProcessBuilder(full).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("commands.log").toFile()).start();
+    Process process =
+        new ProcessBuilder(full)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("commands.log").toFile())
+            .start();
     if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       process.destroyForcibly();
-      throw new IOException(String.join(" ", command) + " failed: "
-          + Files.readString(dir.resolve("commands.log")) + readLog());
+      throw new IOException(
+          String.join(" ", command)
+              + " failed: "
+              + Files.readString(dir.resolve("commands.log"))
+              + readLog());
     }
   }
 
@@ -174,8 +220,15 @@ public final class PostgresServer {
     Path root = Path.of("/usr/lib/postgresql");
     if (Files.isDirectory(root)) {
       try (Stream<Path> versions = Files.list(root)) {
-        var newest = versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
-            .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))));
+        var newest =
+            versions
+                .map(v -> v.resolve("bin"))
+                .filter(b -> Files.isExecutable(b.resolve("initdb")))
+                .max(
+                    Comparator.comparing(
+                        b ->
+                            Integer.parseInt(
+                                b.getParent().getFileName().toString().replaceAll("\\D", "0"))));
         if (newest.isPresent()) {
           return newest.get();
         }
@@ -183,7 +236,8 @@ public final class PostgresServer {
         // fall through to the message below
       }
     }
-    return Prerequisites.missing("PostgreSQL is not installed (Debian: apt-get install postgresql)");
+    return Prerequisites.missing(
+        "PostgreSQL is not installed (Debian: apt-get install postgresql)");
   }
 
   private static Path privateFolder() throws IOException, InterruptedException {
@@ -193,7 +247,9 @@ public final class PostgresServer {
   }
 
   private static void chownToPostgres(Path path) throws IOException, InterruptedException {
-    if (isRoot() && new ProcessBuilder("chown", "postgres:postgres", path.toString()).start().waitFor() != 0) {
+    if (isRoot()
+        && new ProcessBuilder("chown", "postgres:postgres", path.toString()).start().waitFor()
+            != 0) {
       throw new IOException("cannot give " + path + " to the postgres user");
     }
   }

@@ -1,14 +1,13 @@
 package io.userdb.db.sqlite;
 
-import io.userdb.db.UserDatabase;
-import io.userdb.db.UserDatabasePool;
-import io.userdb.db.PoolSettings;
-import io.userdb.db.NewUser;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.userdb.db.NewUser;
+import io.userdb.db.PoolSettings;
+import io.userdb.db.UserDatabase;
+import io.userdb.db.UserDatabasePool;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * When a data version moves, over a real SQLite file: at once for commits made through this
- * process, and for commits made elsewhere when SQLite is asked, which a pooled access does at
- * most once per change-check interval.
+ * process, and for commits made elsewhere when SQLite is asked, which a pooled access does at most
+ * once per change-check interval.
  */
 class DataVersionTest {
 
@@ -34,9 +33,17 @@ class DataVersionTest {
 
   UserDatabasePool pool(Duration changeCheckInterval) {
     Path file = folder.resolve("userdb.db");
-    pool = new UserDatabasePool(
-        SqliteForTests.store(file), PoolSettings.builder().maxTotal(2).minIdle(0).maxWait(Duration.ofSeconds(2)).abandonedTimeout(Duration.ofSeconds(60)).changeCheckInterval(changeCheckInterval).build(),
-        new SimpleMeterRegistry());
+    pool =
+        new UserDatabasePool(
+            SqliteForTests.store(file),
+            PoolSettings.builder()
+                .maxTotal(2)
+                .minIdle(0)
+                .maxWait(Duration.ofSeconds(2))
+                .abandonedTimeout(Duration.ofSeconds(60))
+                .changeCheckInterval(changeCheckInterval)
+                .build(),
+            new SimpleMeterRegistry());
     return pool;
   }
 
@@ -61,16 +68,20 @@ class DataVersionTest {
 
   void commitHere(String name) {
     try (UserDatabasePool.Lease lease = pool.borrow()) {
-      lease.db().createUser(new NewUser(name, "$argon2id$x", "", "", Set.of("user")), Instant.now());
+      lease
+          .db()
+          .createUser(new NewUser(name, "$argon2id$x", "", "", Set.of("user")), Instant.now());
     }
   }
 
   @Test
-  void within_the_interval_the_version_comes_from_memory_and_misses_other_processes() throws Exception {
+  void within_the_interval_the_version_comes_from_memory_and_misses_other_processes()
+      throws Exception {
     pool(NEVER_AGAIN);
     long before = version();
     commitElsewhere();
-    assertEquals(before, version(), "SQLite was not asked again: the commit elsewhere is not seen yet");
+    assertEquals(
+        before, version(), "SQLite was not asked again: the commit elsewhere is not seen yet");
   }
 
   @Test

@@ -33,7 +33,12 @@ class SqliteStoreTest {
   @BeforeEach
   void open() {
     file = folder.resolve("sub/dir/userdb.db");
-    store = new SqliteStore(file, StoreSettings.existing(file.toString()).withLockWait(Duration.ofSeconds(5)).creatingIt());
+    store =
+        new SqliteStore(
+            file,
+            StoreSettings.existing(file.toString())
+                .withLockWait(Duration.ofSeconds(5))
+                .creatingIt());
   }
 
   static NewUser user(String name) {
@@ -50,11 +55,13 @@ class SqliteStoreTest {
   @Test
   void the_admin_commands_open_only_an_existing_sqlite_database() throws Exception {
     Path missing = folder.resolve("missing.db");
-    assertThrows(io.userdb.db.StoreNotFoundException.class,
+    assertThrows(
+        io.userdb.db.StoreNotFoundException.class,
         () -> new SqliteStore(missing, StoreSettings.existing(missing.toString())));
     assertTrue(Files.notExists(missing), "nothing created");
     Path text = Files.writeString(folder.resolve("notes.txt"), "not a database");
-    assertThrows(io.userdb.db.StoreNotFoundException.class,
+    assertThrows(
+        io.userdb.db.StoreNotFoundException.class,
         () -> new SqliteStore(text, StoreSettings.existing(text.toString())));
     assertEquals("not a database", Files.readString(text));
   }
@@ -73,10 +80,16 @@ class SqliteStoreTest {
     try (UserDatabase db = store.open()) {
       db.createUser(user("x"), Instant.now());
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(file + "-wal"))));
+      assertEquals(
+          "rw-------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(file + "-wal"))));
     }
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent().getParent())));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent().getParent())));
   }
 
   @Test
@@ -88,7 +101,8 @@ class SqliteStoreTest {
         assertEquals("1", query(s, "PRAGMA synchronous"));
         assertEquals("1", query(s, "PRAGMA foreign_keys"));
         assertEquals("5000", query(s, "PRAGMA busy_timeout"));
-        assertEquals(Integer.toString(SqliteSchema.CURRENT_VERSION), query(s, "PRAGMA user_version"));
+        assertEquals(
+            Integer.toString(SqliteSchema.CURRENT_VERSION), query(s, "PRAGMA user_version"));
       }
     }
   }
@@ -100,7 +114,8 @@ class SqliteStoreTest {
         Statement s = c.createStatement()) {
       s.execute("PRAGMA user_version = " + (SqliteSchema.CURRENT_VERSION + 1));
     }
-    DatabaseException e = assertThrows(DatabaseException.class, () -> SqliteForTests.store(newer).open());
+    DatabaseException e =
+        assertThrows(DatabaseException.class, () -> SqliteForTests.store(newer).open());
     assertTrue(e.getMessage().contains("newer than this userdb supports"), e.getMessage());
   }
 
@@ -117,22 +132,29 @@ class SqliteStoreTest {
   }
 
   @Test
-  void backup_writes_only_a_file_it_creates_and_refuses_existing_files_and_links() throws Exception {
+  void backup_writes_only_a_file_it_creates_and_refuses_existing_files_and_links()
+      throws Exception {
     Path planted = Files.createFile(folder.resolve("planted.db"));
     Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rw-rw-rw-"));
     Path link = Files.createSymbolicLink(folder.resolve("link.db"), planted);
-    Path dangling = Files.createSymbolicLink(folder.resolve("dangling.db"), folder.resolve("nowhere.db"));
+    Path dangling =
+        Files.createSymbolicLink(folder.resolve("dangling.db"), folder.resolve("nowhere.db"));
     try (UserDatabase db = store.open()) {
       for (Path target : new Path[] {planted, link, dangling}) {
-        DatabaseException refused = assertThrows(DatabaseException.class, () -> store.backupTo(target));
+        DatabaseException refused =
+            assertThrows(DatabaseException.class, () -> store.backupTo(target));
         assertTrue(refused.getMessage().contains("exists already"), refused.getMessage());
       }
       Path fresh = folder.resolve("fresh.db");
       store.backupTo(fresh);
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
     }
-    assertEquals(0, Files.size(planted), "nothing written into the planted file or through the link");
-    assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(planted)));
-    assertFalse(Files.exists(folder.resolve("nowhere.db")), "nothing created through the dangling link");
+    assertEquals(
+        0, Files.size(planted), "nothing written into the planted file or through the link");
+    assertEquals(
+        "rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(planted)));
+    assertFalse(
+        Files.exists(folder.resolve("nowhere.db")), "nothing created through the dangling link");
   }
 }
