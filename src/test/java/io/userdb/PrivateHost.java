@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A loopback network and a {@code /tmp} of the test's own (Linux network and mount namespaces, held
- * open by a sleeping process), so that commands written for a whole machine, with fixed ports
- * (8080, 8009, 8081) and {@code /tmp/userdb-httpd}, run exactly as written without meeting other
- * tests or anything else on the machine. Needs root (unshare), util-linux's nsenter and iproute2's
- * ip; without them the test is skipped, or fails in CI.
+ * A loopback network and a {@code /tmp/userdb-httpd} of the test's own (Linux network and mount
+ * namespaces, held open by a sleeping process; only that folder, so a checkout under /tmp stays
+ * visible), so that commands written for a whole machine, with fixed ports (8080, 8009, 8081) and
+ * {@code /tmp/userdb-httpd}, run exactly as written without meeting other tests or anything else on
+ * the machine. Needs root (unshare), util-linux's nsenter and iproute2's ip; without them the test
+ * is skipped, or fails in CI.
  */
 final class PrivateHost implements AutoCloseable {
 
@@ -40,7 +41,8 @@ final class PrivateHost implements AutoCloseable {
                 "--",
                 "bash",
                 "-c",
-                "ip link set lo up && mount -t tmpfs -o mode=1777 tmpfs /tmp && echo up && exec sleep infinity")
+                "ip link set lo up && mkdir -p /tmp/userdb-httpd && mount -t tmpfs -o mode=0755 tmpfs /tmp/userdb-httpd"
+                    + " && echo up && exec sleep infinity")
             .redirectErrorStream(true)
             .start();
     String first =

@@ -255,7 +255,7 @@ class ReadmeIT {
     }
   }
 
-  /** A fresh copy of what the README's blocks use, under target/ (the private /tmp hides /tmp). */
+  /** A fresh copy of what the README's blocks use, under target/. */
   private static Path workspace() throws IOException {
     Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "readme-it-");
     copy(Path.of("bin"), work.resolve("bin"));
