@@ -22,8 +22,7 @@ import java.util.StringJoiner;
  * which beats the default. Unknown keys in the file and bad values fail loudly.
  *
  * <p>Each option is declared once, in {@link Options}; its component here has the option's name in
- * camel case unless the option says otherwise. {@code db} is a store location: for SQLite, a file's
- * path.
+ * camel case unless the option says otherwise. {@code db} is a store location: a file's path.
  */
 public record ServiceConfig(
     String db,
