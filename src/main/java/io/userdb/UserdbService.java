@@ -187,7 +187,7 @@ public final class UserdbService implements AutoCloseable {
               routes(ctx),
               metrics);
       server.start();
-      ScheduledExecutorService housekeeping = sweepSessions(pool, sessions);
+      ScheduledExecutorService housekeeping = sweepSessions(pool, sessions, logins);
       UserdbService service = new UserdbService(config, store, pool, server, housekeeping);
       service.printListening(console);
       return service;
@@ -214,7 +214,7 @@ public final class UserdbService implements AutoCloseable {
   }
 
   private static ScheduledExecutorService sweepSessions(
-      UserDatabasePool pool, SessionService sessions) {
+      UserDatabasePool pool, SessionService sessions, LoginService logins) {
     ScheduledExecutorService executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -226,8 +226,14 @@ public final class UserdbService implements AutoCloseable {
         () -> {
           try (UserDatabasePool.Lease lease = pool.borrow()) {
             int removed = sessions.deleteExpired(lease.db());
-            if (removed > 0) {
-              LOG.fine("removed " + removed + " expired sessions");
+            int limits = logins.deleteStaleLimits(lease.db());
+            if (removed + limits > 0) {
+              LOG.fine(
+                  "removed "
+                      + removed
+                      + " expired sessions and "
+                      + limits
+                      + " stale sign-in limits");
             }
           } catch (DatabaseException e) {
             LOG.warning("could not remove expired sessions: " + e.getMessage());

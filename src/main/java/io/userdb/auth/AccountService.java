@@ -65,7 +65,7 @@ public final class AccountService {
             orEmpty(AccountRules.email(email)),
             AccountRules.roles(roles));
     User created = db.createUser(user, clock.instant());
-    logins.accountCreated(username);
+    logins.accountCreated(db, username);
     return created;
   }
 

@@ -5,18 +5,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.userdb.db.DatabaseAccess;
 import io.userdb.db.LoginAttempt;
 import io.userdb.db.User;
+import io.userdb.db.UserDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Checks passwords with lockout. Every attempt is counted before its slow hash runs (per account in
- * the store, per unknown name and per client address in memory, each atomically), so parallel
- * guesses each take a number and those past the policy's threshold are refused without hashing.
- * Known and unknown names go through the same steps and answers: an unknown name is checked against
- * a dummy hash. A legacy hash that verifies is upgraded to Argon2id on the spot. Thread-safe.
+ * Checks passwords with lockout. Every attempt is counted before its slow hash runs, in the store
+ * (per account, per name with no account, per client address; each atomically), so parallel guesses
+ * each take a number and those past the policy's threshold are refused without hashing, and several
+ * backends on one store share every count. Known and unknown names go through the same steps and
+ * answers: an unknown name is checked against a dummy hash. A legacy hash that verifies is upgraded
+ * to Argon2id on the spot. Thread-safe.
  */
 public final class LoginService {
 
@@ -25,8 +28,7 @@ public final class LoginService {
 
   private final PasswordHasher hasher;
   private final LockoutPolicy policy;
-  private final FailureTracker unknownUsers;
-  private final FailureTracker addresses;
+  private final LockoutPolicy perAddress;
   private final Clock clock;
   private final Counter successes;
   private final Counter failures;
@@ -41,9 +43,7 @@ public final class LoginService {
       MeterRegistry registry) {
     this.hasher = hasher;
     this.policy = policy;
-    // Unknown names never forget, as an account's counter in the store does not.
-    this.unknownUsers = new FailureTracker(policy, null, FailureTracker.MAX_ENTRIES);
-    this.addresses = new FailureTracker(perAddress, ADDRESS_MEMORY, FailureTracker.MAX_ENTRIES);
+    this.perAddress = perAddress;
     this.clock = clock;
     this.successes = loginCounter(registry, "success");
     this.failures = loginCounter(registry, "failure");
@@ -102,14 +102,21 @@ public final class LoginService {
       return new LoginResult.Failure();
     }
     if (clientAddress != null) {
-      FailureTracker.Reservation address = addresses.reserve(clientAddress, now);
+      LoginAttempt address =
+          access
+              .db()
+              .reserveLimitedAttempt(
+                  addressKey(clientAddress),
+                  now,
+                  now.minus(ADDRESS_MEMORY),
+                  count -> perAddress.lockedUntil(count, now));
       if (!address.reserved()) {
         return lockedFor(address.lockedUntil(), now); // refused before any hashing
       }
     }
     LoginResult result = check(access, username, password, now);
     if (result instanceof LoginResult.Success && clientAddress != null) {
-      addresses.succeeded(clientAddress);
+      access.db().releaseLimitedAttempt(addressKey(clientAddress));
     }
     return result;
   }
@@ -117,8 +124,7 @@ public final class LoginService {
   private LoginResult check(DatabaseAccess access, String username, String password, Instant now) {
     Optional<User> found = access.db().findUser(username);
     if (found.isEmpty()) {
-      access.release();
-      return loginUnknown(username, password, now);
+      return loginUnknown(access, username, password, now);
     }
     User user = found.get();
     LoginAttempt attempt =
@@ -127,7 +133,7 @@ public final class LoginService {
     if (!attempt.reserved()) {
       return attempt.lockedUntil().isAfter(now)
           ? lockedFor(attempt.lockedUntil(), now)
-          : loginUnknown(username, password, now); // deleted meanwhile
+          : loginUnknown(access, username, password, now); // deleted meanwhile
     }
     hashChecks.increment();
     boolean matches = hasher.verify(password, user.passwordHash());
@@ -145,8 +151,18 @@ public final class LoginService {
     return new LoginResult.Success(user);
   }
 
-  private LoginResult loginUnknown(String username, String password, Instant now) {
-    FailureTracker.Reservation attempt = unknownUsers.reserve(username, now);
+  /**
+   * As an account's check, against a dummy hash, counted under the name as an account's would be.
+   */
+  private LoginResult loginUnknown(
+      DatabaseAccess access, String username, String password, Instant now) {
+    // Never forgotten, as an account's counter is not.
+    LoginAttempt attempt =
+        access
+            .db()
+            .reserveLimitedAttempt(
+                nameKey(username), now, Instant.EPOCH, count -> policy.lockedUntil(count, now));
+    access.release();
     if (!attempt.reserved()) {
       return lockedFor(attempt.lockedUntil(), now);
     }
@@ -161,8 +177,22 @@ public final class LoginService {
     return new LoginResult.Locked(Duration.between(now, until));
   }
 
-  /** A name that was unknown now has an account. */
-  public void accountCreated(String username) {
-    unknownUsers.forget(username);
+  /** A name that was unknown now has an account: its count as a name ends. */
+  public void accountCreated(UserDatabase db, String username) {
+    db.forgetLimit(nameKey(username));
+  }
+
+  /** Drops limits nobody is locked out by and that nobody used for a while. */
+  public int deleteStaleLimits(UserDatabase db) {
+    Instant now = clock.instant();
+    return db.deleteStaleLimits(now, now.minus(ADDRESS_MEMORY));
+  }
+
+  private static String addressKey(String clientAddress) {
+    return "address:" + clientAddress;
+  }
+
+  private static String nameKey(String username) {
+    return "name:" + username.toLowerCase(Locale.ROOT);
   }
 }

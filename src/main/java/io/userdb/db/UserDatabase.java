@@ -74,6 +74,32 @@ public interface UserDatabase extends AutoCloseable {
   void recordLoginSuccess(long userId);
 
   /**
+   * As {@link #reserveLoginAttempt}, for a limit kept by {@code key} rather than by account (a
+   * client address, a name with no account), shared by every process on the store, so N backends do
+   * not give an attacker N times the attempts: unless the key is locked at {@code now}, adds one to
+   * its count (starting over if its last attempt was before {@code forgetBefore}) and sets the lock
+   * {@code lockFor} gives for the new count.
+   */
+  LoginAttempt reserveLimitedAttempt(
+      String key,
+      Instant now,
+      Instant forgetBefore,
+      java.util.function.IntFunction<Instant> lockFor);
+
+  /**
+   * The check reserved under {@code key} succeeded: it does not count (a lock already set stays).
+   */
+  void releaseLimitedAttempt(String key);
+
+  /** Ends the limit kept under {@code key} (a name that now has an account). */
+  void forgetLimit(String key);
+
+  /**
+   * Drops limits that are not locked at {@code now} and were last used before {@code unusedSince}.
+   */
+  int deleteStaleLimits(Instant now, Instant unusedSince);
+
+  /**
    * Starts a session and, in the same transaction, ends the user's oldest ones beyond {@code
    * keepAtMost} (this one included).
    */

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -305,6 +306,78 @@ public abstract class UserDatabaseContract {
 
   // ---- sessions
   // ----------------------------------------------------------------------------------
+
+  @Test
+  void limits_by_key_count_lock_forget_and_start_over() {
+    Instant lock = T0.plusSeconds(30);
+    IntFunction<Instant> atThree = n -> n >= 3 ? lock : Instant.EPOCH;
+    for (int i = 1; i <= 3; i++) {
+      LoginAttempt attempt =
+          db.reserveLimitedAttempt("address:192.0.2.7", T0, Instant.EPOCH, atThree);
+      assertTrue(attempt.reserved());
+      assertEquals(i, attempt.failures());
+    }
+    LoginAttempt refused =
+        db.reserveLimitedAttempt("address:192.0.2.7", T0.plusSeconds(1), Instant.EPOCH, atThree);
+    assertFalse(refused.reserved());
+    assertEquals(lock, refused.lockedUntil());
+    assertEquals(
+        1,
+        db.reserveLimitedAttempt("address:192.0.2.8", T0, Instant.EPOCH, atThree).failures(),
+        "per key");
+
+    assertEquals(
+        4,
+        db.reserveLimitedAttempt("address:192.0.2.7", lock, Instant.EPOCH, atThree).failures(),
+        "the lock ended; the count goes on");
+    assertEquals(
+        1,
+        db.reserveLimitedAttempt(
+                "address:192.0.2.7", lock.plusSeconds(1), lock.plusMillis(1), atThree)
+            .failures(),
+        "its last attempt is before the forget mark: it starts over");
+    db.releaseLimitedAttempt("address:192.0.2.7");
+    assertEquals(
+        1,
+        db.reserveLimitedAttempt("address:192.0.2.7", lock, Instant.EPOCH, atThree).failures(),
+        "a success does not count");
+
+    db.reserveLimitedAttempt("name:ghost", T0, Instant.EPOCH, atThree);
+    db.forgetLimit("name:ghost");
+    assertEquals(1, db.reserveLimitedAttempt("name:ghost", T0, Instant.EPOCH, atThree).failures());
+
+    db.reserveLimitedAttempt("name:locked", T0, Instant.EPOCH, n -> lock);
+    assertEquals(
+        2, db.deleteStaleLimits(T0.plusSeconds(10), T0.plusSeconds(5)), "the two unlocked ones");
+    assertFalse(
+        db.reserveLimitedAttempt("name:locked", T0.plusSeconds(10), Instant.EPOCH, atThree)
+            .reserved(),
+        "a lock in force is kept");
+  }
+
+  @Test
+  void concurrent_limited_attempts_never_pass_the_threshold() throws Exception {
+    Instant lock = T0.plusSeconds(60);
+    List<UserDatabase> objects = IntStream.range(0, 8).mapToObj(i -> open()).toList();
+    ConcurrentLinkedQueue<Boolean> reserved = new ConcurrentLinkedQueue<>();
+    List<Callable<Object>> tasks = new ArrayList<>();
+    for (UserDatabase object : objects) {
+      tasks.add(
+          () -> {
+            for (int i = 0; i < 5; i++) {
+              reserved.add(
+                  object
+                      .reserveLimitedAttempt(
+                          "name:nobody", T0, Instant.EPOCH, n -> n >= 5 ? lock : Instant.EPOCH)
+                      .reserved());
+            }
+            return null;
+          });
+    }
+    race(tasks.toArray(new Callable<?>[0]));
+    assertEquals(
+        5, reserved.stream().filter(r -> r).count(), "40 guesses at once, 5 checked: " + reserved);
+  }
 
   @Test
   void a_session_ends_at_its_expiry_or_when_idle() {

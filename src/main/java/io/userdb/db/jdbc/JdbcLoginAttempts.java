@@ -58,4 +58,69 @@ final class JdbcLoginAttempts {
           return sql.loginSuccess.executeUpdate();
         });
   }
+
+  /**
+   * Limits by key change no answer another backend caches (they are read at every check), so their
+   * writes are not announced.
+   */
+  LoginAttempt reserveLimited(
+      String key, Instant now, Instant forgetBefore, IntFunction<Instant> lockFor) {
+    return tx.writeUnannounced(
+        "reserve a limited attempt",
+        () -> {
+          sql.reserveLimit.setString(1, key);
+          sql.reserveLimit.setLong(2, now.toEpochMilli());
+          sql.reserveLimit.setLong(3, forgetBefore.toEpochMilli());
+          sql.reserveLimit.setLong(4, now.toEpochMilli());
+          int attempts;
+          try (ResultSet rs = sql.reserveLimit.executeQuery()) {
+            if (!rs.next()) {
+              return LoginAttempt.refused(currentLimitLock(key));
+            }
+            attempts = rs.getInt(1);
+          }
+          Instant lock = lockFor.apply(attempts);
+          if (lock.isAfter(now)) {
+            sql.setLimitLock.setLong(1, lock.toEpochMilli());
+            sql.setLimitLock.setString(2, key);
+            sql.setLimitLock.executeUpdate();
+          }
+          return new LoginAttempt(true, attempts, lock);
+        });
+  }
+
+  private Instant currentLimitLock(String key) throws SQLException {
+    sql.lockOfLimit.setString(1, key);
+    try (ResultSet rs = sql.lockOfLimit.executeQuery()) {
+      return rs.next() ? Instant.ofEpochMilli(rs.getLong(1)) : Instant.EPOCH;
+    }
+  }
+
+  void releaseLimited(String key) {
+    tx.writeUnannounced(
+        "release a limited attempt",
+        () -> {
+          sql.releaseLimit.setString(1, key);
+          return sql.releaseLimit.executeUpdate();
+        });
+  }
+
+  void forgetLimit(String key) {
+    tx.writeUnannounced(
+        "forget a limit",
+        () -> {
+          sql.forgetLimit.setString(1, key);
+          return sql.forgetLimit.executeUpdate();
+        });
+  }
+
+  int deleteStaleLimits(Instant now, Instant unusedSince) {
+    return tx.writeUnannounced(
+        "delete stale limits",
+        () -> {
+          sql.deleteStaleLimits.setLong(1, now.toEpochMilli());
+          sql.deleteStaleLimits.setLong(2, unusedSince.toEpochMilli());
+          return sql.deleteStaleLimits.executeUpdate();
+        });
+  }
 }

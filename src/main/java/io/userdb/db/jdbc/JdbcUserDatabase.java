@@ -173,6 +173,27 @@ public abstract class JdbcUserDatabase implements UserDatabase {
     logins.succeeded(userId);
   }
 
+  @Override
+  public LoginAttempt reserveLimitedAttempt(
+      String key, Instant now, Instant forgetBefore, IntFunction<Instant> lockFor) {
+    return logins.reserveLimited(key, now, forgetBefore, lockFor);
+  }
+
+  @Override
+  public void releaseLimitedAttempt(String key) {
+    logins.releaseLimited(key);
+  }
+
+  @Override
+  public void forgetLimit(String key) {
+    logins.forgetLimit(key);
+  }
+
+  @Override
+  public int deleteStaleLimits(Instant now, Instant unusedSince) {
+    return logins.deleteStaleLimits(now, unusedSince);
+  }
+
   // ---- lifecycle ---------------------------------------------------------------------------
 
   @Override

@@ -30,6 +30,12 @@ final class Statements {
   final PreparedStatement setLock;
   final PreparedStatement lockOf;
   final PreparedStatement loginSuccess;
+  final PreparedStatement reserveLimit;
+  final PreparedStatement lockOfLimit;
+  final PreparedStatement setLimitLock;
+  final PreparedStatement releaseLimit;
+  final PreparedStatement forgetLimit;
+  final PreparedStatement deleteStaleLimits;
   final PreparedStatement insertSession;
   final PreparedStatement findSession;
   final PreparedStatement touchSession;
@@ -78,6 +84,23 @@ final class Statements {
     setLock = prepare("UPDATE users SET locked_until = ? WHERE id = ?");
     lockOf = prepare("SELECT locked_until FROM users WHERE id = ?");
     loginSuccess = prepare("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?");
+    // The count starts over once its last attempt is old enough; a locked key is left as it is
+    // (no row comes back), so parallel checks past the threshold are refused without hashing.
+    reserveLimit =
+        prepare(
+            "INSERT INTO login_limits (limit_key, attempts, last_attempt, locked_until) VALUES (?, 1, ?, 0)"
+                + " ON CONFLICT (limit_key) DO UPDATE SET attempts = CASE WHEN login_limits.last_attempt < ?"
+                + " THEN 1 ELSE login_limits.attempts + 1 END, last_attempt = excluded.last_attempt"
+                + " WHERE login_limits.locked_until <= ? RETURNING attempts");
+    lockOfLimit = prepare("SELECT locked_until FROM login_limits WHERE limit_key = ?");
+    setLimitLock = prepare("UPDATE login_limits SET locked_until = ? WHERE limit_key = ?");
+    releaseLimit =
+        prepare(
+            "UPDATE login_limits SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END"
+                + " WHERE limit_key = ?");
+    forgetLimit = prepare("DELETE FROM login_limits WHERE limit_key = ?");
+    deleteStaleLimits =
+        prepare("DELETE FROM login_limits WHERE locked_until <= ? AND last_attempt < ?");
     insertSession =
         prepare(
             "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)"

@@ -49,7 +49,15 @@ final class PostgresSchema {
                 expires_at BIGINT NOT NULL
               )""",
               "CREATE INDEX sessions_by_user ON sessions(user_id)",
-              "CREATE INDEX sessions_by_expiry ON sessions(expires_at)"));
+              "CREATE INDEX sessions_by_expiry ON sessions(expires_at)"),
+          List.of(
+              """
+              CREATE TABLE login_limits (
+                limit_key TEXT COLLATE "C" PRIMARY KEY,
+                attempts INTEGER NOT NULL,
+                last_attempt BIGINT NOT NULL,
+                locked_until BIGINT NOT NULL
+              )"""));
 
   static final int CURRENT_VERSION = MIGRATIONS.size();
 

@@ -43,7 +43,15 @@ final class SqliteSchema {
                 expires_at INTEGER NOT NULL
               )""",
               "CREATE INDEX sessions_by_user ON sessions(user_id)",
-              "CREATE INDEX sessions_by_expiry ON sessions(expires_at)"));
+              "CREATE INDEX sessions_by_expiry ON sessions(expires_at)"),
+          List.of(
+              """
+              CREATE TABLE login_limits (
+                limit_key TEXT PRIMARY KEY,
+                attempts INTEGER NOT NULL,
+                last_attempt INTEGER NOT NULL,
+                locked_until INTEGER NOT NULL
+              ) WITHOUT ROWID"""));
 
   static final int CURRENT_VERSION = MIGRATIONS.size();
 
