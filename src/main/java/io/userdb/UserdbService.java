@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -57,8 +58,7 @@ public final class UserdbService implements AutoCloseable {
   private final UserdbServer server;
   private final ScheduledExecutorService housekeeping;
   private final ServiceConfig config;
-  private final java.util.concurrent.atomic.AtomicBoolean closed =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private UserdbService(
       ServiceConfig config,

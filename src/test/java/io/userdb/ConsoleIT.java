@@ -115,7 +115,7 @@ class ConsoleIT {
             "/console/../pom.xml",
             "/console/%2e%2e/userdb.db",
             "/console/META-INF/MANIFEST.MF",
-            "/console/io/userdb/Main.class")) {
+            "/console/io/userdb/cli/Main.class")) {
       Reply reply = server.http.get(path);
       assertTrue(reply.status() == 404 || reply.status() == 400, path + ": " + reply.status());
       assertTrue(reply.body().contains("\"error\""), path + ": " + reply.body());

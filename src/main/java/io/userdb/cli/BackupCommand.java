@@ -1,5 +1,6 @@
 package io.userdb.cli;
 
+import io.userdb.db.UserStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -30,7 +31,9 @@ final class BackupCommand implements Callable<Integer> {
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
       throw new CliException(out + " exists already (as a file or a link); choose a new file");
     }
-    database.store().backupTo(out);
+    try (UserStore store = database.store()) {
+      store.backupTo(out);
+    }
     System.out.println("backed up to " + out);
     return 0;
   }

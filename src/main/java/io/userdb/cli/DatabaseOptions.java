@@ -13,24 +13,36 @@ import io.userdb.db.UserStore;
 import io.userdb.db.UserStores;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code --db} and {@code --config} for the admin commands, resolved like the server's options, so
- * a command finds the same database as the service it sits beside.
+ * {@code --db}, {@code --db-password-file} (from the option table) and {@code --config} for the
+ * admin commands, resolved like the server's options, so a command finds the same database as the
+ * service it sits beside.
  */
+@Command(modelTransformer = DatabaseOptions.StoreFlags.class)
 final class DatabaseOptions {
 
-  @Option(
-      names = "--db",
-      paramLabel = "PATH",
-      description = "Where the users are kept (default data/userdb.db).")
-  String db;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with options.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "properties file with options (key = option name)")
   Path configFile;
+
+  /** The table's options that say where the store is and how to sign in to it. */
+  static final class StoreFlags implements IModelTransformer {
+    @Override
+    public CommandSpec transform(CommandSpec command) {
+      return TableFlags.add(command, List.of("db", "db-password-file"));
+    }
+  }
 
   /**
    * The existing store, found as the server finds it (flag, environment, config file, default).
@@ -38,11 +50,7 @@ final class DatabaseOptions {
    * and a command that seemed to work on it worked on nothing.
    */
   UserStore store() {
-    Map<String, String> flags = new HashMap<>();
-    if (db != null) {
-      flags.put("db", db);
-    }
-    ServiceConfig config = ServiceConfig.load(flags, System.getenv(), configFile);
+    ServiceConfig config = ServiceConfig.load(TableFlags.given(spec), System.getenv(), configFile);
     return UserStores.open(StoreSettings.existing(config.db()).withPassword(config.dbPassword()));
   }
 
@@ -51,7 +59,10 @@ final class DatabaseOptions {
    * server).
    */
   UserDatabase open() {
-    return store().open();
+    // Closing the store stops only what it runs beside its objects; the object stays open.
+    try (UserStore store = store()) {
+      return store.open();
+    }
   }
 
   static AccountService accounts() {

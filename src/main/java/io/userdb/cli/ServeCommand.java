@@ -4,14 +4,13 @@ import io.userdb.UserdbService;
 import io.userdb.config.Options;
 import io.userdb.config.ServiceConfig;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
@@ -26,6 +25,7 @@ import sun.misc.Signal;
     name = "serve",
     description = "Run the service (the default command).",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     modelTransformer = ServeCommand.OptionsFromTable.class)
 final class ServeCommand implements Callable<Integer> {
 
@@ -37,29 +37,18 @@ final class ServeCommand implements Callable<Integer> {
       description = "properties file with options (key = option name)")
   Path configFile;
 
-  /** Adds a flag for each option in {@link Options}, with its help and default. */
+  /** A flag for every option in the table. */
   static final class OptionsFromTable implements IModelTransformer {
     @Override
     public CommandSpec transform(CommandSpec command) {
-      for (var option : Options.ALL) {
-        OptionSpec.Builder flag =
-            OptionSpec.builder(option.flag())
-                .paramLabel(option.label())
-                .type(String.class)
-                .description(option.plainHelp());
-        if (option.isSwitch()) {
-          flag.arity("0..1").fallbackValue("true");
-        }
-        command.addOption(flag.build());
-      }
-      return command;
+      return TableFlags.add(command, List.of());
     }
   }
 
   @Override
   public Integer call() throws InterruptedException {
     Map<String, String> env = System.getenv();
-    ServiceConfig config = ServiceConfig.load(givenFlags(), env, configFile);
+    ServiceConfig config = ServiceConfig.load(TableFlags.given(spec), env, configFile);
     CountDownLatch stop = new CountDownLatch(1);
     // Handle the signals ourselves so that a requested stop ends with exit code 0, not 143.
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());
@@ -70,17 +59,5 @@ final class ServeCommand implements Callable<Integer> {
     }
     System.out.println("userdb: stopped");
     return 0;
-  }
-
-  /** The options given on the command line, by name without dashes (--config aside). */
-  private Map<String, String> givenFlags() {
-    Map<String, String> flags = new HashMap<>();
-    for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
-      String name = option.longestName().substring(2);
-      if (Options.named(name) != null) {
-        flags.put(name, option.getValue());
-      }
-    }
-    return flags;
   }
 }

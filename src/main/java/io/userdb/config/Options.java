@@ -27,13 +27,15 @@ public final class Options {
       List.of(
           Option.text(
               "db",
-              "PATH",
+              "LOCATION",
               "data/userdb.db",
-              "where the users are kept: a database file, which `serve` creates (0600) if missing"),
+              "where the users are kept: a SQLite file, which `serve` creates (0600) if missing, or a"
+                  + " `jdbc:postgresql://` URL (see Outgrowing one host)"),
           Option.size(
                   "db-max-size",
                   "0",
-                  "most the database file may grow to, e.g. `512MB`; writes past it answer 507, reads go on; `0`: no limit")
+                  "SQLite only: most the database file may grow to, e.g. `512MB`; writes past it answer 507,"
+                      + " reads go on; `0`: no limit")
               .storedIn("dbMaxBytes"),
           Option.text(
                   "db-password-file",

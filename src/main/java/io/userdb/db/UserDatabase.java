@@ -2,6 +2,7 @@ package io.userdb.db;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * The user store as the rest of userdb sees it: users, their credentials and their sessions.
@@ -67,8 +68,7 @@ public interface UserDatabase extends AutoCloseable {
    *
    * @param lockFor the lock's end for a count of consecutive failures ({@link Instant#EPOCH}: none)
    */
-  LoginAttempt reserveLoginAttempt(
-      long userId, Instant now, java.util.function.IntFunction<Instant> lockFor);
+  LoginAttempt reserveLoginAttempt(long userId, Instant now, IntFunction<Instant> lockFor);
 
   /** The password matched: the reserved attempt and the ones before it are forgiven. */
   void recordLoginSuccess(long userId);
@@ -81,10 +81,7 @@ public interface UserDatabase extends AutoCloseable {
    * {@code lockFor} gives for the new count.
    */
   LoginAttempt reserveLimitedAttempt(
-      String key,
-      Instant now,
-      Instant forgetBefore,
-      java.util.function.IntFunction<Instant> lockFor);
+      String key, Instant now, Instant forgetBefore, IntFunction<Instant> lockFor);
 
   /**
    * The check reserved under {@code key} succeeded: it does not count (a lock already set stays).

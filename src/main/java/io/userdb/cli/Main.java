@@ -1,6 +1,4 @@
-package io.userdb;
-
-import io.userdb.cli.UserdbCommand;
+package io.userdb.cli;
 
 /** Entry point of {@code java -jar userdb.jar}. */
 public final class Main {

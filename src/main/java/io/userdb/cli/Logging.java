@@ -1,4 +1,4 @@
-package io.userdb;
+package io.userdb.cli;
 
 /**
  * One line per log record on standard error, through java.util.logging, which Tomcat uses too: one
