@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
 @Command(modelTransformer = DatabaseOptions.StoreFlags.class)
 final class DatabaseOptions {
 
-  @Spec CommandSpec spec;
+  /** The command this is mixed into: it holds the parsed values of the flags added here. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
   @Option(
       names = "--config",
@@ -50,7 +52,8 @@ final class DatabaseOptions {
    * and a command that seemed to work on it worked on nothing.
    */
   UserStore store() {
-    ServiceConfig config = ServiceConfig.load(TableFlags.given(spec), System.getenv(), configFile);
+    ServiceConfig config =
+        ServiceConfig.load(TableFlags.given(command), System.getenv(), configFile);
     return UserStores.open(StoreSettings.existing(config.db()).withPassword(config.dbPassword()));
   }
 
