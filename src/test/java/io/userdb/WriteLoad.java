@@ -29,18 +29,37 @@ final class WriteLoad implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong acknowledged = new AtomicLong();
   private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+  private final AtomicLong refused = new AtomicLong();
+  private final boolean unsure503;
   private volatile boolean stopped;
+
+  private WriteLoad(boolean unsure503) {
+    this.unsure503 = unsure503;
+  }
 
   static Map<String, String> env() {
     return Map.of("USERDB_ADMIN_PASSWORD", PASSWORD);
   }
 
   static String[] args(Path db) {
-    return new String[] {"--db", db.toString(), "--http-port", "0", "--ajp-port", "-1"};
+    return args(db.toString());
+  }
+
+  static String[] args(String db) {
+    return new String[] {"--db", db, "--http-port", "0", "--ajp-port", "-1"};
   }
 
   static WriteLoad start(HttpApi http, WriteLedger ledger, String prefix, int writers) {
-    WriteLoad load = new WriteLoad();
+    return start(http, ledger, prefix, writers, false);
+  }
+
+  /**
+   * @param unsure503 whether a 503 may hide a commit (the store went away between the commit and
+   *     its answer): such a write stays in flight in the ledger and its user is written no more
+   */
+  static WriteLoad start(
+      HttpApi http, WriteLedger ledger, String prefix, int writers, boolean unsure503) {
+    WriteLoad load = new WriteLoad(unsure503);
     HttpClient client = HttpApi.newClient();
     for (int t = 0; t < writers; t++) {
       String writer = prefix + "w" + t;
@@ -97,8 +116,12 @@ final class WriteLoad implements AutoCloseable {
         if (create) {
           mine.add(user);
         }
+      } else if (status == 503 && unsure503) {
+        refused.incrementAndGet();
+        mine.remove(user); // its last write may or may not have committed: leave it as it is
       } else {
         ledger.refused(user);
+        refused.incrementAndGet();
         if (status != 503) {
           unexpected.add((create ? "create " : "update ") + user + ": " + status);
         }
@@ -123,6 +146,10 @@ final class WriteLoad implements AutoCloseable {
 
   long acknowledged() {
     return acknowledged.get();
+  }
+
+  long refused() {
+    return refused.get();
   }
 
   /** Waits for every client thread to end (they end by themselves once the server is gone). */

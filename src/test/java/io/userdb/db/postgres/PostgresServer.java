@@ -120,6 +120,40 @@ public final class PostgresServer {
             + "' AND pid <> pg_backend_pid()");
   }
 
+  /** Stops as a crash would: no checkpoint, every connection cut (pg_ctl -m immediate). */
+  public void crash() throws IOException, InterruptedException {
+    run(
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            data.toString(),
+            "-m",
+            "immediate",
+            "-w",
+            "stop"));
+  }
+
+  /**
+   * Runs a query as the superuser in {@code databaseUrl}'s database; the first column of each row.
+   */
+  public List<String> query(String databaseUrl, String sql) {
+    String name = databaseUrl.replaceAll(".*/([^/?]+)(\\?.*)?$", "$1");
+    Properties p = new Properties();
+    p.setProperty("user", "postgres");
+    p.setProperty("password", SUPERUSER_PASSWORD);
+    List<String> rows = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url(name), p);
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("query failed: " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
   public void stop() throws IOException, InterruptedException {
     run(
         List.of(
