@@ -59,7 +59,8 @@ public final class SessionService {
     random.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     Instant now = clock.instant();
-    db.createSession(hash(token), user.id(), now, now.plus(maxAge), MAX_PER_USER);
+    db.createSession(
+        hash(token), user.id(), now, now.plus(maxAge), now.plus(idleTimeout), MAX_PER_USER);
     return token;
   }
 
@@ -79,7 +80,7 @@ public final class SessionService {
     // A cached copy that looks idle is read again before it is refused: another backend may have
     // used the session since, and its touches are not announced (they change no answer).
     if (session == null || !isLive(session, now, idleSince)) {
-      Optional<SessionRecord> found = access.db().findSession(hash, now, idleSince);
+      Optional<SessionRecord> found = access.db().findSession(hash, now);
       if (found.isEmpty()) {
         return Optional.empty();
       }
@@ -90,14 +91,17 @@ public final class SessionService {
       return Optional.empty();
     }
     if (session.lastSeenAt().plus(touchInterval).isBefore(now)) {
-      access.db().touchSession(hash, now);
+      access.db().touchSession(hash, now, now.plus(idleTimeout));
     }
     return Optional.of(Caller.of(session.user(), AuthMethod.SESSION, hash));
   }
 
-  /** The database's own test (findSession), to the millisecond, for a session read earlier. */
+  /**
+   * The database's own test (findSession), to the millisecond, for a session read earlier; and the
+   * idle timeout configured now, should a session's stored end come from a longer one.
+   */
   private static boolean isLive(SessionRecord session, Instant now, Instant idleSince) {
-    return session.expiresAt().toEpochMilli() > now.toEpochMilli()
+    return session.endsAt().toEpochMilli() > now.toEpochMilli()
         && session.lastSeenAt().toEpochMilli() > idleSince.toEpochMilli();
   }
 
@@ -137,7 +141,7 @@ public final class SessionService {
 
   public int deleteExpired(UserDatabase db) {
     Instant now = clock.instant();
-    return db.deleteExpiredSessions(now, now.minus(idleTimeout));
+    return db.deleteExpiredSessions(now);
   }
 
   public Duration maxAge() {

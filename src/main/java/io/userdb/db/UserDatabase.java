@@ -98,18 +98,30 @@ public interface UserDatabase extends AutoCloseable {
 
   /**
    * Starts a session and, in the same transaction, ends the user's oldest ones beyond {@code
-   * keepAtMost} (this one included).
+   * keepAtMost} (this one included). A session ends at the earlier of {@code expiresAt} (its
+   * absolute lifetime) and {@code idleEndsAt} (when it ends unless used again): one stored, indexed
+   * end, which every read and sweep compares with.
    */
-  void createSession(String tokenHash, long userId, Instant now, Instant expiresAt, int keepAtMost);
+  void createSession(
+      String tokenHash,
+      long userId,
+      Instant now,
+      Instant expiresAt,
+      Instant idleEndsAt,
+      int keepAtMost);
 
-  /** A session that is neither expired nor idle longer than {@code idleTimeout} allows. */
-  Optional<SessionRecord> findSession(String tokenHash, Instant now, Instant idleSince);
+  /** A session whose end is after {@code now}, joined with its user. */
+  Optional<SessionRecord> findSession(String tokenHash, Instant now);
 
-  void touchSession(String tokenHash, Instant now);
+  /**
+   * The session was used at {@code now}: it ends at {@code idleEndsAt}, or its expiry if sooner.
+   */
+  void touchSession(String tokenHash, Instant now, Instant idleEndsAt);
 
   boolean deleteSession(String tokenHash);
 
-  int deleteExpiredSessions(Instant now, Instant idleSince);
+  /** Deletes the sessions that ended at or before {@code now}. */
+  int deleteExpiredSessions(Instant now);
 
   /**
    * A number that changes whenever the stored data may have changed: it moves after every commit

@@ -164,7 +164,13 @@ public abstract class UserDatabaseContract {
   @Test
   void a_profile_change_sets_only_what_it_names_and_disabling_ends_sessions() {
     User created = db.createUser(user("erin"), T0);
-    db.createSession("erin-session", created.id(), T0, T0.plus(Duration.ofHours(1)), 20);
+    db.createSession(
+        "erin-session",
+        created.id(),
+        T0,
+        T0.plus(Duration.ofHours(1)),
+        T0.plus(Duration.ofHours(1)),
+        20);
     User changed =
         db.updateProfile(
                 "ERIN",
@@ -175,12 +181,10 @@ public abstract class UserDatabaseContract {
     assertEquals("erin@example.org", changed.email());
     assertEquals(Set.of("user", "auditor"), changed.roles());
     assertEquals(T0.plusSeconds(5), changed.updatedAt());
-    assertTrue(db.findSession("erin-session", T0, T0.minusSeconds(1)).isPresent());
+    assertTrue(db.findSession("erin-session", T0).isPresent());
 
     assertTrue(db.updateProfile("erin", ProfileChange.disabled(true), T0).orElseThrow().disabled());
-    assertTrue(
-        db.findSession("erin-session", T0, T0.minusSeconds(1)).isEmpty(),
-        "disabling ends the sessions");
+    assertTrue(db.findSession("erin-session", T0).isEmpty(), "disabling ends the sessions");
     assertFalse(
         db.updateProfile("erin", ProfileChange.disabled(false), T0).orElseThrow().disabled());
     assertTrue(db.updateProfile("nobody", ProfileChange.disabled(true), T0).isEmpty());
@@ -229,10 +233,16 @@ public abstract class UserDatabaseContract {
   @Test
   void deleting_a_user_deletes_their_sessions() {
     User frank = db.createUser(user("frank"), T0);
-    db.createSession("frank-session", frank.id(), T0, T0.plus(Duration.ofHours(1)), 20);
+    db.createSession(
+        "frank-session",
+        frank.id(),
+        T0,
+        T0.plus(Duration.ofHours(1)),
+        T0.plus(Duration.ofHours(1)),
+        20);
     assertTrue(db.deleteUser("FRANK"));
     assertTrue(db.findUser("frank").isEmpty());
-    assertTrue(db.findSession("frank-session", T0, T0.minusSeconds(1)).isEmpty());
+    assertTrue(db.findSession("frank-session", T0).isEmpty());
     assertFalse(db.deleteUser("frank"));
   }
 
@@ -242,12 +252,12 @@ public abstract class UserDatabaseContract {
   void a_password_change_ends_every_session_but_the_one_kept() {
     User gina = db.createUser(user("gina"), T0);
     Instant end = T0.plus(Duration.ofHours(1));
-    db.createSession("kept", gina.id(), T0, end, 20);
-    db.createSession("other", gina.id(), T0, end, 20);
+    db.createSession("kept", gina.id(), T0, end, end, 20);
+    db.createSession("other", gina.id(), T0, end, end, 20);
     assertTrue(db.changePassword("Gina", "$argon2id$new", "kept", T0.plusSeconds(1)));
     assertEquals("$argon2id$new", db.findUser("gina").orElseThrow().passwordHash());
-    assertTrue(db.findSession("kept", T0, T0.minusSeconds(1)).isPresent());
-    assertTrue(db.findSession("other", T0, T0.minusSeconds(1)).isEmpty());
+    assertTrue(db.findSession("kept", T0).isPresent());
+    assertTrue(db.findSession("other", T0).isEmpty());
     assertFalse(db.changePassword("nobody", "$x", null, T0));
   }
 
@@ -383,22 +393,25 @@ public abstract class UserDatabaseContract {
   void a_session_ends_at_its_expiry_or_when_idle() {
     User kim = db.createUser(user("kim"), T0);
     Instant expires = T0.plus(Duration.ofHours(12));
-    db.createSession("kim-session", kim.id(), T0, expires, 20);
-    SessionRecord found =
-        db.findSession("kim-session", T0.plusSeconds(10), T0.minusSeconds(1)).orElseThrow();
+    Instant idleEnd = T0.plusSeconds(300);
+    db.createSession("kim-session", kim.id(), T0, expires, idleEnd, 20);
+    SessionRecord found = db.findSession("kim-session", T0.plusSeconds(10)).orElseThrow();
     assertEquals("kim", found.user().username());
     assertEquals(T0, found.lastSeenAt());
     assertEquals(expires, found.expiresAt());
-    assertTrue(db.findSession("kim-session", expires, T0.minusSeconds(1)).isEmpty(), "expired");
-    assertTrue(
-        db.findSession("kim-session", T0.plusSeconds(10), T0).isEmpty(),
-        "idle since before its last use");
-    db.touchSession("kim-session", T0.plusSeconds(600));
-    assertTrue(
-        db.findSession("kim-session", T0.plusSeconds(700), T0.plusSeconds(1)).isPresent(),
+    assertEquals(idleEnd, found.endsAt());
+    assertTrue(db.findSession("kim-session", idleEnd).isEmpty(), "idle");
+    db.touchSession("kim-session", T0.plusSeconds(200), T0.plusSeconds(500));
+    assertEquals(
+        T0.plusSeconds(500),
+        db.findSession("kim-session", idleEnd).orElseThrow().endsAt(),
         "touched");
-    assertEquals(1, db.deleteExpiredSessions(T0.plusSeconds(700), T0.plusSeconds(601)));
-    assertTrue(db.findSession("kim-session", T0.plusSeconds(700), T0).isEmpty());
+    db.touchSession("kim-session", expires.minusSeconds(1), expires.plusSeconds(299));
+    assertEquals(
+        expires, db.findSession("kim-session", T0).orElseThrow().endsAt(), "never past its expiry");
+    assertEquals(0, db.deleteExpiredSessions(expires.minusMillis(1)));
+    assertEquals(1, db.deleteExpiredSessions(expires));
+    assertTrue(db.findSession("kim-session", T0).isEmpty());
   }
 
   @Test
@@ -407,11 +420,15 @@ public abstract class UserDatabaseContract {
     Instant end = T0.plus(Duration.ofHours(1));
     for (int i = 0; i < 5; i++) {
       db.createSession(
-          "lee-" + i, lee.id(), T0, end, 3); // one millisecond for all: order of creation decides
+          "lee-" + i,
+          lee.id(),
+          T0,
+          end,
+          end,
+          3); // one millisecond for all: order of creation decides
     }
     for (int i = 0; i < 5; i++) {
-      assertEquals(
-          i >= 2, db.findSession("lee-" + i, T0, T0.minusSeconds(1)).isPresent(), "session " + i);
+      assertEquals(i >= 2, db.findSession("lee-" + i, T0).isPresent(), "session " + i);
     }
     assertTrue(db.deleteSession("lee-4"));
     assertFalse(db.deleteSession("lee-4"));

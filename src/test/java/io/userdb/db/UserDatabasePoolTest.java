@@ -69,19 +69,6 @@ class UserDatabasePoolTest {
   }
 
   @Test
-  void deleting_a_user_deletes_their_sessions() {
-    try (var lease = pool.borrow()) {
-      UserDatabase db = lease.db();
-      User u = db.createUser(user("sam"), Instant.now());
-      Instant now = Instant.now();
-      db.createSession("hash1", u.id(), now, now.plusSeconds(60), 10);
-      assertTrue(db.findSession("hash1", now, now.minusSeconds(60)).isPresent());
-      db.deleteUser("sam");
-      assertTrue(db.findSession("hash1", now, now.minusSeconds(60)).isEmpty());
-    }
-  }
-
-  @Test
   void a_connection_closed_underneath_is_invalidated_and_replaced() throws Exception {
     long destroyedBefore = pool.stats().destroyed();
     try (var lease = pool.borrow()) {

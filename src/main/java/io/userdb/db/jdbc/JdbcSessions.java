@@ -22,13 +22,12 @@ final class JdbcSessions {
     this.dialect = dialect;
   }
 
-  Optional<SessionRecord> find(String tokenHash, Instant now, Instant idleSince) {
+  Optional<SessionRecord> find(String tokenHash, Instant now) {
     return tx.read(
         "find session",
         () -> {
           sql.findSession.setString(1, tokenHash);
           sql.findSession.setLong(2, now.toEpochMilli());
-          sql.findSession.setLong(3, idleSince.toEpochMilli());
           try (ResultSet rs = sql.findSession.executeQuery()) {
             if (!rs.next()) {
               return Optional.empty();
@@ -36,14 +35,21 @@ final class JdbcSessions {
             return Optional.of(
                 new SessionRecord(
                     dialect.text(rs, 1),
-                    readUser(rs, 4, dialect),
+                    readUser(rs, 5, dialect),
                     Instant.ofEpochMilli(rs.getLong(2)),
-                    Instant.ofEpochMilli(rs.getLong(3))));
+                    Instant.ofEpochMilli(rs.getLong(3)),
+                    Instant.ofEpochMilli(rs.getLong(4))));
           }
         });
   }
 
-  void create(String tokenHash, long userId, Instant now, Instant expiresAt, int keepAtMost) {
+  void create(
+      String tokenHash,
+      long userId,
+      Instant now,
+      Instant expiresAt,
+      Instant idleEndsAt,
+      int keepAtMost) {
     tx.write(
         "create session",
         () -> {
@@ -52,6 +58,8 @@ final class JdbcSessions {
           sql.insertSession.setLong(3, now.toEpochMilli());
           sql.insertSession.setLong(4, now.toEpochMilli());
           sql.insertSession.setLong(5, expiresAt.toEpochMilli());
+          sql.insertSession.setLong(
+              6, Math.min(expiresAt.toEpochMilli(), idleEndsAt.toEpochMilli()));
           sql.insertSession.executeUpdate();
           sql.capSessions.setLong(1, userId);
           sql.capSessions.setLong(2, userId);
@@ -60,12 +68,14 @@ final class JdbcSessions {
         });
   }
 
-  void touch(String tokenHash, Instant now) {
+  void touch(String tokenHash, Instant now, Instant idleEndsAt) {
     tx.writeUnannounced(
         "touch session",
         () -> {
           sql.touchSession.setLong(1, now.toEpochMilli());
-          sql.touchSession.setString(2, tokenHash);
+          sql.touchSession.setLong(2, idleEndsAt.toEpochMilli());
+          sql.touchSession.setLong(3, idleEndsAt.toEpochMilli());
+          sql.touchSession.setString(4, tokenHash);
           return sql.touchSession.executeUpdate();
         });
   }
@@ -79,12 +89,11 @@ final class JdbcSessions {
         });
   }
 
-  int deleteExpired(Instant now, Instant idleSince) {
+  int deleteExpired(Instant now) {
     return tx.writeUnannounced(
         "delete expired sessions",
         () -> {
           sql.deleteExpiredSessions.setLong(1, now.toEpochMilli());
-          sql.deleteExpiredSessions.setLong(2, idleSince.toEpochMilli());
           return sql.deleteExpiredSessions.executeUpdate();
         });
   }

@@ -138,19 +138,24 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   // ---- sessions and sign-in attempts: see JdbcSessions and JdbcLoginAttempts ---------------
 
   @Override
-  public Optional<SessionRecord> findSession(String tokenHash, Instant now, Instant idleSince) {
-    return sessions.find(tokenHash, now, idleSince);
+  public Optional<SessionRecord> findSession(String tokenHash, Instant now) {
+    return sessions.find(tokenHash, now);
   }
 
   @Override
   public void createSession(
-      String tokenHash, long userId, Instant now, Instant expiresAt, int keepAtMost) {
-    sessions.create(tokenHash, userId, now, expiresAt, keepAtMost);
+      String tokenHash,
+      long userId,
+      Instant now,
+      Instant expiresAt,
+      Instant idleEndsAt,
+      int keepAtMost) {
+    sessions.create(tokenHash, userId, now, expiresAt, idleEndsAt, keepAtMost);
   }
 
   @Override
-  public void touchSession(String tokenHash, Instant now) {
-    sessions.touch(tokenHash, now);
+  public void touchSession(String tokenHash, Instant now, Instant idleEndsAt) {
+    sessions.touch(tokenHash, now, idleEndsAt);
   }
 
   @Override
@@ -159,8 +164,8 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   }
 
   @Override
-  public int deleteExpiredSessions(Instant now, Instant idleSince) {
-    return sessions.deleteExpired(now, idleSince);
+  public int deleteExpiredSessions(Instant now) {
+    return sessions.deleteExpired(now);
   }
 
   @Override

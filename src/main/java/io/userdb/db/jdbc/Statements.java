@@ -103,15 +103,18 @@ final class Statements {
         prepare("DELETE FROM login_limits WHERE locked_until <= ? AND last_attempt < ?");
     insertSession =
         prepare(
-            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)"
-                + " VALUES (?, ?, ?, ?, ?)");
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ends_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)");
     findSession =
         prepare(
-            "SELECT s.token_hash, s.last_seen_at, s.expires_at, "
+            "SELECT s.token_hash, s.last_seen_at, s.expires_at, s.ends_at, "
                 + USER_COLUMNS
                 + " FROM sessions s JOIN users u ON u.id = s.user_id"
-                + " WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?");
-    touchSession = prepare("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?");
+                + " WHERE s.token_hash = ? AND s.ends_at > ?");
+    touchSession =
+        prepare(
+            "UPDATE sessions SET last_seen_at = ?,"
+                + " ends_at = CASE WHEN expires_at < ? THEN expires_at ELSE ? END WHERE token_hash = ?");
     capSessions =
         prepare(
             "DELETE FROM sessions WHERE user_id = ? AND token_hash NOT IN (SELECT token_hash FROM sessions"
@@ -119,8 +122,7 @@ final class Statements {
                 + dialect.sessionSequenceColumn()
                 + " DESC LIMIT ?)");
     deleteSession = prepare("DELETE FROM sessions WHERE token_hash = ?");
-    deleteExpiredSessions =
-        prepare("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?");
+    deleteExpiredSessions = prepare("DELETE FROM sessions WHERE ends_at <= ?");
   }
 
   private PreparedStatement prepare(String sql) throws SQLException {

@@ -57,7 +57,13 @@ final class PostgresSchema {
                 attempts INTEGER NOT NULL,
                 last_attempt BIGINT NOT NULL,
                 locked_until BIGINT NOT NULL
-              )"""));
+              )"""),
+          // As SQLite's third migration: one stored, indexed end per session.
+          List.of(
+              "ALTER TABLE sessions ADD COLUMN ends_at BIGINT NOT NULL DEFAULT 0",
+              "UPDATE sessions SET ends_at = LEAST(expires_at, last_seen_at + 1800000)",
+              "DROP INDEX sessions_by_expiry",
+              "CREATE INDEX sessions_by_end ON sessions(ends_at)"));
 
   static final int CURRENT_VERSION = MIGRATIONS.size();
 

@@ -53,6 +53,32 @@ class SqliteStoreTest {
   }
 
   @Test
+  void sessions_from_before_the_stored_end_end_after_thirty_minutes_unused() throws Exception {
+    Path old = folder.resolve("old.db");
+    long lastSeen = 1_780_000_000_000L;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
+        Statement s = c.createStatement()) {
+      SqliteSchema.migrate(c, 2);
+      s.execute(
+          "INSERT INTO users (id, username, name_key, password_hash, created_at, updated_at)"
+              + " VALUES (1, 'old', 'old', 'x', 0, 0)");
+      s.execute(
+          "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)"
+              + " VALUES ('t', 1, 0, "
+              + lastSeen
+              + ", "
+              + (lastSeen + 43_200_000L)
+              + ")");
+    }
+    try (UserDatabase db = new SqliteStore(old, StoreSettings.existing(old.toString())).open()) {
+      Instant idleEnd = Instant.ofEpochMilli(lastSeen + 1_800_000L);
+      assertEquals(
+          idleEnd, db.findSession("t", Instant.ofEpochMilli(lastSeen)).orElseThrow().endsAt());
+      assertTrue(db.findSession("t", idleEnd).isEmpty());
+    }
+  }
+
+  @Test
   void the_admin_commands_open_only_an_existing_sqlite_database() throws Exception {
     Path missing = folder.resolve("missing.db");
     assertThrows(
