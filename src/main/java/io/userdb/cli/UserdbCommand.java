@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       UserCommand.class,
       ImportHtpasswdCommand.class,
-      BackupCommand.class
+      BackupCommand.class,
+      CopyCommand.class
     })
 public final class UserdbCommand {
 

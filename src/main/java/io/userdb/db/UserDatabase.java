@@ -1,6 +1,7 @@
 package io.userdb.db;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
 
@@ -39,6 +40,15 @@ public interface UserDatabase extends AutoCloseable {
    * @throws DuplicateUserException if any name is taken, and then none is created
    */
   int createUsers(Iterable<NewUser> users, Instant now);
+
+  /**
+   * Writes users exactly as another store holds them (hash, roles, disabled, lockout state, times),
+   * in one transaction: a user of the same name in any letter case is overwritten, others are
+   * added. Copying the same users twice leaves the same state. Sessions are not copied.
+   *
+   * @return how many were written
+   */
+  int copyInUsers(List<User> users);
 
   /**
    * @return the updated user, or empty if there is no such user

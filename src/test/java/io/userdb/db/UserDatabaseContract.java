@@ -146,6 +146,42 @@ public abstract class UserDatabaseContract {
   }
 
   @Test
+  void users_copied_in_keep_their_whole_state_and_copying_twice_changes_nothing() {
+    Instant lock = T0.plusSeconds(900);
+    User original =
+        new User(
+            0,
+            "Pia",
+            "$apr1$legacy",
+            "Pia P.",
+            "pia@example.org",
+            Set.of("user", "admin"),
+            true,
+            T0,
+            T0.plusSeconds(5),
+            3,
+            lock);
+    db.createUser(user("PIA"), T0.plusSeconds(60)); // the same name, another state: overwritten
+    assertEquals(
+        2,
+        db.copyInUsers(
+            List.of(
+                original,
+                new User(0, "quint", "$x", "", "", Set.of(), false, T0, T0, 0, Instant.EPOCH))));
+    assertEquals(2, db.copyInUsers(List.of(original)) + 1);
+    User copied = db.findUser("pia").orElseThrow();
+    assertEquals(
+        List.of("Pia", "$apr1$legacy", "Pia P.", "pia@example.org"),
+        List.of(copied.username(), copied.passwordHash(), copied.displayName(), copied.email()));
+    assertEquals(Set.of("user", "admin"), copied.roles());
+    assertTrue(copied.disabled());
+    assertEquals(List.of(T0, T0.plusSeconds(5)), List.of(copied.createdAt(), copied.updatedAt()));
+    assertEquals(3, copied.failedLogins());
+    assertEquals(lock, copied.lockedUntil());
+    assertEquals(2, db.countUsers());
+  }
+
+  @Test
   void listing_by_prefix_counts_pages_and_orders_by_name() {
     for (String name : List.of("bo", "Bob", "bobby", "bobcat", "alice", "bz", "b_c", "b.c")) {
       db.createUser(user(name), T0);

@@ -115,6 +115,11 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   }
 
   @Override
+  public int copyInUsers(List<User> users) {
+    return writes.copyIn(users);
+  }
+
+  @Override
   public Optional<User> updateProfile(String username, ProfileChange change, Instant now) {
     return writes.updateProfile(username, change, now);
   }

@@ -8,9 +8,11 @@ import io.userdb.db.DuplicateUserException;
 import io.userdb.db.NewUser;
 import io.userdb.db.ProfileChange;
 import io.userdb.db.User;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -174,6 +176,30 @@ final class JdbcUserWrites {
             lastAdmin.requireOneLeft(username);
           }
           return true;
+        });
+  }
+
+  int copyIn(List<User> users) {
+    return tx.write(
+        "copy users in",
+        () -> {
+          PreparedStatement insert = sql.copyInUser;
+          for (User user : users) {
+            insert.setString(1, user.username());
+            insert.setString(2, nameKey(user.username()));
+            insert.setString(3, user.passwordHash());
+            insert.setString(4, user.displayName());
+            insert.setString(5, user.email());
+            insert.setString(6, joinRoles(user.roles()));
+            insert.setInt(7, user.disabled() ? 1 : 0);
+            insert.setLong(8, user.createdAt().toEpochMilli());
+            insert.setLong(9, user.updatedAt().toEpochMilli());
+            insert.setInt(10, user.failedLogins());
+            insert.setLong(11, user.lockedUntil().toEpochMilli());
+            insert.addBatch();
+          }
+          insert.executeBatch();
+          return users.size();
         });
   }
 }

@@ -21,6 +21,7 @@ final class Statements {
   final PreparedStatement listPrefix;
   final PreparedStatement insertUser;
   final PreparedStatement updateProfile;
+  final PreparedStatement copyInUser;
   final PreparedStatement deleteSessionsOfName;
   final PreparedStatement updatePassword;
   final PreparedStatement deleteOtherSessions;
@@ -62,6 +63,16 @@ final class Statements {
         prepare(
             "INSERT INTO users (username, name_key, password_hash, display_name, email, roles,"
                 + " disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)");
+    copyInUser =
+        prepare(
+            "INSERT INTO users (username, name_key, password_hash, display_name, email, roles, disabled,"
+                + " created_at, updated_at, failed_logins, locked_until)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name_key) DO UPDATE SET"
+                + " username = excluded.username, password_hash = excluded.password_hash,"
+                + " display_name = excluded.display_name, email = excluded.email, roles = excluded.roles,"
+                + " disabled = excluded.disabled, created_at = excluded.created_at,"
+                + " updated_at = excluded.updated_at, failed_logins = excluded.failed_logins,"
+                + " locked_until = excluded.locked_until");
     updateProfile =
         prepare(
             "UPDATE users SET display_name = COALESCE(?, display_name), email = COALESCE(?, email),"
