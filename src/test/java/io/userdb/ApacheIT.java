@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.userdb.HttpApi.Reply;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,7 @@ class ApacheIT {
   @TempDir Path work;
 
   static String secretOf(TestServer server) throws Exception {
-    return Files.readString(AjpSecrets.fileIn(server.db.getParent())).strip();
+    return server.ajpSecret();
   }
 
   static ApacheHttpd apacheFor(Path work, TestServer server, String secret) throws Exception {

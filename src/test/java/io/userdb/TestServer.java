@@ -2,8 +2,10 @@ package io.userdb;
 
 import io.userdb.config.ServiceConfig;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +18,11 @@ public final class TestServer implements AutoCloseable {
 
   public static final String ADMIN_PASSWORD = "admin-password-for-tests";
 
+  /** Given on PostgreSQL, where no folder of the store's would hold a generated one. */
+  private static final String AJP_SECRET = "test-ajp-secret-for-postgresql-runs-0123456789";
+
   private final UserdbService service;
+  private final ServiceConfig config;
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
   public final Path db;
   public final HttpApi http;
@@ -24,11 +30,16 @@ public final class TestServer implements AutoCloseable {
   private TestServer(Path db, Map<String, String> options) {
     this.db = db;
     Map<String, String> flags = new HashMap<>();
-    flags.put("db", db.toString());
+    flags.put("db", StoreUnderTest.location(db));
     flags.put("http-port", "0");
     flags.put("ajp-port", "-1");
     flags.putAll(options);
-    ServiceConfig config = ServiceConfig.load(flags, Map.of(), null);
+    if (StoreUnderTest.isPostgres()
+        && !flags.containsKey("ajp-secret")
+        && !flags.containsKey("ajp-secret-file")) {
+      flags.put("ajp-secret", AJP_SECRET);
+    }
+    config = ServiceConfig.load(flags, StoreUnderTest.env(), null);
     service =
         UserdbService.start(
             config,
@@ -46,6 +57,15 @@ public final class TestServer implements AutoCloseable {
       map.put(options[i], options[i + 1]);
     }
     return new TestServer(folder.resolve("userdb.db"), map);
+  }
+
+  /**
+   * The AJP secret Apache must give: the configured one, or the one generated beside the database.
+   */
+  public String ajpSecret() throws IOException {
+    return config.ajpSecret() != null
+        ? config.ajpSecret()
+        : Files.readString(AjpSecrets.fileIn(db.getParent())).strip();
   }
 
   public UserdbService service() {
