@@ -3,6 +3,9 @@
 # fronted exactly as the load runs are. Expects $WARMUP, $out (warm logs to $out/warmup.txt)
 # and a `pids` array (start_apache adds its pid); run from the repository's root.
 
+# The AJP secret every benchmark server and Apache share: userdb takes 32 to 63 characters.
+BENCH_SECRET=bench-ajp-secret-not-for-production-0123456
+
 login() { # BASE_URL USER PASSWORD -> session token
   curl -fsS -D - -o /dev/null -H 'Content-Type: application/json' \
     -d "{\"username\":\"$2\",\"password\":\"$3\"}" "$1/api/session" \
@@ -36,7 +39,7 @@ start_apache() { # NAME AJP_ADDRESS [extra httpd args...]: sets NAME_port (its p
   local name="$1" ajp="$2"; shift 2
   local port; port="$(free_port)"
   local run="$out/$name-httpd"; mkdir -p "$run"; chmod 755 "$run"
-  USERDB_AJP_SECRET=bench-secret apache2 -d "$PWD/httpd-conf" -f linux/httpd.conf -DFOREGROUND \
+  USERDB_AJP_SECRET="$BENCH_SECRET" apache2 -d "$PWD/httpd-conf" -f linux/httpd.conf -DFOREGROUND \
     -C "Define USERDB_LISTEN 127.0.0.1:$port" -C "Define USERDB_RUN_DIR $run" \
     -C "Define USERDB_AJP $ajp" -C "Define USERDB_ACCESS_LOG /dev/null" "$@" &
   pids+=("$!")

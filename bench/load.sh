@@ -9,7 +9,8 @@
 #   bench/load.sh                       # full run: about 30 minutes (below)
 #   DURATION=3s WARMUP=5s bench/load.sh # a quick look
 #   PARTS="matrix trivial" bench/load.sh # only some parts (matrix trivial poolsize tablesize
-#                                        # apache; and core, mixed: quick side-by-side checks)
+#                                        # apache; and core, mixed, stores: quick side-by-side
+#                                        # checks; stores also needs Debian's postgresql)
 #
 # How long: each measured wrk run takes DURATION (10 s), and each server is first warmed up for
 # WARMUP (20 s) plus 5 s rounds until its JIT settles (lib.sh's warm: 25 to 80 s). The full run
@@ -30,7 +31,8 @@ USERS="${USERS:-10000}"
 BIG_USERS="${BIG_USERS:-1000000}"
 PASSWORD=bench-password
 ADMIN_PASSWORD=bench-admin-password
-PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed (quick checks below)
+PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed, stores (below)
+STORE_ROUNDS="${STORE_ROUNDS:-3}"  # rounds of the stores part
 APACHE_VARIANTS="${APACHE_VARIANTS:-shipped untuned event proxy-http mod-jk shipped-ka0}"
 ROUNDS="${ROUNDS:-4}"  # rounds of the apache part
 CORE_ROUNDS="${CORE_ROUNDS:-3}"  # rounds of the core part
@@ -52,7 +54,8 @@ printf 'config\tpath\tscenario\tconnections\trequests_per_s\tp50_us\tp99_us\tp99
 export WRK_DIR="$PWD/bench/wrk"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=(); }
-trap cleanup EXIT
+pg_stop=true  # stops the stores part's PostgreSQL, once it runs one
+trap 'cleanup; $pg_stop' EXIT
 say() { echo "load: $*" >&2; }
 # shellcheck source=bench/lib.sh
 . bench/lib.sh  # login, warm (until the JIT settles), free_port, start_apache
@@ -90,8 +93,31 @@ start_java() {
 start_userdb() { # NAME DB [userdb options...]; USERDB_JAR: the build to run (this one by default)
   local name="$1" db="$2"; shift 2
   USERDB_ADMIN_PASSWORD="$ADMIN_PASSWORD" start_java "$name" \
-    java -jar "${USERDB_JAR:-target/userdb.jar}" --db "$db" --http-port 0 --ajp-port 0 --ajp-secret bench-secret "$@"
+    java -jar "${USERDB_JAR:-target/userdb.jar}" --db "$db" --http-port 0 --ajp-port 0 --ajp-secret "$BENCH_SECRET" "$@"
 }
+
+# start_postgres: a throwaway cluster of Debian's postgresql in a temporary folder on a free
+# loopback port (as the postgres user when root: the server refuses to run as root), with a role
+# and a database for userdb; sets pg_url, pg_password and pg_stop; pg_sql runs psql as superuser.
+start_postgres() {
+  pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -x "$pg_bin/initdb" ] || { say "the stores part needs PostgreSQL: sudo apt-get install postgresql"; exit 1; }
+  pg_dir="$(mktemp -d /tmp/userdb-bench-pg.XXXXXX)"
+  pg_port="$(free_port)"
+  pg_as=()
+  if [ "$(id -u)" = 0 ]; then pg_as=(runuser -u postgres --); chown postgres "$pg_dir"; fi
+  "${pg_as[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+    > "$out/pg-initdb.log"
+  printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\nmax_connections = 300\n" \
+    "$pg_port" "$pg_dir" | "${pg_as[@]}" tee -a "$pg_dir/data/postgresql.conf" > /dev/null
+  "${pg_as[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w start > /dev/null
+  pg_stop=stop_postgres
+  pg_sql -qc "CREATE ROLE userdb LOGIN PASSWORD 'bench-db-password'" -c "CREATE DATABASE userdb OWNER userdb"
+  pg_url="jdbc:postgresql://127.0.0.1:$pg_port/userdb?user=userdb"
+  pg_password=bench-db-password
+}
+pg_sql() { "${pg_as[@]}" "$pg_bin/psql" -h "$pg_dir" -p "$pg_port" -U postgres -d postgres "$@"; }
+stop_postgres() { "${pg_as[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop > /dev/null || true; rm -rf "$pg_dir"; }
 
 # in_round_order ROUND NAME...: the names forwards in odd rounds, backwards in even ones. On a
 # shared machine whichever runs later in a pair tends to win, so one order alone would rank by
@@ -272,7 +298,7 @@ say "core: me against the trivial servlet ${CORE_OPTIONS}"
 read -r -a core_options <<< "$CORE_OPTIONS"
 start_userdb srv "$db" "${core_options[@]}"
 start_apache web "$srv_ajp"
-start_java triv java -cp "$CP" io.userdb.bench.TrivialServer bench-secret
+start_java triv java -cp "$CP" io.userdb.bench.TrivialServer "$BENCH_SECRET"
 start_apache tweb "$triv_ajp"
 export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$srv_http" admin "$ADMIN_PASSWORD")"
 warm "http://$srv_http" "$srv_pid"; warm "http://127.0.0.1:$web_port" "$srv_pid"
@@ -293,6 +319,57 @@ done
 cleanup
 fi
 
+if part stores; then
+# The same server on SQLite and on PostgreSQL (a throwaway cluster on this machine, seeded by
+# `userdb copy` from the SQLite file), side by side in alternating rounds, direct at 64
+# connections; then PostgreSQL's connections (pg_stat_activity) at 64 and 256 clients, which
+# must stay within --pool-max-total plus the change listener.
+say "stores: SQLite against PostgreSQL"
+start_postgres
+mkdir -p "$out/db-stores"
+for f in "$db" "$db-wal"; do if [ -e "$f" ]; then cp -p "$f" "$out/db-stores/"; fi; done
+USERDB_DB_PASSWORD="$pg_password" java -jar target/userdb.jar copy --from "$db" --to "$pg_url" \
+  > "$out/stores-copy.txt" 2>&1
+# One address signs in at 64 connections at once here: lift its limit, or the sign-ins in flight
+# lock it and `login` measures refusals instead of hashes.
+start_userdb lite "$out/db-stores/userdb.db" --login-failures-per-address 1000000
+USERDB_DB_PASSWORD="$pg_password" start_userdb pg "$pg_url" --login-failures-per-address 1000000
+lite_token="$(login "http://$lite_http" admin "$ADMIN_PASSWORD")"
+pg_token="$(login "http://$pg_http" admin "$ADMIN_PASSWORD")"
+USERDB_TOKEN="$lite_token" warm "http://$lite_http" "$lite_pid"
+USERDB_TOKEN="$pg_token" warm "http://$pg_http" "$pg_pid"
+export USERDB_TOKEN
+for round in $(seq 1 "$STORE_ROUNDS"); do
+  read -r -a pair <<< "$(in_round_order "$round" lite pg)"
+  for scenario in me basic write login; do
+    for which in "${pair[@]}"; do
+      if [ "$which" = lite ]; then url="http://$lite_http" label=sqlite USERDB_TOKEN="$lite_token"
+      else url="http://$pg_http" label=postgresql USERDB_TOKEN="$pg_token"; fi
+      run_wrk "stores$round-$label" direct "$scenario" 64 "$url"
+    done
+  done
+done
+USERDB_TOKEN="$pg_token"
+printf 'scenario\tconnections\tmax_connections\tpool_max_total_plus_listener\n' > "$out/pg-connections.tsv"
+for scenario in me write; do
+  for connections in 64 256; do
+    ( set +e; m=0
+      while :; do
+        n="$(pg_sql -tAc "SELECT count(*) FROM pg_stat_activity WHERE datname = 'userdb'")"
+        [ "${n:-0}" -gt "$m" ] && m=$n && echo "$m" > "$out/pg-connections.max"; sleep 0.2
+      done ) &
+    sampler=$!
+    run_wrk stores-connections direct "$scenario" "$connections" "http://$pg_http"
+    kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+    printf '%s\t%s\t%s\t9\n' "$scenario" "$connections" "$(cat "$out/pg-connections.max")" >> "$out/pg-connections.tsv"
+    rm -f "$out/pg-connections.max"
+  done
+done
+cleanup
+$pg_stop
+pg_stop=true
+fi
+
 if part apache; then
 # The proxy hop itself: the shipped httpd-conf against mod_proxy_http, mod_jk, mpm_event,
 # keep-alive without a request limit and Debian's untuned defaults (bench/httpd/), each in
@@ -307,14 +384,14 @@ for round in $(seq 1 "$ROUNDS"); do
   read -r -a order <<< "$(in_round_order "$round" "${variants[@]}")"
   for variant in "${order[@]}"; do
     port="$(free_port)"; run="$out/var-$variant-$round"; mkdir -p "$run"; chmod 755 "$run"
-    printf 'worker.list=userdb\nworker.userdb.type=ajp13\nworker.userdb.host=%s\nworker.userdb.port=%s\nworker.userdb.secret=bench-secret\nworker.userdb.max_packet_size=65536\n' \
-      "${srv_ajp%:*}" "${srv_ajp##*:}" > "$run/workers.properties"
+    printf 'worker.list=userdb\nworker.userdb.type=ajp13\nworker.userdb.host=%s\nworker.userdb.port=%s\nworker.userdb.secret=%s\nworker.userdb.max_packet_size=65536\n' \
+      "${srv_ajp%:*}" "${srv_ajp##*:}" "$BENCH_SECRET" > "$run/workers.properties"
     conf="$PWD/bench/httpd/$variant.conf" extra=()
     case "$variant" in
       shipped) conf="$PWD/httpd-conf/linux/httpd.conf" ;;
       shipped-ka0) conf="$PWD/httpd-conf/linux/httpd.conf"; extra=(-c "MaxKeepAliveRequests 0") ;;
     esac
-    USERDB_AJP_SECRET=bench-secret apache2 -d "$PWD/httpd-conf" -f "$conf" -DFOREGROUND \
+    USERDB_AJP_SECRET="$BENCH_SECRET" apache2 -d "$PWD/httpd-conf" -f "$conf" -DFOREGROUND \
       -C "Define USERDB_BENCH $PWD/bench/httpd" -C "Define USERDB_MODULES /usr/lib/apache2/modules" \
       -C "Define USERDB_LISTEN 127.0.0.1:$port" -C "Define USERDB_RUN_DIR $run" \
       -C "Define USERDB_ACCESS_LOG /dev/null" \
@@ -335,7 +412,7 @@ fi
 
 if part trivial; then
 say "trivial servlet"
-start_java triv java -cp "$CP" io.userdb.bench.TrivialServer bench-secret
+start_java triv java -cp "$CP" io.userdb.bench.TrivialServer "$BENCH_SECRET"
 start_apache tweb "$triv_ajp"
 warm "http://$triv_http" "$triv_pid" trivial; warm "http://127.0.0.1:$tweb_port" "$triv_pid" trivial
 for connections in 8 64; do

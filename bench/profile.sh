@@ -35,10 +35,10 @@ CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
 db="$out/db/userdb.db"
 java -cp "$CP" io.userdb.bench.SeedDatabase "$db" 10000 bench-password > /dev/null
 if [ "$target" = trivial ]; then
-  java -cp "$CP" io.userdb.bench.TrivialServer bench-secret > "$out/server.out" 2> "$out/server.err" &
+  java -cp "$CP" io.userdb.bench.TrivialServer "$BENCH_SECRET" > "$out/server.out" 2> "$out/server.err" &
 else
   USERDB_ADMIN_PASSWORD=bench-admin-password java -jar target/userdb.jar --db "$db" --http-port 0 \
-    --ajp-port 0 --ajp-secret bench-secret > "$out/server.out" 2> "$out/server.err" &
+    --ajp-port 0 --ajp-secret "$BENCH_SECRET" > "$out/server.out" 2> "$out/server.err" &
 fi
 pid=$!
 pids=("$pid")

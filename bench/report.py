@@ -231,6 +231,30 @@ if floors:
     print(f"- mixed part, p99 of `me` in mixed / with no listing, both pool 8, median of {len(at_floor)} rounds"
           f" ({listed(at_floor)}): {statistics.median(at_floor):.2f}")
 
+# The stores part: the same scenarios on PostgreSQL and on SQLite, side by side in alternating
+# rounds; `me` and `basic` are held to 0.9 of SQLite, `write` and `login` reported.
+store_rounds = rounds("stores")
+if store_rounds:
+    table("stores, SQLite against PostgreSQL (direct, 64 connections), rounds in alternating order",
+          [r for r in rows if r["config"] in configs(r"stores\d+-.+")])
+for scenario, target in (("me", 0.9), ("basic", 0.9), ("write", None), ("login", None)):
+    shares = []
+    for s in store_rounds:
+        pg, lite = get(f"{s}-postgresql", "direct", scenario, 64), get(f"{s}-sqlite", "direct", scenario, 64)
+        if pg and lite:
+            shares.append(rps(pg) / rps(lite))
+    if shares:
+        label = (f"{scenario} on PostgreSQL / on SQLite, direct, 64 conn, median of {len(shares)} rounds"
+                 f" ({listed(shares)})")
+        if target is None:
+            print(f"- {label}: {statistics.median(shares):.2f}")
+        else:
+            ratio(label, statistics.median(shares), target)
+if store_rounds and run and (run / "pg-connections.tsv").exists():
+    for c in read_table(run / "pg-connections.tsv")[1]:
+        print(f"- PostgreSQL connections during {c['scenario']} at {c['connections']} clients: at most"
+              f" {c['max_connections']} (bound: --pool-max-total 8 + 1 listener = 9)")
+
 apache_rounds = rounds("apache")
 variants = sorted({c.split("-", 1)[1] for c in configs(r"apache\d+-.+")})
 if "untuned" in variants:

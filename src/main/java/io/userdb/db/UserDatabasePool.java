@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.NoSuchElementException;
+import java.util.OptionalLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.commons.pool2.impl.AbandonedConfig;
@@ -33,11 +34,13 @@ public final class UserDatabasePool implements AutoCloseable {
 
   private final GenericObjectPool<UserDatabase> pool;
   private final PoolSettings settings;
+  private final UserStore store;
   private final ChangeTracker changes;
   private final Timer borrowWait;
 
   public UserDatabasePool(UserStore store, PoolSettings settings, MeterRegistry registry) {
     this.settings = settings;
+    this.store = store;
     this.changes = store.changes();
     this.pool =
         new GenericObjectPool<>(
@@ -221,11 +224,18 @@ public final class UserDatabasePool implements AutoCloseable {
       return lease.db();
     }
 
-    /** From memory while a look at the store began within the change-check interval. */
+    /**
+     * From memory while a look at the store began within the change-check interval; else from the
+     * store itself where it can look without an object, else through one.
+     */
     @Override
     public long dataVersion() {
       long recent = changes.versionIfLookedWithin(settings.changeCheckInterval());
-      return recent != ChangeTracker.UNKNOWN ? recent : db().dataVersion();
+      if (recent != ChangeTracker.UNKNOWN) {
+        return recent;
+      }
+      OptionalLong looked = store.lookForChanges();
+      return looked.isPresent() ? looked.getAsLong() : db().dataVersion();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.userdb.db;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One store of users and sessions (a SQLite file, a database server) as the pool and the CLI see
@@ -26,6 +27,15 @@ public interface UserStore extends AutoCloseable {
    * shared by every object opened on it, so versions read through any two of them compare.
    */
   ChangeTracker changes();
+
+  /**
+   * {@link UserDatabase#dataVersion()} without an object, for a store that hears about changes by
+   * other means than a query on one (a listener); empty where asking takes an object (SQLite's
+   * data_version is a question to one connection), and the caller borrows one.
+   */
+  default OptionalLong lookForChanges() {
+    return OptionalLong.empty();
+  }
 
   /**
    * A consistent copy of the whole store, taken online, into a new file {@code target} that only

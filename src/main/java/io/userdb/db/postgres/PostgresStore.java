@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -137,6 +138,12 @@ final class PostgresStore implements UserStore {
   @Override
   public ChangeTracker changes() {
     return changes;
+  }
+
+  /** The listener answers without a pooled object: requests do not queue for one to ask. */
+  @Override
+  public OptionalLong lookForChanges() {
+    return OptionalLong.of(listener().look());
   }
 
   @Override
