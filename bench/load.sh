@@ -355,7 +355,7 @@ for scenario in me write; do
   for connections in 64 256; do
     ( set +e; m=0
       while :; do
-        n="$(pg_sql -tAc "SELECT count(*) FROM pg_stat_activity WHERE datname = 'userdb'")"
+        n="$(pg_sql -tAc "SELECT count(*) FROM pg_stat_activity WHERE datname = 'userdb' AND backend_type = 'client backend'")"
         [ "${n:-0}" -gt "$m" ] && m=$n && echo "$m" > "$out/pg-connections.max"; sleep 0.2
       done ) &
     sampler=$!

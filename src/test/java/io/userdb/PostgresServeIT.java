@@ -79,6 +79,9 @@ class PostgresServeIT {
       assertEquals(1, backup.exitCode());
       assertTrue(backup.stderr().contains("pg_dump"), backup.stderr());
 
+      assertEquals(0, b.terminate(), "a clean stop");
+      assertFalse(
+          b.stderr().contains("WARNING"), "no warning at stop (a listener thread): " + b.stderr());
       for (String log :
           new String[] {
             a.stdout(), a.stderr(), b.stdout(), b.stderr(), list.stderr(), backup.stderr()

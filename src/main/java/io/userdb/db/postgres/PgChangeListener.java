@@ -58,6 +58,9 @@ final class PgChangeListener implements AutoCloseable {
             runnable -> {
               Thread thread = new Thread(runnable, "userdb-change-listener");
               thread.setDaemon(true);
+              // Started by the first request that asks: not Tomcat's web application's thread,
+              // whose class loader it would inherit (and be reported at stop as a leak of).
+              thread.setContextClassLoader(PgChangeListener.class.getClassLoader());
               return thread;
             });
     drain.scheduleWithFixedDelay(
