@@ -46,3 +46,27 @@ start_apache() { # NAME AJP_ADDRESS [extra httpd args...]: sets NAME_port (its p
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break; sleep 0.1; done
   printf -v "${name}_port" '%s' "$port"
 }
+
+# start_postgres: (load.sh's stores part, jmh.sh with JMH_STORE=postgresql) a throwaway cluster of
+# Debian's postgresql in a temporary folder on a free
+# loopback port (as the postgres user when root: the server refuses to run as root), with a role
+# and a database for userdb; sets pg_url, pg_password and pg_stop; pg_sql runs psql as superuser.
+start_postgres() {
+  pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -x "$pg_bin/initdb" ] || { say "the stores part needs PostgreSQL: sudo apt-get install postgresql"; exit 1; }
+  pg_dir="$(mktemp -d /tmp/userdb-bench-pg.XXXXXX)"
+  pg_port="$(free_port)"
+  pg_as=()
+  if [ "$(id -u)" = 0 ]; then pg_as=(runuser -u postgres --); chown postgres "$pg_dir"; fi
+  "${pg_as[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+    > "$out/pg-initdb.log"
+  printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\nmax_connections = 300\n" \
+    "$pg_port" "$pg_dir" | "${pg_as[@]}" tee -a "$pg_dir/data/postgresql.conf" > /dev/null
+  "${pg_as[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w start > /dev/null
+  pg_stop=stop_postgres
+  pg_sql -qc "CREATE ROLE userdb LOGIN PASSWORD 'bench-db-password'" -c "CREATE DATABASE userdb OWNER userdb"
+  pg_url="jdbc:postgresql://127.0.0.1:$pg_port/userdb?user=userdb"
+  pg_password=bench-db-password
+}
+pg_sql() { "${pg_as[@]}" "$pg_bin/psql" -h "$pg_dir" -p "$pg_port" -U postgres -d postgres "$@"; }
+stop_postgres() { "${pg_as[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop > /dev/null || true; rm -rf "$pg_dir"; }

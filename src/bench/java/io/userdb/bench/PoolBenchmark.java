@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,7 +36,9 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * What a request pays to get at the database, three ways: userdb's commons-pool2 pool of
  * UserDatabase objects; the original deployment's one object behind one lock; HikariCP, the
- * reference JDBC pool, over the same SQLite file. Run at 1, 2 and 8 threads (-t).
+ * reference JDBC pool, over the same database: a SQLite file by default, or the PostgreSQL database
+ * {@code -p location=jdbc:postgresql://...} names (password in USERDB_DB_PASSWORD; {@code
+ * JMH_STORE=postgresql bench/jmh.sh} starts one). Run at 1, 2 and 8 threads (-t).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +50,10 @@ public class PoolBenchmark {
 
   static final int USERS = 10_000;
 
+  /** Empty: a new SQLite file; else a store location (an empty PostgreSQL database). */
+  @Param({""})
+  public String location;
+
   Path folder;
   UserDatabasePool pool;
   UserDatabase single;
@@ -56,10 +63,14 @@ public class PoolBenchmark {
   @Setup(Level.Trial)
   public void open() throws Exception {
     folder = Files.createTempDirectory("userdb-bench");
-    Path file = folder.resolve("bench.db");
-    UserStore store = UserStores.open(StoreSettings.existing(file.toString()).creatingIt());
+    String db = location.isEmpty() ? folder.resolve("bench.db").toString() : location;
+    String password = System.getenv("USERDB_DB_PASSWORD");
+    UserStore store =
+        UserStores.open(StoreSettings.existing(db).withPassword(password).creatingIt());
     try (UserDatabase seed = store.open()) {
-      SeedDatabase.seed(seed, USERS, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA");
+      if (seed.countUsers() == 0) { // a PostgreSQL database outlives a trial
+        SeedDatabase.seed(seed, USERS, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA");
+      }
     }
     pool =
         new UserDatabasePool(
@@ -69,7 +80,8 @@ public class PoolBenchmark {
     pool.warmUp();
     single = store.open();
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl("jdbc:sqlite:" + file);
+    config.setJdbcUrl(location.isEmpty() ? "jdbc:sqlite:" + db : location);
+    config.setPassword(password);
     config.setMaximumPoolSize(8);
     config.setMinimumIdle(8);
     hikari = new HikariDataSource(config);
