@@ -10,7 +10,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
@@ -130,12 +129,12 @@ class PostgresChangeNoticesIT {
       HttpApi other = new HttpApi("http://127.0.0.1:" + b.httpPort);
       String[] admin = HttpApi.basic("admin", ADMIN_PASSWORD);
       assertEquals(200, other.get("/api/me", admin).status());
-      String database = url.replaceAll(".*/([^/?]+)(\\?.*)?$", "$1");
+      String database = PostgresServer.databaseName(url);
       pg.superuser(
           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
               + database
               + "' AND application_name = 'userdb-listener'");
-      awaitText(b, "lost the connection that hears other backends' changes", 10);
+      b.awaitStderr("lost the connection that hears other backends' changes", 10);
 
       String token = other.login("admin", ADMIN_PASSWORD);
       assertEquals(200, other.get("/api/me", HttpApi.session(token)).status());
@@ -145,7 +144,7 @@ class PostgresChangeNoticesIT {
           other.get("/api/me", HttpApi.session(token)).status(),
           "read from the database meanwhile");
 
-      awaitText(b, "change notices from PostgreSQL are back", 10);
+      b.awaitStderr("change notices from PostgreSQL are back", 10);
       assertTrue(
           b.stderr().lines().filter(l -> l.contains("lost the connection that hears")).count() == 1,
           "said once: " + b.stderr());
@@ -193,16 +192,6 @@ class PostgresChangeNoticesIT {
           "the other backend's copy looked idle: it read the session again before refusing");
       assertEquals(204, one.send("DELETE", "/api/session", null, HttpApi.session(token)).status());
       assertTrue(notices.getNotifications(5000).length > 0, "a sign-out is announced");
-    }
-  }
-
-  private static void awaitText(UserdbProcess server, String text, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!server.stderr().contains(text)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no '" + text + "' in: " + server.stderr());
-      }
-      Thread.sleep(100);
     }
   }
 }

@@ -41,7 +41,7 @@ class PostgresOutageIT {
             "USERDB_DB_PASSWORD", PostgresServer.PASSWORD, "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
     try (UserdbProcess server =
         UserdbProcess.launch(work, env, "--db", url, "--http-port", "0", "--ajp-port", "-1")) {
-      awaitLog(server, "waiting for the PostgreSQL database", 30);
+      server.awaitStderr("waiting for the PostgreSQL database", 30);
       Thread.sleep(12_000); // about a dozen attempts, at one a second
       assertTrue(server.process.isAlive(), "it keeps trying: " + server.stderr());
       long lines =
@@ -80,16 +80,6 @@ class PostgresOutageIT {
       assertEquals(
           200, http.get("/api/users/kept", admin).status(), "the acknowledged write is there");
       assertEquals(200, http.get("/api/me", HttpApi.basic("kept", "kept-password-1234")).status());
-    }
-  }
-
-  private static void awaitLog(UserdbProcess server, String text, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!server.stderr().contains(text)) {
-      if (System.nanoTime() > deadline || !server.process.isAlive()) {
-        throw new AssertionError("no '" + text + "' in: " + server.stderr());
-      }
-      Thread.sleep(100);
     }
   }
 }

@@ -140,6 +140,20 @@ final class UserdbProcess implements AutoCloseable {
     throw new AssertionError("userdb did not listen within 60 s: " + Files.readString(stderr));
   }
 
+  /**
+   * Waits until standard error holds {@code text}; fails if it does not in time or the process
+   * ends.
+   */
+  void awaitStderr(String text, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!stderr().contains(text)) {
+      if (System.nanoTime() > deadline || !process.isAlive()) {
+        throw new AssertionError("no '" + text + "' in: " + stderr());
+      }
+      Thread.sleep(100);
+    }
+  }
+
   String stdout() throws IOException {
     return Files.readString(stdout);
   }

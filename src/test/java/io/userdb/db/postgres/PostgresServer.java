@@ -85,6 +85,11 @@ public final class PostgresServer {
     return url(name) + "?user=" + USER;
   }
 
+  /** The database a JDBC URL names: the path after its host, without parameters. */
+  public static String databaseName(String databaseUrl) {
+    return databaseUrl.replaceAll(".*/([^/?]+)(\\?.*)?$", "$1");
+  }
+
   public String url(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
@@ -113,7 +118,7 @@ public final class PostgresServer {
    * would.
    */
   public void terminateConnections(String databaseUrl) {
-    String name = databaseUrl.replaceAll(".*/([^/?]+)(\\?.*)?$", "$1");
+    String name = databaseName(databaseUrl);
     superuser(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
             + name
@@ -137,7 +142,7 @@ public final class PostgresServer {
    * Runs a query as the superuser in {@code databaseUrl}'s database; the first column of each row.
    */
   public List<String> query(String databaseUrl, String sql) {
-    String name = databaseUrl.replaceAll(".*/([^/?]+)(\\?.*)?$", "$1");
+    String name = databaseName(databaseUrl);
     Properties p = new Properties();
     p.setProperty("user", "postgres");
     p.setProperty("password", SUPERUSER_PASSWORD);
