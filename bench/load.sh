@@ -33,6 +33,9 @@ PASSWORD=bench-password
 ADMIN_PASSWORD=bench-admin-password
 PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed, stores (below)
 STORE_ROUNDS="${STORE_ROUNDS:-3}"  # rounds of the stores part
+STORE_SCENARIOS="${STORE_SCENARIOS:-me basic write login mixed}"  # the stores part's scenarios
+STORE_CONNECTIONS="${STORE_CONNECTIONS:-yes}"  # no: skip its pg_stat_activity runs
+STORE_PG_OPTIONS="${STORE_PG_OPTIONS:-}"  # userdb options for the stores part's PostgreSQL side
 APACHE_VARIANTS="${APACHE_VARIANTS:-shipped untuned event proxy-http mod-jk shipped-ka0}"
 ROUNDS="${ROUNDS:-4}"  # rounds of the apache part
 CORE_ROUNDS="${CORE_ROUNDS:-3}"  # rounds of the core part
@@ -310,7 +313,9 @@ USERDB_DB_PASSWORD="$pg_password" java -jar target/userdb.jar copy --from "$db" 
 # One address signs in at 64 connections at once here: lift its limit, or the sign-ins in flight
 # lock it and `login` measures refusals instead of hashes.
 start_userdb lite "$out/db-stores/userdb.db" --login-failures-per-address 1000000
-USERDB_DB_PASSWORD="$pg_password" start_userdb pg "$pg_url" --login-failures-per-address 1000000
+read -r -a store_pg_options <<< "$STORE_PG_OPTIONS"
+USERDB_DB_PASSWORD="$pg_password" start_userdb pg "$pg_url" --login-failures-per-address 1000000 \
+  "${store_pg_options[@]}"
 lite_token="$(login "http://$lite_http" admin "$ADMIN_PASSWORD")"
 pg_token="$(login "http://$pg_http" admin "$ADMIN_PASSWORD")"
 USERDB_TOKEN="$lite_token" warm "http://$lite_http" "$lite_pid"
@@ -318,14 +323,16 @@ USERDB_TOKEN="$pg_token" warm "http://$pg_http" "$pg_pid"
 export USERDB_TOKEN
 for round in $(seq 1 "$STORE_ROUNDS"); do
   read -r -a pair <<< "$(in_round_order "$round" lite pg)"
-  for scenario in me basic write login; do
+  for scenario in $STORE_SCENARIOS; do
     for which in "${pair[@]}"; do
       if [ "$which" = lite ]; then url="http://$lite_http" label=sqlite USERDB_TOKEN="$lite_token"
       else url="http://$pg_http" label=postgresql USERDB_TOKEN="$pg_token"; fi
-      run_wrk "stores$round-$label" direct "$scenario" 64 "$url"
+      if [ "$scenario" = mixed ]; then run_mixed "stores$round-$label" direct 64 "$url"
+      else run_wrk "stores$round-$label" direct "$scenario" 64 "$url"; fi
     done
   done
 done
+if [ "$STORE_CONNECTIONS" = yes ]; then
 USERDB_TOKEN="$pg_token"
 printf 'scenario\tconnections\tmax_connections\tpool_max_total_plus_listener\n' > "$out/pg-connections.tsv"
 for scenario in me write; do
@@ -342,6 +349,7 @@ for scenario in me write; do
     rm -f "$out/pg-connections.max"
   done
 done
+fi
 cleanup
 $pg_stop
 pg_stop=true

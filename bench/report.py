@@ -237,14 +237,30 @@ store_rounds = rounds("stores")
 if store_rounds:
     table("stores, SQLite against PostgreSQL (direct, 64 connections), rounds in alternating order",
           [r for r in rows if r["config"] in configs(r"stores\d+-.+")])
-for scenario, target in (("me", 0.9), ("basic", 0.9), ("write", None), ("login", None)):
+
+
+def store_rows(store_round, scenario):
+    """(PostgreSQL's row, SQLite's row) of SCENARIO in one round of the stores part."""
+    pg, lite = f"{store_round}-postgresql", f"{store_round}-sqlite"
+    measured = "me-in-mixed" if scenario == "list" else scenario
+    if not any(r["config"] in (pg, lite) and r["scenario"] == measured for r in rows):
+        return None, None  # not among the run's STORE_SCENARIOS
+    if scenario in ("me-in-mixed", "list"):
+        half = 0 if scenario == "me-in-mixed" else 1
+        pair_pg, pair_lite = mixed(pg), mixed(lite)
+        return (pair_pg[half] if pair_pg else None), (pair_lite[half] if pair_lite else None)
+    return get(pg, "direct", scenario, 64), get(lite, "direct", scenario, 64)
+
+
+for scenario, target in (("me", 0.9), ("basic", 0.9), ("write", None), ("login", None),
+                         ("me-in-mixed", None), ("list", None)):
     shares = []
     for s in store_rounds:
-        pg, lite = get(f"{s}-postgresql", "direct", scenario, 64), get(f"{s}-sqlite", "direct", scenario, 64)
+        pg, lite = store_rows(s, scenario)
         if pg and lite:
             shares.append(rps(pg) / rps(lite))
     if shares:
-        label = (f"{scenario} on PostgreSQL / on SQLite, direct, 64 conn, median of {len(shares)} rounds"
+        label = (f"{scenario} on PostgreSQL / on SQLite, direct, median of {len(shares)} rounds"
                  f" ({listed(shares)})")
         if target is None:
             print(f"- {label}: {statistics.median(shares):.2f}")

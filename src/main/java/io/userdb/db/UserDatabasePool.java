@@ -234,7 +234,7 @@ public final class UserDatabasePool implements AutoCloseable {
       if (recent != ChangeTracker.UNKNOWN) {
         return recent;
       }
-      OptionalLong looked = store.lookForChanges();
+      OptionalLong looked = store.lookForChanges(settings.changeCheckInterval());
       return looked.isPresent() ? looked.getAsLong() : db().dataVersion();
     }
 

@@ -1,6 +1,7 @@
 package io.userdb.db;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -32,8 +33,12 @@ public interface UserStore extends AutoCloseable {
    * {@link UserDatabase#dataVersion()} without an object, for a store that hears about changes by
    * other means than a query on one (a listener); empty where asking takes an object (SQLite's
    * data_version is a question to one connection), and the caller borrows one.
+   *
+   * @param freshness how old a look the caller will take instead of asking (the change-check
+   *     interval): a store that looks by itself may keep its looks that fresh while callers ask, so
+   *     that they seldom wait for one
    */
-  default OptionalLong lookForChanges() {
+  default OptionalLong lookForChanges(Duration freshness) {
     return OptionalLong.empty();
   }
 

@@ -39,7 +39,7 @@ final class PostgresStore implements UserStore {
   private final String self = UUID.randomUUID().toString();
 
   private volatile boolean migrated;
-  private PgChangeListener listener;
+  private volatile PgChangeListener listener;
 
   PostgresStore(StoreSettings settings) {
     this.url = settings.location().trim();
@@ -76,11 +76,17 @@ final class PostgresStore implements UserStore {
   }
 
   /** Started when a version is first asked for: the admin commands never listen. */
-  private synchronized PgChangeListener listener() {
-    if (listener == null) {
-      listener = new PgChangeListener(() -> connect("userdb-listener"), changes, self);
+  private PgChangeListener listener() {
+    PgChangeListener started = listener;
+    if (started != null) {
+      return started; // without a monitor: every look that misses the cache asks
     }
-    return listener;
+    synchronized (this) {
+      if (listener == null) {
+        listener = new PgChangeListener(() -> connect("userdb-listener"), changes, self);
+      }
+      return listener;
+    }
   }
 
   @Override
@@ -142,8 +148,8 @@ final class PostgresStore implements UserStore {
 
   /** The listener answers without a pooled object: requests do not queue for one to ask. */
   @Override
-  public OptionalLong lookForChanges() {
-    return OptionalLong.of(listener().look());
+  public OptionalLong lookForChanges(Duration freshness) {
+    return OptionalLong.of(listener().look(freshness));
   }
 
   @Override

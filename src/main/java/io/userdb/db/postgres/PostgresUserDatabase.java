@@ -4,6 +4,7 @@ import io.userdb.db.ChangeTracker;
 import io.userdb.db.jdbc.JdbcUserDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /** The shared reads and writes over one pgjdbc connection. Not thread-safe. */
@@ -37,6 +38,6 @@ final class PostgresUserDatabase extends JdbcUserDatabase {
    */
   @Override
   public long dataVersion() {
-    return listener.get().look();
+    return listener.get().look(Duration.ZERO);
   }
 }
