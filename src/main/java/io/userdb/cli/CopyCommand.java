@@ -4,7 +4,6 @@ import io.userdb.config.ServiceConfig;
 import io.userdb.db.StoreSettings;
 import io.userdb.db.User;
 import io.userdb.db.UserDatabase;
-import io.userdb.db.UserPage;
 import io.userdb.db.UserStore;
 import io.userdb.db.UserStores;
 import java.io.PrintStream;
@@ -66,11 +65,9 @@ final class CopyCommand implements Callable<Integer> {
       long total = in.countUsers();
       Progress progress = new Progress(total, System.err);
       long copied = 0;
-      for (int offset = 0; ; offset += PAGE) {
-        List<User> page = in.listUsers("", offset, PAGE).users();
-        if (page.isEmpty()) {
-          break;
-        }
+      for (List<User> page = in.usersAfter("", PAGE);
+          !page.isEmpty();
+          page = in.usersAfter(last(page), PAGE)) {
         copied += out.copyInUsers(page);
         progress.show(copied);
       }
@@ -108,18 +105,21 @@ final class CopyCommand implements Callable<Integer> {
   /** How many users of the source the target holds differently (or not at all). */
   private static long check(UserDatabase in, UserDatabase out) {
     long differing = 0;
-    for (int offset = 0; ; offset += PAGE) {
-      UserPage page = in.listUsers("", offset, PAGE);
-      if (page.users().isEmpty()) {
-        return differing;
-      }
-      for (User user : page.users()) {
+    for (List<User> page = in.usersAfter("", PAGE);
+        !page.isEmpty();
+        page = in.usersAfter(last(page), PAGE)) {
+      for (User user : page) {
         User copy = out.findUser(user.username()).orElse(null);
         if (copy == null || !sameState(user, copy)) {
           differing++;
         }
       }
     }
+    return differing;
+  }
+
+  private static String last(List<User> page) {
+    return page.get(page.size() - 1).username();
   }
 
   private static boolean sameState(User a, User b) {

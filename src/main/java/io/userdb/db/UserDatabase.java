@@ -29,6 +29,13 @@ public interface UserDatabase extends AutoCloseable {
   UserPage listUsers(String prefix, int offset, int limit);
 
   /**
+   * Up to {@code limit} users whose name sorts after {@code afterName}'s, ignoring case ("" for the
+   * first), in that order: a walk through every user that costs the same at any depth (a copy),
+   * where an offset would read and skip every row before it.
+   */
+  List<User> usersAfter(String afterName, int limit);
+
+  /**
    * @throws DuplicateUserException if the name is taken in any letter case
    */
   User createUser(NewUser user, Instant now);

@@ -47,6 +47,19 @@ public abstract class UserDatabaseContract {
   /** Makes {@code db}'s connection die underneath it, as a restart or an administrator would. */
   protected abstract void killConnection(UserDatabase db) throws Exception;
 
+  /**
+   * Restarts what serves the store, as an upgrade or a crash and recovery would: a server stopped
+   * and started again; for an embedded store, every connection to it ends at once.
+   */
+  protected abstract void restartStore() throws Exception;
+
+  /**
+   * A new, empty store whose storage holds about {@code bytes} and no more, as a disk that fills
+   * up: a SQLite file under that quota, a PostgreSQL database whose tables live on a filesystem
+   * that small.
+   */
+  protected abstract UserStore newStoreWithRoomFor(long bytes) throws Exception;
+
   @BeforeEach
   void openStore() throws Exception {
     store = newStore();
@@ -59,9 +72,18 @@ public abstract class UserDatabaseContract {
   }
 
   protected UserDatabase open() {
-    UserDatabase object = store.open();
+    return open(store);
+  }
+
+  private UserDatabase open(UserStore on) {
+    UserDatabase object = on.open();
     opened.add(object);
     return object;
+  }
+
+  /** Every object the test opened, still open or not. */
+  protected List<UserDatabase> openedObjects() {
+    return List.copyOf(opened);
   }
 
   static NewUser user(String name, String... roles) {
@@ -195,6 +217,30 @@ public abstract class UserDatabaseContract {
         "byte order of the lower-cased name");
     assertEquals(8, db.listUsers("", 0, 100).total());
     assertEquals(0, db.listUsers("zz", 0, 10).total());
+  }
+
+  @Test
+  void walking_after_each_page_s_last_name_visits_every_user_once_in_name_order() {
+    List<NewUser> batch = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      batch.add(user((i % 2 == 0 ? "Walk" : "walk") + String.format("%03d", 249 - i)));
+    }
+    db.createUsers(batch, T0);
+    db.createUser(user("aaron"), T0);
+    List<String> seen = new ArrayList<>();
+    for (List<User> page = db.usersAfter("", 60);
+        !page.isEmpty();
+        page = db.usersAfter(page.get(page.size() - 1).username(), 60)) {
+      assertTrue(page.size() <= 60);
+      page.forEach(u -> seen.add(u.username()));
+    }
+    assertEquals(251, seen.size());
+    assertEquals(251, new HashSet<>(seen).size(), "no user twice");
+    assertEquals("aaron", seen.get(0));
+    assertEquals("walk000", seen.get(1));
+    assertEquals("Walk001", seen.get(2), "letter case ignored in the order");
+    assertEquals("Walk249", seen.get(250));
+    assertEquals(List.of(), db.usersAfter("WALK249", 60), "the name given is itself excluded");
   }
 
   @Test
@@ -490,6 +536,54 @@ public abstract class UserDatabaseContract {
     UserDatabase fresh = open();
     assertTrue(fresh.isUsable());
     assertTrue(fresh.findUser("ned").isPresent(), "the committed write is there");
+  }
+
+  @Test
+  void a_restarted_store_breaks_the_objects_open_before_and_keeps_every_commit() throws Exception {
+    db.createUser(user("pat"), T0);
+    UserDatabase idle = open();
+    restartStore();
+    assertThrows(DatabaseException.class, () -> db.findUser("pat"));
+    assertFalse(db.looksUsable() && db.isUsable(), "the pool must not lend it again");
+    assertFalse(idle.isUsable(), "an idle object is found out when validated");
+    UserDatabase fresh = open();
+    assertTrue(fresh.findUser("pat").isPresent(), "the committed write is there");
+    fresh.createUser(user("quin"), T0);
+    assertEquals(2, fresh.countUsers());
+  }
+
+  @Test
+  @Timeout(120)
+  void a_full_store_refuses_a_write_whole_and_keeps_what_it_holds() throws Exception {
+    UserStore small = newStoreWithRoomFor(1 << 20);
+    try {
+      UserDatabase tiny = open(small);
+      int committed = 0;
+      DatabaseFullException refused = null;
+      for (int batch = 0; batch < 1000 && refused == null; batch++) {
+        List<NewUser> users = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          users.add(user("fill" + batch + "x" + i));
+        }
+        try {
+          committed += tiny.createUsers(users, T0);
+        } catch (DatabaseFullException e) {
+          refused = e;
+        }
+      }
+      assertTrue(refused != null, "1 MiB took 50,000 users");
+      assertTrue(committed > 0, "room for a first batch");
+      // A driver may leave the object unfit after a full disk (sqlite-jdbc does); it says so, and
+      // the pool opens another.
+      UserDatabase after = tiny.isBroken() ? open(small) : tiny;
+      assertTrue(after.isUsable());
+      assertEquals(committed, after.countUsers(), "nothing of the refused batch is kept");
+      assertTrue(after.findUser("fill0x0").isPresent());
+      assertTrue(after.deleteUser("fill0x1"), "a delete needs no room");
+      assertEquals(committed - 1, after.countUsers());
+    } finally {
+      small.close();
+    }
   }
 
   @Test

@@ -102,6 +102,23 @@ public abstract class JdbcUserDatabase implements UserDatabase {
         });
   }
 
+  @Override
+  public List<User> usersAfter(String afterName, int limit) {
+    return tx.read(
+        "list users",
+        () -> {
+          sql.usersAfter.setString(1, nameKey(afterName));
+          sql.usersAfter.setInt(2, limit);
+          List<User> users = new ArrayList<>();
+          try (ResultSet rs = sql.usersAfter.executeQuery()) {
+            while (rs.next()) {
+              users.add(readUser(rs, 1, dialect));
+            }
+          }
+          return users;
+        });
+  }
+
   // ---- writes of users: see JdbcUserWrites ---------------------------------------------------
 
   @Override

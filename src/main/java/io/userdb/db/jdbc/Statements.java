@@ -19,6 +19,7 @@ final class Statements {
   final PreparedStatement hasAdmin;
   final PreparedStatement countPrefix;
   final PreparedStatement listPrefix;
+  final PreparedStatement usersAfter;
   final PreparedStatement insertUser;
   final PreparedStatement updateProfile;
   final PreparedStatement copyInUser;
@@ -59,6 +60,11 @@ final class Statements {
                 + USER_COLUMNS
                 + " FROM users u WHERE u.name_key >= ? AND u.name_key < ?"
                 + " ORDER BY u.name_key LIMIT ? OFFSET ?");
+    usersAfter =
+        prepare(
+            "SELECT "
+                + USER_COLUMNS
+                + " FROM users u WHERE u.name_key > ? ORDER BY u.name_key LIMIT ?");
     insertUser =
         prepare(
             "INSERT INTO users (username, name_key, password_hash, display_name, email, roles,"

@@ -5,11 +5,13 @@ import io.userdb.db.UserDatabase;
 import io.userdb.db.UserDatabaseContract;
 import io.userdb.db.UserStore;
 import io.userdb.db.UserStores;
+import org.junit.jupiter.api.AfterEach;
 
 /** The store contract on a real PostgreSQL server, a new database per test. */
 class PostgresContractIT extends UserDatabaseContract {
 
   private String url;
+  private PostgresServer smallDisk;
 
   @Override
   protected UserStore newStore() {
@@ -21,5 +23,28 @@ class PostgresContractIT extends UserDatabaseContract {
   @Override
   protected void killConnection(UserDatabase db) {
     PostgresServer.shared().terminateConnections(url);
+  }
+
+  /** pg_ctl stop (fast: every connection ended) and start, as an upgrade would. */
+  @Override
+  protected void restartStore() throws Exception {
+    PostgresServer.shared().stop();
+    PostgresServer.shared().start();
+  }
+
+  /** Tables on a tablespace of that size, where PostgreSQL fails with 53100 (disk_full). */
+  @Override
+  protected UserStore newStoreWithRoomFor(long bytes) {
+    smallDisk = PostgresServer.startWithSmallDisk(bytes);
+    return UserStores.open(
+        StoreSettings.existing(smallDisk.newDatabaseOnSmallDisk())
+            .withPassword(PostgresServer.PASSWORD));
+  }
+
+  @AfterEach
+  void destroySmallDisk() {
+    if (smallDisk != null) {
+      smallDisk.destroy();
+    }
   }
 }

@@ -35,6 +35,7 @@ public final class PostgresServer {
   public static final String PASSWORD = "userdb-test-password-3c9d";
   private static final String SUPERUSER_PASSWORD = "superuser-test-password-81ab";
   private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static final String SMALL_TABLESPACE = "small";
   private static PostgresServer shared;
 
   private final Path bin;
@@ -77,12 +78,75 @@ public final class PostgresServer {
     }
   }
 
+  /**
+   * A cluster of the caller's own with a tablespace {@value #SMALL_TABLESPACE} on a filesystem of
+   * {@code bytes}, to fill as a disk fills: a tmpfs mounted in a mount namespace of the server's
+   * own, so nothing else on the machine sees it. Needs root (to mount); skips the test without.
+   */
+  public static PostgresServer startWithSmallDisk(long bytes) {
+    Path bin = binaries();
+    if (!isRoot()) {
+      Prerequisites.missing(
+          "filling a disk needs root, to mount a small filesystem for the server");
+    }
+    try {
+      PostgresServer server = new PostgresServer(bin, privateFolder(), freePort());
+      server.init();
+      Path small = server.dir.resolve(SMALL_TABLESPACE);
+      Files.createDirectory(small);
+      server.execute(
+          List.of(
+              "unshare",
+              "--mount",
+              "--propagation",
+              "private",
+              "sh",
+              "-c",
+              "mount -t tmpfs -o size=\"$1\",mode=0700 tmpfs \"$2\" && chown postgres:postgres"
+                  + " \"$2\" && shift 2 && exec runuser -u postgres -- \"$@\"",
+              "sh",
+              Long.toString(bytes),
+              small.toString(),
+              bin.resolve("pg_ctl").toString(),
+              "-D",
+              server.data.toString(),
+              "-l",
+              server.dir.resolve("log").toString(),
+              "-w",
+              "-t",
+              "60",
+              "start"));
+      Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
+      server.createRole();
+      server.superuser("CREATE TABLESPACE " + SMALL_TABLESPACE + " LOCATION '" + small + "'");
+      return server;
+    } catch (IOException | InterruptedException | SQLException e) {
+      throw new IllegalStateException("cannot start a PostgreSQL cluster for the tests: " + e, e);
+    }
+  }
+
   /** A new, empty database owned by {@link #USER}; its JDBC URL (without the password). */
   public String newDatabase() {
-    String name =
-        "userdb_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+    String name = nextDatabaseName();
     superuser("CREATE DATABASE " + name + " OWNER " + USER);
     return url(name) + "?user=" + USER;
+  }
+
+  /**
+   * A new, empty database whose tables go to the small tablespace of {@link #startWithSmallDisk}
+   * (its default); its JDBC URL (without the password).
+   */
+  public String newDatabaseOnSmallDisk() {
+    String name = nextDatabaseName();
+    superuser(
+        "CREATE DATABASE " + name + " OWNER " + USER,
+        "GRANT CREATE ON TABLESPACE " + SMALL_TABLESPACE + " TO " + USER,
+        "ALTER DATABASE " + name + " SET default_tablespace = " + SMALL_TABLESPACE);
+    return url(name) + "?user=" + USER;
+  }
+
+  private static String nextDatabaseName() {
+    return "userdb_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
   }
 
   /** The database a JDBC URL names: the path after its host, without parameters. */
@@ -229,14 +293,20 @@ public final class PostgresServer {
     }
   }
 
+  /** Runs {@code command} as the postgres user (the server refuses to run as root). */
   private void run(List<String> command) throws IOException, InterruptedException {
     List<String> full = new ArrayList<>();
     if (isRoot()) {
       full.addAll(List.of("runuser", "-u", "postgres", "--"));
     }
     full.addAll(command);
+    execute(full);
+  }
+
+  /** Runs {@code command} as this process's user. */
+  private void execute(List<String> command) throws IOException, InterruptedException {
     Process process =
-        new ProcessBuilder(full)
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("commands.log").toFile())
             .start();
