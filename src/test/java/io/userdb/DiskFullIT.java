@@ -14,13 +14,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A full disk, made real with --db-max-size (SQLite's max_page_count: a write past it fails with
- * SQLITE_FULL, exactly as on a full file system): writes get a JSON 507, reads go on, nothing
- * stored is damaged, and room given back makes writes work again.
+ * A full disk, made real: on SQLite with --db-max-size (max_page_count: a write past it fails with
+ * SQLITE_FULL, exactly as on a full file system), on PostgreSQL with the tables on a small
+ * filesystem (SQLSTATE 53100): writes get a JSON 507, reads go on, nothing stored is damaged, and
+ * room given back makes writes work again.
  */
 class DiskFullIT {
 
-  static final String LIMIT = "96KB";
+  /** Room for a few users beside the schema: SQLite's pages, PostgreSQL's files (8 KiB each). */
+  static final long LIMIT = StoreUnderTest.isPostgres() ? 256 << 10 : 96 << 10;
 
   @TempDir Path folder;
 
@@ -29,11 +31,30 @@ class DiskFullIT {
   void writes_past_the_limit_get_507_while_reads_and_stored_data_stay_intact() throws Exception {
     List<String> created = new ArrayList<>();
     String padding = "p".repeat(190); // display names hold at most 200 characters
+    try (StoreUnderTest.LittleRoom room =
+        StoreUnderTest.littleRoom(folder.resolve("userdb.db"), LIMIT)) {
+      fillAndRead(room, created, padding);
+      room.makeRoom().run();
+      writeAfterRoom(created, padding);
+    }
+    Reports.write(
+        "disk-full-" + (StoreUnderTest.isPostgres() ? "postgresql" : "sqlite") + ".txt",
+        "limit="
+            + LIMIT
+            + " users_before_full="
+            + created.size()
+            + " first_refusal=507 reads_while_full="
+            + created.size()
+            + " writes_after_room=ok");
+  }
+
+  private void fillAndRead(StoreUnderTest.LittleRoom room, List<String> created, String padding)
+      throws Exception {
     Reply full = null;
-    try (TestServer server = TestServer.start(folder, "db-max-size", LIMIT)) {
+    try (TestServer server = TestServer.start(folder, room.options())) {
       HttpApi http = server.http;
       String[] admin = session(http.login("admin", TestServer.ADMIN_PASSWORD));
-      for (int i = 0; i < 200 && full == null; i++) {
+      for (int i = 0; i < 400 && full == null; i++) {
         Reply reply =
             http.send(
                 "POST",
@@ -72,9 +93,15 @@ class DiskFullIT {
         assertTrue(read.body().contains("\"displayName\":\"" + i + "ppp"), "stored data intact");
       }
       assertEquals(200, http.get("/health").status());
-      assertEquals("ok", CrashSafetyIT.integrityCheck(server.db));
+      if (!StoreUnderTest.isPostgres()) {
+        assertEquals("ok", CrashSafetyIT.integrityCheck(server.db));
+      }
     }
-    try (TestServer server = TestServer.start(folder)) { // room again: no limit
+  }
+
+  /** A server with room again (on SQLite: without the quota) keeps everything and takes writes. */
+  private void writeAfterRoom(List<String> created, String padding) throws Exception {
+    try (TestServer server = TestServer.start(folder)) {
       HttpApi http = server.http;
       String[] admin = session(http.login("admin", TestServer.ADMIN_PASSWORD));
       assertEquals(
@@ -90,15 +117,6 @@ class DiskFullIT {
           countUsers(http, admin),
           "every user from before, plus admin and the new one");
     }
-    Reports.write(
-        "disk-full.txt",
-        "limit="
-            + LIMIT
-            + " users_before_full="
-            + created.size()
-            + " first_refusal=507 reads_while_full="
-            + created.size()
-            + " integrity=ok writes_after_room=ok");
   }
 
   private static int countUsers(HttpApi http, String[] admin) throws Exception {

@@ -29,6 +29,44 @@ final class StoreUnderTest {
         : sqliteFile.toString();
   }
 
+  /**
+   * The store on {@code sqliteFile} (or what stands for it) with room for about {@code bytes}, as a
+   * disk that fills up: SQLite's quota, given as options to the server; on PostgreSQL a database on
+   * a filesystem that small, in a cluster of its own.
+   */
+  static LittleRoom littleRoom(Path sqliteFile, long bytes) {
+    if (!isPostgres()) {
+      return new LittleRoom(new String[] {"db-max-size", Long.toString(bytes)}, () -> {}, null);
+    }
+    PostgresServer cluster = PostgresServer.startWithSmallDisk(bytes);
+    DATABASES.put(sqliteFile.toAbsolutePath(), cluster.newDatabaseOnSmallDisk());
+    return new LittleRoom(
+        new String[0],
+        () -> {
+          try {
+            cluster.growSmallDisk(64L << 20);
+          } catch (Exception e) {
+            throw new IllegalStateException("cannot grow the small disk: " + e, e);
+          }
+        },
+        cluster);
+  }
+
+  /**
+   * A store short of room: the server's {@code options} that make it so; {@code makeRoom} gives it
+   * more where the store itself can grow (a server started without the options has no limit on
+   * SQLite).
+   */
+  record LittleRoom(String[] options, Runnable makeRoom, PostgresServer cluster)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      if (cluster != null) {
+        cluster.destroy();
+      }
+    }
+  }
+
   /** What the server's environment needs for the store. */
   static Map<String, String> env() {
     return isPostgres() ? Map.of("USERDB_DB_PASSWORD", PostgresServer.PASSWORD) : Map.of();

@@ -125,6 +125,24 @@ public final class PostgresServer {
     }
   }
 
+  /**
+   * Gives the small tablespace of {@link #startWithSmallDisk} {@code bytes} in all, as an
+   * administrator who grows a full disk would (a remount inside the server's mount namespace).
+   */
+  public void growSmallDisk(long bytes) throws IOException, InterruptedException {
+    String postmaster = Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip();
+    execute(
+        List.of(
+            "nsenter",
+            "--target",
+            postmaster,
+            "--mount",
+            "mount",
+            "-o",
+            "remount,size=" + bytes,
+            dir.resolve(SMALL_TABLESPACE).toString()));
+  }
+
   /** A new, empty database owned by {@link #USER}; its JDBC URL (without the password). */
   public String newDatabase() {
     String name = nextDatabaseName();
