@@ -21,6 +21,7 @@ final class PgErrors {
       case "40001", "40P01" ->
           FailureKind.RETRY; // serialization failure, deadlock: nothing written
       case "55P03" -> FailureKind.BUSY; // lock_timeout
+      case "53100" -> FailureKind.FULL; // disk_full
       case "25006" -> FailureKind.BROKEN; // read-only: a standby, or a primary demoted under us
       default -> classifyByClass(state);
     };
@@ -28,7 +29,7 @@ final class PgErrors {
 
   private static FailureKind classifyByClass(String state) {
     return switch (state.substring(0, 2)) {
-      case "53" -> FailureKind.FULL; // disk full, out of memory or connections
+      case "53" -> FailureKind.BUSY; // out of memory, connections or a limit: try later
       case "08", "57", "58", "XX" -> FailureKind.BROKEN; // connection, shutdown, system, internal
       default -> FailureKind.REFUSED;
     };
