@@ -152,6 +152,11 @@ final class WriteLoad implements AutoCloseable {
     return refused.get();
   }
 
+  /** Every answer so far was a 2xx or a 503: never a wrong answer. */
+  void assertOnly2xxAnd503() {
+    assertTrue(unexpected.isEmpty(), "answers other than 2xx or 503: " + unexpected);
+  }
+
   /** Waits for every client thread to end (they end by themselves once the server is gone). */
   void awaitStopped() throws InterruptedException {
     for (Thread t : threads) {

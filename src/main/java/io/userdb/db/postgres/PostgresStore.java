@@ -109,6 +109,9 @@ final class PostgresStore implements UserStore {
         "socketTimeout",
         Long.toString(settings.lockWait().plus(SOCKET_TIMEOUT_MARGIN).toSeconds()));
     setUnlessInUrl(properties, "tcpKeepAlive", "true");
+    // Sessions, lockout counters and writes belong on the primary: of several hosts, a standby is
+    // never taken instead, and after a failover the promoted one is found by itself.
+    setUnlessInUrl(properties, "targetServerType", "primary");
     if (settings.password() != null) {
       properties.setProperty("password", settings.password());
     }

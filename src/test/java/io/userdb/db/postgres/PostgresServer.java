@@ -36,6 +36,7 @@ public final class PostgresServer {
   private static final String SUPERUSER_PASSWORD = "superuser-test-password-81ab";
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static final String SMALL_TABLESPACE = "small";
+  private static final String STANDBY_NAME = "userdb_standby";
   private static PostgresServer shared;
 
   private final Path bin;
@@ -207,6 +208,82 @@ public final class PostgresServer {
             + "' AND pid <> pg_backend_pid()");
   }
 
+  /**
+   * A streaming standby of this cluster on a port of its own (pg_basebackup), which this cluster
+   * then waits for before it acknowledges a commit (synchronous replication): an acknowledged write
+   * is on both. The standby waits for nobody, so that once promoted it takes writes alone.
+   */
+  public PostgresServer startStandby() {
+    try {
+      PostgresServer standby = new PostgresServer(bin, privateFolder(), freePort());
+      run(
+          List.of(
+              bin.resolve("pg_basebackup").toString(),
+              "--pgdata=" + standby.data,
+              "--write-recovery-conf",
+              "--wal-method=stream",
+              "--checkpoint=fast",
+              "--dbname=host=127.0.0.1 port="
+                  + port
+                  + " user=postgres password="
+                  + SUPERUSER_PASSWORD
+                  + " application_name="
+                  + STANDBY_NAME));
+      Files.writeString(
+          standby.data.resolve("postgresql.conf"),
+          "\nport = "
+              + standby.port
+              + "\nunix_socket_directories = '"
+              + standby.dir
+              + "'\nsynchronous_standby_names = ''\n",
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.APPEND);
+      standby.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(standby::destroy));
+      superuser(
+          "ALTER SYSTEM SET synchronous_standby_names = '" + STANDBY_NAME + "'",
+          "SELECT pg_reload_conf()");
+      awaitSynchronousStandby();
+      return standby;
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("cannot start a standby: " + e, e);
+    }
+  }
+
+  private void awaitSynchronousStandby() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!query(url("postgres"), "SELECT sync_state FROM pg_stat_replication").contains("sync")) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the standby never became synchronous");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Makes a standby the primary (pg_ctl promote), as an administrator does after a failover. */
+  public void promote() throws IOException, InterruptedException {
+    run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "promote"));
+  }
+
+  /** Whether this cluster is a standby (in recovery). */
+  public boolean isStandby() {
+    return query(url("postgres"), "SELECT pg_is_in_recovery()").equals(List.of("t"));
+  }
+
+  /** SIGKILL of the postmaster, as a host dying would: its backends end when they notice. */
+  public void kill() throws IOException, InterruptedException {
+    String postmaster = Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip();
+    ProcessHandle handle =
+        ProcessHandle.of(Long.parseLong(postmaster))
+            .orElseThrow(() -> new IOException("no postmaster " + postmaster));
+    handle.destroyForcibly(); // SIGKILL
+    try {
+      handle.onExit().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IOException("the postmaster outlived SIGKILL: " + e, e);
+    }
+  }
+
   /** Stops as a crash would: no checkpoint, every connection cut (pg_ctl -m immediate). */
   public void crash() throws IOException, InterruptedException {
     run(
@@ -301,7 +378,11 @@ public final class PostgresServer {
     }
     try {
       if (Files.exists(data.resolve("postmaster.pid"))) {
-        stop();
+        try {
+          stop();
+        } catch (IOException e) {
+          // Killed already (a stale pid file): nothing runs to stop.
+        }
       }
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
