@@ -254,11 +254,7 @@ public abstract class JdbcUserDatabase implements UserDatabase {
 
   @Override
   public void close() {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      // Closing a connection that failed: nothing left to release.
-    }
+    Connections.closeQuietly(connection);
   }
 
   /** For tests that need a connection to die underneath its owner. */

@@ -1,6 +1,7 @@
 package io.userdb.db.postgres;
 
 import io.userdb.db.ChangeTracker;
+import io.userdb.db.jdbc.Connections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -204,14 +205,8 @@ final class PgChangeListener implements AutoCloseable {
   }
 
   private void closeQuietly() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        // It failed already; nothing left to release.
-      }
-      connection = null;
-    }
+    Connections.closeQuietly(connection);
+    connection = null;
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.userdb.db.StoreSettings;
 import io.userdb.db.StoreUnavailableException;
 import io.userdb.db.UserDatabase;
 import io.userdb.db.UserStore;
+import io.userdb.db.jdbc.Connections;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -67,10 +68,10 @@ final class PostgresStore implements UserStore {
       }
       return PostgresUserDatabase.on(connection, changes, this::listener, self);
     } catch (SQLException e) {
-      closeQuietly(connection);
+      Connections.closeQuietly(connection);
       throw new DatabaseException("cannot use " + this + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeQuietly(connection);
+      Connections.closeQuietly(connection);
       throw e;
     }
   }
@@ -126,7 +127,7 @@ final class PostgresStore implements UserStore {
       }
       return connection;
     } catch (SQLException e) {
-      closeQuietly(connection);
+      Connections.closeQuietly(connection);
       if (PgErrors.isMissingDatabase(e)) {
         throw new StoreNotFoundException(
             "no database at " + this + " (create it first: see the README)");
@@ -172,16 +173,5 @@ final class PostgresStore implements UserStore {
   @Override
   public String toString() {
     return "PostgreSQL database " + settings.redactedLocation();
-  }
-
-  private static void closeQuietly(Connection connection) {
-    if (connection == null) {
-      return;
-    }
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      // Closing a connection that failed: nothing left to release.
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.userdb.db.sqlite;
 
 import io.userdb.db.DatabaseException;
+import io.userdb.db.jdbc.Connections;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -8,15 +9,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
 /** Opens connections to the database file with userdb's pragmas and an up-to-date schema. */
 final class SqliteConnections {
-
-  private static final Logger LOG = Logger.getLogger(SqliteConnections.class.getName());
 
   private SqliteConnections() {}
 
@@ -61,7 +58,7 @@ final class SqliteConnections {
       }
       return connection;
     } catch (SQLException | RuntimeException e) {
-      closeQuietly(connection);
+      Connections.closeQuietly(connection);
       throw e;
     }
   }
@@ -81,17 +78,6 @@ final class SqliteConnections {
       rs.next();
       long pages = Math.max(1, maxBytes / rs.getLong(1));
       s.execute("PRAGMA max_page_count = " + pages);
-    }
-  }
-
-  static void closeQuietly(Connection connection) {
-    if (connection == null) {
-      return;
-    }
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      LOG.log(Level.FINE, "closing a connection failed", e);
     }
   }
 }

@@ -5,6 +5,7 @@ import io.userdb.db.DatabaseException;
 import io.userdb.db.StoreSettings;
 import io.userdb.db.UserDatabase;
 import io.userdb.db.UserStore;
+import io.userdb.db.jdbc.Connections;
 import io.userdb.files.NewPrivateFile;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -49,7 +50,7 @@ final class SqliteStore implements UserStore {
     try {
       return SqliteUserDatabase.on(connection, new FileIdentityGuard(file), changes);
     } catch (SQLException | RuntimeException e) {
-      SqliteConnections.closeQuietly(connection);
+      Connections.closeQuietly(connection);
       throw new DatabaseException(
           "cannot prepare statements on " + file + ": " + e.getMessage(), e);
     }
