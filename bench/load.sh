@@ -31,8 +31,9 @@ USERS="${USERS:-10000}"
 BIG_USERS="${BIG_USERS:-1000000}"
 PASSWORD=bench-password
 ADMIN_PASSWORD=bench-admin-password
-PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed, stores (below)
+PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed, stores, overhead
 STORE_ROUNDS="${STORE_ROUNDS:-3}"  # rounds of the stores part
+OVERHEAD_ROUNDS="${OVERHEAD_ROUNDS:-3}"  # rounds of the overhead part
 STORE_SCENARIOS="${STORE_SCENARIOS:-me basic write login mixed}"  # the stores part's scenarios
 STORE_CONNECTIONS="${STORE_CONNECTIONS:-yes}"  # no: skip its pg_stat_activity runs
 STORE_PG_OPTIONS="${STORE_PG_OPTIONS:-}"  # userdb options for the stores part's PostgreSQL side
@@ -299,17 +300,27 @@ done
 cleanup
 fi
 
+# seed_postgres: a throwaway PostgreSQL (start_postgres) holding the users of $db (userdb copy).
+seed_postgres() {
+  start_postgres
+  USERDB_DB_PASSWORD="$pg_password" java -jar target/userdb.jar copy --from "$db" --to "$pg_url" \
+    > "$out/pg-copy.txt" 2>&1
+}
+
+# copy_db DIR: a copy of $db (and its WAL) in DIR, for a server whose writes must not reach $db.
+copy_db() {
+  mkdir -p "$1"
+  for f in "$db" "$db-wal"; do if [ -e "$f" ]; then cp -p "$f" "$1/"; fi; done
+}
+
 if part stores; then
 # The same server on SQLite and on PostgreSQL (a throwaway cluster on this machine, seeded by
 # `userdb copy` from the SQLite file), side by side in alternating rounds, direct at 64
 # connections; then PostgreSQL's connections (pg_stat_activity) at 64 and 256 clients, which
 # must stay within --pool-max-total plus the change listener.
 say "stores: SQLite against PostgreSQL"
-start_postgres
-mkdir -p "$out/db-stores"
-for f in "$db" "$db-wal"; do if [ -e "$f" ]; then cp -p "$f" "$out/db-stores/"; fi; done
-USERDB_DB_PASSWORD="$pg_password" java -jar target/userdb.jar copy --from "$db" --to "$pg_url" \
-  > "$out/stores-copy.txt" 2>&1
+seed_postgres
+copy_db "$out/db-stores"
 # One address signs in at 64 connections at once here: lift its limit, or the sign-ins in flight
 # lock it and `login` measures refusals instead of hashes.
 start_userdb lite "$out/db-stores/userdb.db" --login-failures-per-address 1000000
@@ -350,6 +361,45 @@ for scenario in me write; do
   done
 done
 fi
+cleanup
+$pg_stop
+pg_stop=true
+fi
+
+if part overhead; then
+# What userdb costs per request over a bare Tomcat 11 servlet with Tomcat's defaults (no filter or
+# valve of userdb's; bench/.../BareTomcatServer): `me` on SQLite and on PostgreSQL beside it,
+# direct and through the same shipped Apache, OVERHEAD_ROUNDS rounds in alternating order.
+say "overhead: me on SQLite and on PostgreSQL against a bare Tomcat servlet"
+seed_postgres
+copy_db "$out/db-overhead"
+start_userdb lite "$out/db-overhead/userdb.db"
+USERDB_DB_PASSWORD="$pg_password" start_userdb pg "$pg_url"
+start_java bare java -cp "$CP" io.userdb.bench.BareTomcatServer "$BENCH_SECRET"
+start_apache liteweb "$lite_ajp"; start_apache pgweb "$pg_ajp"; start_apache bareweb "$bare_ajp"
+lite_token="$(login "http://$lite_http" admin "$ADMIN_PASSWORD")"
+pg_token="$(login "http://$pg_http" admin "$ADMIN_PASSWORD")"
+USERDB_TOKEN="$lite_token" warm "http://$lite_http" "$lite_pid"
+USERDB_TOKEN="$lite_token" warm "http://127.0.0.1:$liteweb_port" "$lite_pid"
+USERDB_TOKEN="$pg_token" warm "http://$pg_http" "$pg_pid"
+USERDB_TOKEN="$pg_token" warm "http://127.0.0.1:$pgweb_port" "$pg_pid"
+warm "http://$bare_http" "$bare_pid" trivial; warm "http://127.0.0.1:$bareweb_port" "$bare_pid" trivial
+export USERDB_TOKEN
+for round in $(seq 1 "$OVERHEAD_ROUNDS"); do
+  read -r -a order <<< "$(in_round_order "$round" lite pg bare)"
+  for path in direct apache; do
+    for which in "${order[@]}"; do
+      case "$path-$which" in
+        direct-lite) USERDB_TOKEN="$lite_token"; run_wrk "overhead$round-sqlite" direct me 64 "http://$lite_http" ;;
+        apache-lite) USERDB_TOKEN="$lite_token"; run_wrk "overhead$round-sqlite" apache me 64 "http://127.0.0.1:$liteweb_port" ;;
+        direct-pg) USERDB_TOKEN="$pg_token"; run_wrk "overhead$round-postgresql" direct me 64 "http://$pg_http" ;;
+        apache-pg) USERDB_TOKEN="$pg_token"; run_wrk "overhead$round-postgresql" apache me 64 "http://127.0.0.1:$pgweb_port" ;;
+        direct-bare) run_wrk "overhead$round-bare" direct trivial 64 "http://$bare_http" ;;
+        apache-bare) run_wrk "overhead$round-bare" apache trivial 64 "http://127.0.0.1:$bareweb_port" ;;
+      esac
+    done
+  done
+done
 cleanup
 $pg_stop
 pg_stop=true

@@ -271,6 +271,23 @@ if store_rounds and run and (run / "pg-connections.tsv").exists():
         print(f"- PostgreSQL connections during {c['scenario']} at {c['connections']} clients: at most"
               f" {c['max_connections']} (bound: --pool-max-total 8 + 1 listener = 9)")
 
+# The overhead part: `me` against a bare Tomcat servlet with Tomcat's defaults, side by side in
+# alternating rounds; held to 0.75 of it direct and 0.9 through Apache, on both stores.
+overhead_rounds = rounds("overhead")
+if overhead_rounds:
+    table("overhead, `me` against a bare Tomcat servlet (64 connections), rounds in alternating order",
+          [r for r in rows if r["config"] in configs(r"overhead\d+-.+")])
+for store in ("sqlite", "postgresql"):
+    for path, target in (("direct", 0.75), ("apache", 0.9)):
+        shares = []
+        for o in overhead_rounds:
+            me, bare = get(f"{o}-{store}", path, "me", 64), get(f"{o}-bare", path, "trivial", 64)
+            if me and bare:
+                shares.append(rps(me) / rps(bare))
+        if shares:
+            ratio(f"overhead part, me on {store} / bare Tomcat servlet, {path}, median of {len(shares)}"
+                  f" rounds ({listed(shares)})", statistics.median(shares), target)
+
 apache_rounds = rounds("apache")
 variants = sorted({c.split("-", 1)[1] for c in configs(r"apache\d+-.+")})
 if "untuned" in variants:
