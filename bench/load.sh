@@ -31,7 +31,7 @@ USERS="${USERS:-10000}"
 BIG_USERS="${BIG_USERS:-1000000}"
 PASSWORD=bench-password
 ADMIN_PASSWORD=bench-admin-password
-PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed, stores, overhead
+PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed, stores, overhead, costs
 STORE_ROUNDS="${STORE_ROUNDS:-3}"  # rounds of the stores part
 OVERHEAD_ROUNDS="${OVERHEAD_ROUNDS:-3}"  # rounds of the overhead part
 STORE_SCENARIOS="${STORE_SCENARIOS:-me basic write login mixed}"  # the stores part's scenarios
@@ -300,6 +300,23 @@ done
 cleanup
 fi
 
+# tree_ticks PID: CPU ticks (user + system) of PID and every live process under it, plus what its
+# reaped children spent; a process's threads are counted with it.
+tree_ticks() {
+  local total=0 p rest
+  for p in "$1" $(descendants "$1"); do
+    rest="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null)" || continue
+    read -r -a f <<< "$rest"
+    total=$(( total + f[11] + f[12] ))
+    [ "$p" = "$1" ] && total=$(( total + f[13] + f[14] ))
+  done
+  echo "$total"
+}
+descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+
+# wrk_requests FILE...: the requests wrk made in those runs, together.
+wrk_requests() { cat "$@" | sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }'; }
+
 # seed_postgres: a throwaway PostgreSQL (start_postgres) holding the users of $db (userdb copy).
 seed_postgres() {
   start_postgres
@@ -399,6 +416,42 @@ for round in $(seq 1 "$OVERHEAD_ROUNDS"); do
       esac
     done
   done
+done
+cleanup
+$pg_stop
+pg_stop=true
+fi
+
+if part costs; then
+# Where a request's CPU goes, part by part, on PostgreSQL through Apache at 64 connections: Apache
+# (every httpd process), the backend (its JVM), PostgreSQL (the postmaster and every process under
+# it) and the rest of the machine (wrk, the kernel), in CPU microseconds per request, for each
+# scenario (costs.tsv). docs/SCALING.md builds its model on these.
+say "costs: CPU per request by part, PostgreSQL through Apache"
+seed_postgres
+USERDB_DB_PASSWORD="$pg_password" start_userdb pg "$pg_url" --login-failures-per-address 1000000
+start_apache pgweb "$pg_ajp"
+apache_pid="${pids[-1]}"
+postmaster="$(head -n 1 "$pg_dir/data/postmaster.pid")"
+export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$pg_http" admin "$ADMIN_PASSWORD")"
+warm "http://127.0.0.1:$pgweb_port" "$pg_pid"
+tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
+printf 'scenario\tconnections\trequests\tapache_us\tbackend_us\tpostgresql_us\trest_us\n' > "$out/costs.tsv"
+for scenario in me basic write login mixed; do
+  a0=$(tree_ticks "$apache_pid"); b0=$(tree_ticks "$pg_pid"); p0=$(tree_ticks "$postmaster")
+  read -r busy0 _ <<< "$(cpu_ticks)"
+  if [ "$scenario" = mixed ]; then run_mixed costs apache 64 "http://127.0.0.1:$pgweb_port"
+  else run_wrk costs apache "$scenario" 64 "http://127.0.0.1:$pgweb_port"; fi
+  a1=$(tree_ticks "$apache_pid"); b1=$(tree_ticks "$pg_pid"); p1=$(tree_ticks "$postmaster")
+  read -r busy1 _ <<< "$(cpu_ticks)"
+  if [ "$scenario" = mixed ]; then files=("$out"/wrk-costs-apache-me-in-mixed-*.txt "$out"/wrk-costs-apache-list-*.txt)
+  else files=("$out/wrk-costs-apache-$scenario-64.txt"); fi
+  n="$(wrk_requests "${files[@]}")"
+  awk -v s="$scenario" -v n="$n" -v u="$tick_us" -v a=$(( a1 - a0 )) -v b=$(( b1 - b0 )) \
+      -v p=$(( p1 - p0 )) -v all=$(( busy1 - busy0 )) \
+      'BEGIN { printf "%s\t64\t%d\t%.0f\t%.0f\t%.0f\t%.0f\n", s, n, a*u/n, b*u/n, p*u/n, (all-a-b-p)*u/n }' \
+      >> "$out/costs.tsv"
+  say "$(tail -n 1 "$out/costs.tsv")"
 done
 cleanup
 $pg_stop

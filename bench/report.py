@@ -288,6 +288,15 @@ for store in ("sqlite", "postgresql"):
             ratio(f"overhead part, me on {store} / bare Tomcat servlet, {path}, median of {len(shares)}"
                   f" rounds ({listed(shares)})", statistics.median(shares), target)
 
+# The costs part: CPU microseconds per request, part by part (bench/load.sh writes costs.tsv).
+if run and (run / "costs.tsv").exists():
+    print("\n### CPU per request by part (PostgreSQL through Apache, 64 connections), microseconds\n")
+    print("| scenario | requests | Apache | backend | PostgreSQL | rest (wrk, kernel) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for c in read_table(run / "costs.tsv")[1]:
+        print(f"| {c['scenario']} | {int(c['requests']):,} | {c['apache_us']} | {c['backend_us']} |"
+              f" {c['postgresql_us']} | {c['rest_us']} |")
+
 apache_rounds = rounds("apache")
 variants = sorted({c.split("-", 1)[1] for c in configs(r"apache\d+-.+")})
 if "untuned" in variants:
