@@ -31,9 +31,12 @@ USERS="${USERS:-10000}"
 BIG_USERS="${BIG_USERS:-1000000}"
 PASSWORD=bench-password
 ADMIN_PASSWORD=bench-admin-password
-PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed, stores, overhead, costs
+PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed, stores, overhead, costs, scaleout
 STORE_ROUNDS="${STORE_ROUNDS:-3}"  # rounds of the stores part
 OVERHEAD_ROUNDS="${OVERHEAD_ROUNDS:-3}"  # rounds of the overhead part
+SCALE_ROUNDS="${SCALE_ROUNDS:-4}"  # rounds of the scaleout part
+SCALE_CONNECTIONS="${SCALE_CONNECTIONS:-16}"  # its connections, each pausing SCALE_PAUSE_MS
+SCALE_PAUSE_MS="${SCALE_PAUSE_MS:-8}"  # between requests: about 2,000 requests/s offered
 STORE_SCENARIOS="${STORE_SCENARIOS:-me basic write login mixed}"  # the stores part's scenarios
 STORE_CONNECTIONS="${STORE_CONNECTIONS:-yes}"  # no: skip its pg_stat_activity runs
 STORE_PG_OPTIONS="${STORE_PG_OPTIONS:-}"  # userdb options for the stores part's PostgreSQL side
@@ -452,6 +455,48 @@ for scenario in me basic write login mixed; do
       'BEGIN { printf "%s\t64\t%d\t%.0f\t%.0f\t%.0f\t%.0f\n", s, n, a*u/n, b*u/n, p*u/n, (all-a-b-p)*u/n }' \
       >> "$out/costs.tsv"
   say "$(tail -n 1 "$out/costs.tsv")"
+done
+cleanup
+$pg_stop
+pg_stop=true
+fi
+
+if part scaleout; then
+# The scaling model checked where it can be on two cores: `me` on PostgreSQL through Apache at a
+# fixed offered rate (SCALE_CONNECTIONS connections, each pausing SCALE_PAUSE_MS between requests),
+# against one backend and against two behind the balancer, SCALE_ROUNDS rounds in alternating
+# order: latency, and CPU per request by part (scaleout.tsv). More backends cannot serve more here;
+# what the model needs is that a request costs the same spread over several.
+say "scaleout: one backend against two, me at a fixed rate"
+seed_postgres
+USERDB_DB_PASSWORD="$pg_password" start_userdb one "$pg_url"
+USERDB_DB_PASSWORD="$pg_password" start_userdb two "$pg_url"
+start_apache single "$one_ajp"
+single_apache="${pids[-1]}"
+start_apache pair "$one_ajp" -DUSERDB_BALANCER -C "Define USERDB_AJP_1 $one_ajp" -C "Define USERDB_AJP_2 $two_ajp"
+pair_apache="${pids[-1]}"
+postmaster="$(head -n 1 "$pg_dir/data/postmaster.pid")"
+export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$one_http" admin "$ADMIN_PASSWORD")"
+warm "http://127.0.0.1:$single_port" "$one_pid"; warm "http://127.0.0.1:$pair_port" "$two_pid"
+export USERDB_PAUSE_MS="$SCALE_PAUSE_MS"
+tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
+printf 'config\tbackends\trequests\tapache_us\tbackends_us\tpostgresql_us\n' > "$out/scaleout.tsv"
+for round in $(seq 1 "$SCALE_ROUNDS"); do
+  read -r -a order <<< "$(in_round_order "$round" single pair)"
+  for which in "${order[@]}"; do
+    if [ "$which" = single ]; then apache="$single_apache" port="$single_port" backends=1
+    else apache="$pair_apache" port="$pair_port" backends=2; fi
+    a0=$(tree_ticks "$apache"); b0=$(( $(tree_ticks "$one_pid") + $(tree_ticks "$two_pid") ))
+    p0=$(tree_ticks "$postmaster")
+    run_wrk "scaleout$round-$which" apache me-paced "$SCALE_CONNECTIONS" "http://127.0.0.1:$port"
+    a1=$(tree_ticks "$apache"); b1=$(( $(tree_ticks "$one_pid") + $(tree_ticks "$two_pid") ))
+    p1=$(tree_ticks "$postmaster")
+    n="$(wrk_requests "$out/wrk-scaleout$round-$which-apache-me-paced-$SCALE_CONNECTIONS.txt")"
+    awk -v c="scaleout$round-$which" -v k="$backends" -v n="$n" -v u="$tick_us" -v a=$(( a1 - a0 )) \
+        -v b=$(( b1 - b0 )) -v p=$(( p1 - p0 )) \
+        'BEGIN { printf "%s\t%d\t%d\t%.0f\t%.0f\t%.0f\n", c, k, n, a*u/n, b*u/n, p*u/n }' >> "$out/scaleout.tsv"
+    say "$(tail -n 1 "$out/scaleout.tsv")"
+  done
 done
 cleanup
 $pg_stop

@@ -297,6 +297,34 @@ if run and (run / "costs.tsv").exists():
         print(f"| {c['scenario']} | {int(c['requests']):,} | {c['apache_us']} | {c['backend_us']} |"
               f" {c['postgresql_us']} | {c['rest_us']} |")
 
+# The scaleout part: one backend against two behind the balancer at a fixed offered rate.
+scale_rounds = rounds("scaleout")
+if scale_rounds:
+    table("scaleout, `me` through Apache at a fixed offered rate, one backend against two",
+          [r for r in rows if r["config"] in configs(r"scaleout\d+-.+")])
+if scale_rounds and run and (run / "scaleout.tsv").exists():
+    costs = {c["config"]: c for c in read_table(run / "scaleout.tsv")[1]}
+    print("\n| config | backends | requests | Apache us/request | backends us/request | PostgreSQL us/request |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for c in costs.values():
+        print(f"| {c['config']} | {c['backends']} | {int(c['requests']):,} | {c['apache_us']} |"
+              f" {c['backends_us']} | {c['postgresql_us']} |")
+    cpu, p99 = [], []
+    for r in scale_rounds:
+        one, two = costs.get(f"{r}-single"), costs.get(f"{r}-pair")
+        if one and two and float(one["backends_us"]) > 0:
+            cpu.append(float(two["backends_us"]) / float(one["backends_us"]))
+        a = [x for x in rows if x["config"] == f"{r}-single"]
+        b = [x for x in rows if x["config"] == f"{r}-pair"]
+        if a and b and float(a[0]["p99_us"]) > 0:
+            p99.append(float(b[0]["p99_us"]) / float(a[0]["p99_us"]))
+    if cpu:
+        print(f"- scaleout, backend CPU per request, two backends / one, median of {len(cpu)} rounds"
+              f" ({listed(cpu)}): {statistics.median(cpu):.2f}")
+    if p99:
+        print(f"- scaleout, p99, two backends / one, median of {len(p99)} rounds ({listed(p99)}):"
+              f" {statistics.median(p99):.2f}")
+
 apache_rounds = rounds("apache")
 variants = sorted({c.split("-", 1)[1] for c in configs(r"apache\d+-.+")})
 if "untuned" in variants:
