@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * namespaces, held open by a sleeping process; only that folder, so a checkout under /tmp stays
  * visible), so that commands written for a whole machine, with fixed ports (8080, 8009, 8081) and
  * {@code /tmp/userdb-httpd}, run exactly as written without meeting other tests or anything else on
- * the machine. Needs root (unshare), util-linux's nsenter and iproute2's ip; without them the test
- * is skipped, or fails in CI.
+ * the machine. A test may put private copies over other files and folders ({@link #mountOver}).
+ * Needs root (unshare), util-linux's nsenter and iproute2's ip; without them the test is skipped,
+ * or fails in CI.
  */
 final class PrivateHost implements AutoCloseable {
 
@@ -102,6 +103,28 @@ final class PrivateHost implements AutoCloseable {
             "%{http_code}",
             url);
     return out.matches("\\d{3}") ? Integer.parseInt(out) : 0;
+  }
+
+  /**
+   * Puts {@code privateCopy} over {@code target} inside only (a bind mount, which needs {@code
+   * target} to exist): the machine keeps its own.
+   */
+  void mountOver(String target, Path privateCopy) throws Exception {
+    execute(List.of("mount", "--bind", privateCopy.toAbsolutePath().toString(), target));
+  }
+
+  /** Runs {@code command} inside and waits for it; fails with its output unless it exits 0. */
+  void execute(List<String> command) throws Exception {
+    Process process =
+        new ProcessBuilder(command(Path.of("/"), command.toArray(String[]::new)))
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IllegalStateException(
+          "in the private host, " + String.join(" ", command) + " failed: " + out);
+    }
   }
 
   /** A file under the private /tmp, for a failure's report; empty if it cannot be read. */

@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * <p>What stands in for the reader: {@code ./mvnw} only checks it was asked for a package build
  * (the enclosing build has just made the jar); {@code curl} fails on an HTTP error, as a reader
  * would notice one; {@code <printed password>} is the password userdb printed at its first start;
- * standard input holds a password twice, for what asks for one (htpasswd).
+ * standard input holds a password twice, for what asks for one (htpasswd); {@code db.example.org}
+ * is a PostgreSQL server of the test's own inside the private host ({@link PrivatePostgres}), which
+ * {@code sudo -u postgres psql} reaches as on a Debian server.
  */
 class ReadmeIT {
 
@@ -59,11 +61,14 @@ class ReadmeIT {
   @Test
   void every_shell_block_of_the_readme_runs_as_written_or_is_marked_skip() throws Exception {
     ApacheHttpd.binary();
+    PrivatePostgres.requirePrerequisites();
     List<Block> blocks = ReadmeBlocks.parse(Files.readString(Path.of("README.md")));
     assertFalse(blocks.stream().allMatch(Block::skipped), "no block to run: " + blocks);
     work = workspace();
-    try (PrivateHost opened = PrivateHost.open()) {
+    try (PrivateHost opened = PrivateHost.open();
+        PrivatePostgres postgres = PrivatePostgres.start(opened, work.resolve(".readme-it"))) {
       host = opened;
+      System.out.println("ReadmeIT: " + postgres);
       String section = null;
       for (Block block : blocks) {
         if (!block.section().equals(section)) {
@@ -258,6 +263,8 @@ class ReadmeIT {
   /** A fresh copy of what the README's blocks use, under target/. */
   private static Path workspace() throws IOException {
     Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "readme-it-");
+    // Open to all as a checkout is: `sudo -u postgres psql` must find where it runs (getcwd).
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
     copy(Path.of("bin"), work.resolve("bin"));
     copy(Path.of("httpd-conf"), work.resolve("httpd-conf"));
     Files.createDirectories(work.resolve("target"));

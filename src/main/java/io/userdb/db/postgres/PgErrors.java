@@ -1,6 +1,8 @@
 package io.userdb.db.postgres;
 
 import io.userdb.db.jdbc.FailureKind;
+import java.io.FileNotFoundException;
+import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 
 /**
@@ -37,14 +39,39 @@ final class PgErrors {
 
   /**
    * The server did not answer a connection, or is starting up or shutting down (08001, 08004,
-   * 08006, 57P03): worth trying again later, unlike a refused password (28P01).
+   * 08006, 57P03): worth trying again later, unlike a refused password (28P01) or a server that
+   * fails the TLS checks ({@link #isUntrustedServer}).
    */
   static boolean isUnreachable(SQLException e) {
     String state = e.getSQLState();
-    return state == null
-        || state.startsWith("08")
-        || state.equals("57P03")
-        || state.equals("57P01");
+    return !isUntrustedServer(e)
+        && (state == null
+            || state.startsWith("08")
+            || state.equals("57P03")
+            || state.equals("57P01"));
+  }
+
+  /**
+   * pgjdbc would not trust the server it reached: a certificate no CA it trusts signed, a host name
+   * the certificate does not carry, a root certificate file it cannot read. pgjdbc says 08006 for
+   * these as for a lost connection, but trying again changes nothing until the URL or the files are
+   * fixed. They differ by cause: a security exception or a missing file, or none at all (the host
+   * name check, and the driver's other refusals of what the server says); a lost connection has an
+   * I/O error.
+   */
+  static boolean isUntrustedServer(SQLException e) {
+    if (!"08006".equals(e.getSQLState())) {
+      return false;
+    }
+    if (e.getCause() == null) {
+      return true;
+    }
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof GeneralSecurityException || cause instanceof FileNotFoundException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** 3D000: the database named in the URL does not exist. */

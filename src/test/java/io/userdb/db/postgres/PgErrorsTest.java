@@ -1,14 +1,26 @@
 package io.userdb.db.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.userdb.db.jdbc.FailureKind;
+import java.io.FileNotFoundException;
+import java.net.SocketException;
+import java.security.cert.CertificateException;
 import java.sql.SQLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
 
-/** The one place SQLSTATEs are read: each class of failure and what the pool and API make of it. */
+/**
+ * The one place SQLSTATEs are read: each class of failure and what the pool and API make of it;
+ * which connection failures are worth waiting out, with exceptions shaped as pgjdbc 42.7 throws
+ * them (PostgresTlsIT meets the real ones).
+ */
 class PgErrorsTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -33,5 +45,46 @@ class PgErrorsTest {
   @Test
   void no_sqlstate_means_the_driver_lost_the_connection() {
     assertEquals(FailureKind.BROKEN, PgErrors.classify(new SQLException("socket closed")));
+  }
+
+  @Test
+  void a_server_that_does_not_answer_or_drops_the_handshake_is_unreachable() {
+    assertTrue(
+        PgErrors.isUnreachable(
+            new PSQLException(
+                "Connection refused",
+                PSQLState.CONNECTION_UNABLE_TO_CONNECT,
+                new SocketException())));
+    assertTrue(
+        PgErrors.isUnreachable(
+            new PSQLException(
+                "SSL error: Connection reset",
+                PSQLState.CONNECTION_FAILURE,
+                new SocketException("Connection reset"))));
+  }
+
+  @Test
+  void a_certificate_no_trusted_ca_signed_is_a_refusal_not_an_outage() {
+    SSLHandshakeException handshake = new SSLHandshakeException("PKIX path building failed");
+    handshake.initCause(new CertificateException("unable to find valid certification path"));
+    PSQLException e =
+        new PSQLException(
+            "SSL error: PKIX path building failed", PSQLState.CONNECTION_FAILURE, handshake);
+    assertTrue(PgErrors.isUntrustedServer(e));
+    assertFalse(PgErrors.isUnreachable(e));
+  }
+
+  @Test
+  void a_host_name_the_certificate_lacks_or_a_missing_root_certificate_is_a_refusal() {
+    assertFalse(
+        PgErrors.isUnreachable(
+            new PSQLException(
+                "The hostname 127.0.0.1 could not be verified", PSQLState.CONNECTION_FAILURE)));
+    assertFalse(
+        PgErrors.isUnreachable(
+            new PSQLException(
+                "Could not open SSL root certificate file /home/u/.postgresql/root.crt.",
+                PSQLState.CONNECTION_FAILURE,
+                new FileNotFoundException())));
   }
 }

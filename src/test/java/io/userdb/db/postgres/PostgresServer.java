@@ -79,6 +79,69 @@ public final class PostgresServer {
     }
   }
 
+  // ---- TLS (PostgresTlsIT, ReadmeIT) -----------------------------------------------------------
+
+  /**
+   * As {@link #startNew()}, with TLS on ({@link #tlsSettings}); clients may still connect without
+   * it, so a test can show what it changes.
+   */
+  public static PostgresServer startNewWithTls(Path certificate, Path key) {
+    Path bin = binaries();
+    try {
+      PostgresServer server = new PostgresServer(bin, privateFolder(), freePort());
+      server.init();
+      Files.writeString(
+          server.data.resolve("postgresql.conf"),
+          tlsSettings(server.dir, certificate, key),
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.APPEND);
+      server.start();
+      server.createRole();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
+      return server;
+    } catch (IOException | InterruptedException | SQLException e) {
+      throw new IllegalStateException("cannot start a PostgreSQL cluster with TLS: " + e, e);
+    }
+  }
+
+  /**
+   * Copies a certificate and its key into {@code folder} (a cluster's own) as the server demands
+   * them, owned by the user it runs as and the key 0600 (else it refuses to start); the
+   * postgresql.conf lines that switch TLS on with them.
+   */
+  public static String tlsSettings(Path folder, Path certificate, Path key)
+      throws IOException, InterruptedException {
+    Path cert = Files.copy(certificate, folder.resolve("server.crt"));
+    Path privateKey = Files.copy(key, folder.resolve("server.key"));
+    Files.setPosixFilePermissions(
+        privateKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    chownToPostgres(cert);
+    chownToPostgres(privateKey);
+    return "\nssl = on\nssl_cert_file = '" + cert + "'\nssl_key_file = '" + privateKey + "'\n";
+  }
+
+  /** The newest installed PostgreSQL's programs (initdb, pg_ctl); a missing one skips the test. */
+  public static Path binaryFolder() {
+    return binaries();
+  }
+
+  /** A new folder only the user the server runs as may write (postgres, when run as root). */
+  public static Path newPrivateFolder() throws IOException, InterruptedException {
+    return privateFolder();
+  }
+
+  /** The command line that runs {@code command} as the user the server runs as. */
+  public static List<String> asServerUser(List<String> command) {
+    List<String> full = new ArrayList<>();
+    if (isRoot()) {
+      full.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    full.addAll(command);
+    return full;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
   /**
    * A cluster of the caller's own with a tablespace {@value #SMALL_TABLESPACE} on a filesystem of
    * {@code bytes}, to fill as a disk fills: a tmpfs mounted in a mount namespace of the server's
