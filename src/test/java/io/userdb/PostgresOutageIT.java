@@ -31,6 +31,23 @@ class PostgresOutageIT {
   }
 
   @Test
+  void a_server_waiting_for_postgresql_stops_at_once_when_asked() throws Exception {
+    pg = PostgresServer.startNew();
+    String url = pg.newDatabase();
+    pg.stop();
+    Map<String, String> env =
+        Map.of(
+            "USERDB_DB_PASSWORD", PostgresServer.PASSWORD, "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    try (UserdbProcess server =
+        UserdbProcess.launch(work, env, "--db", url, "--http-port", "0", "--ajp-port", "-1")) {
+      server.awaitStderr("waiting for the PostgreSQL database", 30);
+      server.process.destroy(); // SIGTERM, as systemd or compose stop would send
+      assertTrue(server.process.waitFor(10, TimeUnit.SECONDS), "stopped while waiting");
+      assertEquals(0, server.process.exitValue(), "a requested stop: " + server.stderr());
+    }
+  }
+
+  @Test
   void the_server_waits_for_postgresql_answers_503_while_it_is_gone_and_recovers_without_a_restart()
       throws Exception {
     pg = PostgresServer.startNew();

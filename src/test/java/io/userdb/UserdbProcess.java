@@ -1,8 +1,8 @@
 package io.userdb;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -194,25 +194,35 @@ final class UserdbProcess implements AutoCloseable {
         in.write(stdin.getBytes(StandardCharsets.UTF_8));
       }
     }
-    var err = new StringBuilder();
-    Thread errReader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                r.lines().forEach(l -> err.append(l).append('\n'));
-              } catch (IOException e) {
-                err.append(e);
-              }
-            });
-    errReader.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    // Both streams read beside the wait, so that a command that never ends fails the test after
+    // 60 s instead of blocking a read forever.
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Thread outReader = drain(process.getInputStream(), out);
+    Thread errReader = drain(process.getErrorStream(), err);
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("command did not finish: " + args[0]);
+      throw new AssertionError("command did not finish in 60 s: " + String.join(" ", args));
     }
+    outReader.join();
     errReader.join();
-    return new Run(process.exitValue(), out, err.toString());
+    return new Run(
+        process.exitValue(),
+        out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static Thread drain(InputStream stream, ByteArrayOutputStream into) {
+    Thread reader =
+        new Thread(
+            () -> {
+              try (stream) {
+                stream.transferTo(into);
+              } catch (IOException e) {
+                // The process went away; what it wrote is kept.
+              }
+            });
+    reader.start();
+    return reader;
   }
 }

@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code userdb serve}: runs the service until SIGTERM or Ctrl-C, then stops gracefully and exits
@@ -46,18 +48,53 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     Map<String, String> env = System.getenv();
     ServiceConfig config = ServiceConfig.load(TableFlags.given(spec), env, configFile);
     CountDownLatch stop = new CountDownLatch(1);
-    // Handle the signals ourselves so that a requested stop ends with exit code 0, not 143.
-    Signal.handle(new Signal("TERM"), signal -> stop.countDown());
-    Signal.handle(new Signal("INT"), signal -> stop.countDown());
-    try (UserdbService service = UserdbService.start(config, env, System.out)) {
-      stop.await();
+    Thread starter = Thread.currentThread();
+    AtomicBoolean started = new AtomicBoolean();
+    // Handle the signals ourselves so that a requested stop ends with exit code 0, not 143; while
+    // still starting (waiting for a database server that is not up), the stop interrupts the wait.
+    SignalHandler requestStop =
+        signal -> {
+          stop.countDown();
+          if (!started.get()) {
+            starter.interrupt();
+          }
+        };
+    Signal.handle(new Signal("TERM"), requestStop);
+    Signal.handle(new Signal("INT"), requestStop);
+    UserdbService service;
+    try {
+      service = UserdbService.start(config, env, System.out);
+    } catch (RuntimeException e) {
+      if (stop.getCount() == 0) {
+        System.out.println("userdb: stopped before it was ready");
+        return 0;
+      }
+      throw e;
+    }
+    started.set(true);
+    try (service) {
+      awaitStop(stop);
       System.out.println("userdb: stopping");
     }
     System.out.println("userdb: stopped");
     return 0;
+  }
+
+  /**
+   * Until a stop is asked for; an interrupt meant for the start, arriving late, changes nothing.
+   */
+  private static void awaitStop(CountDownLatch stop) {
+    while (true) {
+      try {
+        stop.await();
+        return;
+      } catch (InterruptedException e) {
+        // The latch, counted down before any interrupt, decides.
+      }
+    }
   }
 }
