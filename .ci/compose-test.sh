@@ -21,6 +21,8 @@ check() { # check NAME COMMAND...: one assertion
 }
 teardown() {
   compose down -v > /dev/null 2>&1 || true
+  # podman-compose 1.0.3 leaves the project's network behind.
+  podman network rm -f "${project}_default" > /dev/null 2>&1 || true
   rm -f /tmp/userdb-compose-cookies.$$
 }
 trap teardown EXIT
@@ -58,6 +60,6 @@ check "stack healthy after the backend was recreated" wait_healthy
 check "the user survived the restart" sh -c "curl -fsS -u compose.user:compose-user-password $base/api/me | grep -q compose.user"
 check "the session survived the restart" sh -c "curl -fsS -b $jar $base/api/me | grep -q '\"authenticatedBy\":\"session\"'"
 
-[ "$failed" -eq 0 ] || { compose logs > /dev/stderr 2>&1 || true; }
+[ "$failed" -eq 0 ] || { compose logs >&2 2>&1 || true; }
 echo "compose: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -26,5 +26,9 @@ cp /usr/local/share/ca-certificates/*.crt docker/extra-ca/ 2>/dev/null || true
 # docker-compose (Debian's) validates the file as Docker would read it.
 USERDB_AJP_SECRET=validation-only docker-compose -f docker-compose.yml config -q
 USERDB_AJP_SECRET=validation-only docker-compose -f docker-compose.yml -f docker-compose.balancer.yml config -q
+USERDB_AJP_SECRET=validation-only USERDB_DB_PASSWORD=validation-only POSTGRES_REPLICATION_PASSWORD=validation-only \
+  docker-compose -f docker-compose.yml -f docker-compose.postgres.yml config -q
 
 bash .ci/compose-test.sh
+# The same backend and httpd images, with PostgreSQL on two more hosts: failover for real.
+bash .ci/compose-postgres-test.sh
