@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
@@ -111,6 +112,60 @@ class PostgresChangeNoticesIT {
       assertEquals(200, other.get("/api/me", rosa).status());
       assertEquals(204, one.send("DELETE", "/api/users/rosa", null, admin).status());
       assertEquals(401, other.get("/api/me", rosa).status(), "deleted");
+    }
+  }
+
+  @Test
+  void at_the_default_interval_under_load_a_sign_out_reaches_the_other_backend_within_it()
+      throws Exception {
+    String url = PostgresServer.shared().newDatabase();
+    Map<String, String> env =
+        Map.of(
+            "USERDB_DB_PASSWORD", PostgresServer.PASSWORD, "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    // The default 10 ms: the listener looks ahead of the requests a busy backend serves.
+    String[] args = {"--db", url, "--http-port", "0", "--ajp-port", "-1"};
+    try (UserdbProcess a = UserdbProcess.serve(work, env, args);
+        UserdbProcess b = UserdbProcess.serve(work, env, args)) {
+      HttpApi one = new HttpApi("http://127.0.0.1:" + a.httpPort);
+      HttpApi other = new HttpApi("http://127.0.0.1:" + b.httpPort);
+      String[] admin = HttpApi.basic("admin", ADMIN_PASSWORD);
+      assertEquals(
+          201,
+          one.send(
+                  "POST",
+                  "/api/users",
+                  HttpApi.json("username", "sage", "password", "sage-password-1"),
+                  admin)
+              .status());
+      String busy = other.login("admin", ADMIN_PASSWORD);
+      AtomicBoolean loading = new AtomicBoolean(true);
+      Thread load =
+          new Thread(
+              () -> {
+                try {
+                  while (loading.get()) {
+                    other.get("/api/me", HttpApi.session(busy));
+                  }
+                } catch (Exception e) {
+                  // the test ends the server under it
+                }
+              });
+      load.start();
+      try {
+        for (int round = 0; round < 10; round++) {
+          String token = other.login("sage", "sage-password-1");
+          assertEquals(200, other.get("/api/me", HttpApi.session(token)).status());
+          assertEquals(200, other.get("/api/me", HttpApi.session(token)).status());
+          assertEquals(
+              204, one.send("DELETE", "/api/session", null, HttpApi.session(token)).status());
+          Thread.sleep(20); // past the 10 ms interval
+          assertEquals(
+              401, other.get("/api/me", HttpApi.session(token)).status(), "round " + round);
+        }
+      } finally {
+        loading.set(false);
+        load.join(10_000);
+      }
     }
   }
 

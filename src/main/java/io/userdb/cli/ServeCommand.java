@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +31,8 @@ import sun.misc.SignalHandler;
     sortOptions = false,
     modelTransformer = ServeCommand.OptionsFromTable.class)
 final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
 
   @Spec CommandSpec spec;
 
@@ -53,14 +56,16 @@ final class ServeCommand implements Callable<Integer> {
     ServiceConfig config = ServiceConfig.load(TableFlags.given(spec), env, configFile);
     CountDownLatch stop = new CountDownLatch(1);
     Thread starter = Thread.currentThread();
-    AtomicBoolean started = new AtomicBoolean();
+    boolean[] started = {false}; // guarded by itself, with the interrupt it decides on
     // Handle the signals ourselves so that a requested stop ends with exit code 0, not 143; while
     // still starting (waiting for a database server that is not up), the stop interrupts the wait.
     SignalHandler requestStop =
         signal -> {
-          stop.countDown();
-          if (!started.get()) {
-            starter.interrupt();
+          synchronized (started) {
+            stop.countDown();
+            if (!started[0]) {
+              starter.interrupt();
+            }
           }
         };
     Signal.handle(new Signal("TERM"), requestStop);
@@ -70,12 +75,16 @@ final class ServeCommand implements Callable<Integer> {
       service = UserdbService.start(config, env, System.out);
     } catch (RuntimeException e) {
       if (stop.getCount() == 0) {
+        LOG.log(Level.FINE, "start ended by the stop", e);
         System.out.println("userdb: stopped before it was ready");
         return 0;
       }
       throw e;
     }
-    started.set(true);
+    synchronized (started) {
+      started[0] = true;
+      Thread.interrupted(); // an interrupt meant for the start must not cut the stop's grace
+    }
     try (service) {
       awaitStop(stop);
       System.out.println("userdb: stopping");
@@ -84,16 +93,14 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * Until a stop is asked for; an interrupt meant for the start, arriving late, changes nothing.
-   */
+  /** Until a stop is asked for. */
   private static void awaitStop(CountDownLatch stop) {
     while (true) {
       try {
         stop.await();
         return;
       } catch (InterruptedException e) {
-        // The latch, counted down before any interrupt, decides.
+        // Nothing interrupts this thread once started; the latch decides.
       }
     }
   }

@@ -8,8 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -41,13 +44,25 @@ final class PgChangeListener implements AutoCloseable {
   /** How long after the last request that had to ask the thread keeps looking ahead. */
   private static final long KEEP_AHEAD = Duration.ofSeconds(1).toNanos();
 
+  /** Looks ahead no more often than this, whatever the freshness asked for. */
+  private static final long FASTEST_PACE = Duration.ofMillis(2).toNanos();
+
+  /**
+   * How long a look may take on the wire before the connection counts as lost: a server gone
+   * without a reset (a host lost, a network split) must not hold the look for the socket timeout.
+   */
+  static final Duration LOOK_TIMEOUT = Duration.ofSeconds(2);
+
+  /** How long a request waits for a look under way before it reads the database instead. */
+  private static final Duration REQUEST_WAIT = Duration.ofMillis(500);
+
   private final Supplier<Connection> connect;
   private final ChangeTracker changes;
 
   /** This process's mark on its own notifications, which it counted when it committed them. */
   private final String self;
 
-  private final Object lock = new Object();
+  private final ReentrantLock lock = new ReentrantLock();
   private final Thread background;
   private volatile boolean closed;
 
@@ -78,51 +93,63 @@ final class PgChangeListener implements AutoCloseable {
   }
 
   /**
-   * The change counter after a look that began no earlier than this call; while the listener is
-   * down, a new number every time.
+   * The change counter after a look that began no earlier than {@code freshness} before this call
+   * (one under way when it was made will do); while the listener is down, or a look takes longer
+   * than a request should wait, a new number every time.
    *
-   * @param freshness how old a look the caller takes next time; the background thread keeps looks
-   *     that fresh for a while, or not at all for zero
+   * @param freshness how old a look the caller takes; the background thread keeps looks that fresh
+   *     while callers ask, or not at all for zero
    */
   long look(Duration freshness) {
     long asked = System.nanoTime();
     if (!freshness.isZero()) {
       boolean wasAhead = isAhead(asked);
-      aheadEvery = Math.max(1, freshness.toNanos() / 2);
+      aheadEvery = Math.max(FASTEST_PACE, freshness.toNanos() / 2);
       aheadUntil = asked + KEEP_AHEAD;
       if (!wasAhead) {
         LockSupport.unpark(background); // from its slow pace to the fast one
       }
     }
-    return lookNow(asked);
+    try {
+      if (!lock.tryLock(REQUEST_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
+        return changes.changed(); // the look is stuck on the wire: read the database meanwhile
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return changes.changed();
+    }
+    try {
+      return lookLocked(asked - freshness.toNanos());
+    } finally {
+      lock.unlock();
+    }
   }
 
   private boolean isAhead(long now) {
     return aheadEvery > 0 && aheadUntil - now > 0;
   }
 
-  private long lookNow(long asked) {
-    synchronized (lock) {
-      if (everLooked && lastLookStarted - asked >= 0) {
-        return changes.version(); // a look that began after the ask ended while it waited
+  /** A look, unless one that began no earlier than {@code notBefore} ended meanwhile. */
+  private long lookLocked(long notBefore) {
+    if (everLooked && lastLookStarted - notBefore >= 0) {
+      return changes.version(); // a look recent enough ended while this one waited for the lock
+    }
+    if (connection == null) {
+      return changes.changed();
+    }
+    long started = System.nanoTime();
+    try {
+      try (ResultSet rs = ping.executeQuery()) {
+        rs.next();
       }
-      if (connection == null) {
-        return changes.changed();
-      }
-      long started = System.nanoTime();
-      try {
-        try (ResultSet rs = ping.executeQuery()) {
-          rs.next();
-        }
-        countNotifications();
-        changes.looked(started);
-        lastLookStarted = started;
-        everLooked = true;
-        return changes.version();
-      } catch (SQLException e) {
-        lost(e);
-        return changes.changed();
-      }
+      countNotifications();
+      changes.looked(started);
+      lastLookStarted = started;
+      everLooked = true;
+      return changes.version();
+    } catch (SQLException e) {
+      lost(e);
+      return changes.changed();
     }
   }
 
@@ -141,20 +168,37 @@ final class PgChangeListener implements AutoCloseable {
 
   private void run() {
     while (!closed) {
-      if (isConnected()) {
-        lookNow(System.nanoTime());
-      } else if (System.nanoTime() - lastReconnect >= SLOW_PACE) {
-        lastReconnect = System.nanoTime();
-        reconnect();
+      try {
+        if (isConnected()) {
+          lookAhead();
+        } else if (System.nanoTime() - lastReconnect >= SLOW_PACE) {
+          lastReconnect = System.nanoTime();
+          reconnect();
+        }
+      } catch (RuntimeException e) {
+        // Never let the thread die: with it gone, nothing would reconnect a lost listener.
+        LOG.log(Level.WARNING, "the change listener's thread failed; it carries on", e);
       }
       LockSupport.parkNanos(
           this, isAhead(System.nanoTime()) && isConnected() ? aheadEvery : SLOW_PACE);
     }
   }
 
+  private void lookAhead() {
+    lock.lock();
+    try {
+      lookLocked(System.nanoTime());
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private boolean isConnected() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return connection != null;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -164,12 +208,14 @@ final class PgChangeListener implements AutoCloseable {
     PreparedStatement freshPing;
     try {
       fresh = connect.get();
+      fresh.setNetworkTimeout(Runnable::run, (int) LOOK_TIMEOUT.toMillis());
       try (Statement statement = fresh.createStatement()) {
         statement.execute("LISTEN " + CHANNEL);
       }
       freshPing = fresh.prepareStatement("SELECT 1");
     } catch (RuntimeException | SQLException e) {
-      synchronized (lock) {
+      lock.lock();
+      try {
         if (!downReported) {
           LOG.warning(
               "cannot listen for changes other backends make ("
@@ -177,10 +223,13 @@ final class PgChangeListener implements AutoCloseable {
                   + "); sessions and credentials are read from the database until it can");
           downReported = true;
         }
+      } finally {
+        lock.unlock();
       }
       return;
     }
-    synchronized (lock) {
+    lock.lock();
+    try {
       connection = fresh;
       ping = freshPing;
       changes.changed(); // notifications sent while nobody listened are lost: drop what was cached
@@ -192,6 +241,8 @@ final class PgChangeListener implements AutoCloseable {
       if (closed) {
         closeQuietly();
       }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -213,8 +264,11 @@ final class PgChangeListener implements AutoCloseable {
   public void close() {
     closed = true;
     LockSupport.unpark(background);
-    synchronized (lock) {
+    lock.lock();
+    try {
       closeQuietly();
+    } finally {
+      lock.unlock();
     }
   }
 }

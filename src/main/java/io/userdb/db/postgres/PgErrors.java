@@ -38,15 +38,17 @@ final class PgErrors {
   }
 
   /**
-   * The server did not answer a connection, or is starting up or shutting down (08001, 08004,
-   * 08006, 57P03): worth trying again later, unlike a refused password (28P01) or a server that
-   * fails the TLS checks ({@link #isUntrustedServer}).
+   * The server did not answer a connection, is starting up or shutting down, or has no room for one
+   * more (08001, 08006, 57P03, 53300): worth trying again later, unlike a refused password (28P01),
+   * a connection pgjdbc itself rejects (08004: no password given, or TLS required of a server
+   * without it) or a server that fails the TLS checks ({@link #isUntrustedServer}).
    */
   static boolean isUnreachable(SQLException e) {
     String state = e.getSQLState();
     return !isUntrustedServer(e)
         && (state == null
-            || state.startsWith("08")
+            || (state.startsWith("08") && !state.equals("08004"))
+            || state.startsWith("53")
             || state.equals("57P03")
             || state.equals("57P01"));
   }

@@ -41,6 +41,7 @@ final class PostgresStore implements UserStore {
 
   private volatile boolean migrated;
   private volatile PgChangeListener listener;
+  private boolean closed;
 
   PostgresStore(StoreSettings settings) {
     this.url = settings.location().trim();
@@ -83,6 +84,9 @@ final class PostgresStore implements UserStore {
       return started; // without a monitor: every look that misses the cache asks
     }
     synchronized (this) {
+      if (closed) {
+        throw new DatabaseException(this + " is closed");
+      }
       if (listener == null) {
         listener = new PgChangeListener(() -> connect("userdb-listener"), changes, self);
       }
@@ -92,6 +96,7 @@ final class PostgresStore implements UserStore {
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (listener != null) {
       listener.close();
     }
@@ -102,17 +107,17 @@ final class PostgresStore implements UserStore {
   }
 
   private Connection connect(String applicationName) {
+    // Defaults only: pgjdbc lets the URL's own parameters override these.
     Properties properties = new Properties();
     properties.setProperty("ApplicationName", applicationName);
-    setUnlessInUrl(properties, "connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
-    setUnlessInUrl(
-        properties,
+    properties.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
+    properties.setProperty(
         "socketTimeout",
         Long.toString(settings.lockWait().plus(SOCKET_TIMEOUT_MARGIN).toSeconds()));
-    setUnlessInUrl(properties, "tcpKeepAlive", "true");
+    properties.setProperty("tcpKeepAlive", "true");
     // Sessions, lockout counters and writes belong on the primary: of several hosts, a standby is
     // never taken instead, and after a failover the promoted one is found by itself.
-    setUnlessInUrl(properties, "targetServerType", "primary");
+    properties.setProperty("targetServerType", "primary");
     if (settings.password() != null) {
       properties.setProperty("password", settings.password());
     }
@@ -136,12 +141,6 @@ final class PostgresStore implements UserStore {
         throw new StoreUnavailableException("cannot reach " + this + ": " + e.getMessage(), e);
       }
       throw new DatabaseException("cannot connect to " + this + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void setUnlessInUrl(Properties properties, String name, String value) {
-    if (!url.toLowerCase(Locale.ROOT).contains(name.toLowerCase(Locale.ROOT) + "=")) {
-      properties.setProperty(name, value);
     }
   }
 

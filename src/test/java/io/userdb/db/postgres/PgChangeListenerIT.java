@@ -24,7 +24,12 @@ class PgChangeListenerIT {
     String url = PostgresServer.shared().newDatabase();
     ChangeTracker changes = new ChangeTracker();
     try (PgChangeListener listener = new PgChangeListener(() -> connect(url), changes, "me")) {
-      listener.look(FRESHNESS); // a request that found no recent look
+      long connected = System.nanoTime() + 30_000_000_000L;
+      while (listener.look(FRESHNESS) >= 0 // a request that found no recent look
+          && changes.versionIfLookedWithin(FRESHNESS) == ChangeTracker.UNKNOWN
+          && System.nanoTime() < connected) {
+        Thread.sleep(20); // the listener's first connection
+      }
       double whileAsked = shareOfFreshSamples(changes, Duration.ofMillis(600));
       Thread.sleep(1500); // nobody asks: past the look-ahead's second
       double afterwards = shareOfFreshSamples(changes, Duration.ofMillis(600));

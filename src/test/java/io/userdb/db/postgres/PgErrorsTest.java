@@ -87,4 +87,18 @@ class PgErrorsTest {
                 PSQLState.CONNECTION_FAILURE,
                 new FileNotFoundException())));
   }
+
+  @Test
+  void a_connection_pgjdbc_rejects_itself_is_a_refusal_and_a_full_server_is_waited_for() {
+    assertFalse(
+        PgErrors.isUnreachable(
+            new PSQLException(
+                "The server requested SCRAM-based authentication, but no password was provided.",
+                PSQLState.CONNECTION_REJECTED)));
+    assertFalse(
+        PgErrors.isUnreachable(
+            new PSQLException("The server does not support SSL.", PSQLState.CONNECTION_REJECTED)));
+    assertTrue(
+        PgErrors.isUnreachable(new SQLException("sorry, too many clients already", "53300")));
+  }
 }
