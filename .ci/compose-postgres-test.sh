@@ -4,8 +4,10 @@
 # container of its own. A session made through one backend is valid on the other; with one
 # backend stopped no request through Apache fails once the balancer's health check has seen it;
 # the primary killed and the standby promoted with the README's command, writes resume and
-# what was acknowledged before is still there; the old primary refuses to come back as one,
-# and rebuilt as the README says it is the new primary's synchronous standby.
+# what was acknowledged before is still there; the old primary started again waits while the
+# promoted one is silent and refuses once it answers; an empty primary refuses beside a server
+# holding data; rebuilt as the README says the old primary is the new one's synchronous standby,
+# and both restarted at once come back (neither waits for the other for ever).
 # Teardown also runs on failure. Prints "compose-postgres: N passed, N failed" at the end.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -27,9 +29,9 @@ check() { # check NAME COMMAND...: one assertion
   local name="$1"; shift
   if "$@"; then passed=$((passed + 1)); echo "ok: $name"; else failed=$((failed + 1)); echo "FAILED: $name"; fi
 }
-jar=/tmp/userdb-compose-postgres-cookies.$$
-promoted=/tmp/userdb-compose-postgres-promote.$$
-swapped=/tmp/userdb-compose-postgres-swapped.$$.yml
+jar="$(mktemp)"
+promoted="$(mktemp)"
+swapped="$(mktemp --suffix=.yml)"
 teardown() {
   compose down -v > /dev/null 2>&1 || true
   # podman-compose 1.0.3 leaves the project's network behind.
@@ -90,7 +92,19 @@ healthy() { podman healthcheck run "$1" > /dev/null; }
 non_root() { [ "$(podman exec "$1" id -u)" != 0 ]; }
 spread() { [ "$(routes 10 | sort -u | xargs)" = "node1 node2" ]; }
 holds() { [ "$(sql "$1" userdb "SELECT count(*) FROM users WHERE username = '$2'")" = 1 ]; }
-refused() { podman logs "$primary" 2>&1 | grep -q 'refusing to start as the primary'; }
+not() { ! "$@"; }
+lines() { podman logs "$1" 2>&1 | wc -l; }
+# said CONTAINER TEXT [LINES]: in its log, after its first LINES lines (podman keeps a container's
+# log across restarts).
+said() { podman logs "$1" 2>&1 | tail -n +"$((${3:-0} + 1))" | grep -q "$2"; }
+refused() { said "${1:-$primary}" 'refusing to start as the primary'; }
+waits() { said "$1" 'not starting as the primary until' "$2"; }
+# As a backend connects (scram-sha-256 over the network), from the standby's container.
+userdb_in() { # userdb_in SERVICE: may sign in and write
+  PGPASSWORD="$USERDB_DB_PASSWORD" podman exec -e PGPASSWORD "$standby" psql --no-psqlrc -XAtq \
+    --dbname="host=$1 user=userdb dbname=userdb connect_timeout=5" \
+    -c 'CREATE TEMP TABLE t (i int)' > /dev/null 2>&1
+}
 milliseconds() { echo $(($(date +%s%N) / 1000000)); }
 promote() { # the README's podman command, then the server's own word
   USERDB_COMPOSE_FILES="docker-compose.yml docker-compose.postgres.yml" USERDB_COMPOSE_PROJECT="$project" \
@@ -132,9 +146,13 @@ check "signs in on backend2" signs_in_on "$backend2" made.on.one
 check "Apache spreads requests over both backends" spread
 
 # One backend stopped: mod_proxy_hcheck's CPING every 2 s (hcinterval=2 hcfails=1, with a 2 s
-# connect timeout) takes it out; after that window no request may fail.
+# connect timeout) takes it out; once ten requests in a row succeed, no request may fail.
 podman stop "$backend1" > /dev/null
-sleep 6
+ten_succeed() {
+  [ "$(for _ in $(seq 1 10); do curl -sS -o /dev/null -w '%{http_code}\n' --max-time 10 -b "$jar" \
+    "$base/api/me"; done | sort -u | xargs)" = 200 ]
+}
+check "the balancer takes the stopped backend out" within 30 ten_succeed
 statuses="$(for _ in $(seq 1 50); do
   curl -sS -o /dev/null -w '%{http_code}\n' --max-time 10 -b "$jar" "$base/api/me"; done | sort | uniq -c | xargs)"
 check "50 requests through Apache with backend stopped all succeed ($statuses)" [ "$statuses" = "50 200" ]
@@ -187,30 +205,66 @@ check "the session is still valid on backend" session_valid_on "$backend1"
 check "a user created on backend after the failover" created_on "$backend1" made.after
 check "signs in on backend2 after the failover" signs_in_on "$backend2" made.after
 
-# The old primary started again: it must see it was replaced and refuse, not take writes.
+# The old primary started again while the promoted one is stopped (a reboot, a `compose down &&
+# up`): it must not run as a primary, only wait, until the promoted one answers; then refuse.
+podman stop "$standby" > /dev/null
+mark="$(lines "$primary")"
 podman start "$primary" > /dev/null 2>&1
-check "the old primary refuses to start as the primary" within 30 refused
-check "and is not healthy" sh -c "! podman healthcheck run $primary > /dev/null 2>&1"
-podman stop "$primary" > /dev/null 2>&1
-check "writes still go to the promoted standby" created "$base" after.old.primary
+check "the old primary, its peer silent, waits" within 30 waits "$primary" "$mark"
+check "and is not healthy" not healthy "$primary"
+podman start "$standby" > /dev/null
+check "the promoted one, once it has heard the old primary, runs" within 60 healthy "$standby"
+check "the old primary refuses once the promoted one answers" within 30 refused
+check "and is still not healthy" not healthy "$primary"
+check "and lets no backend in" not userdb_in postgres-primary
+check "writes go to the promoted standby" within 60 created "$base" after.old.primary
 check "and are on it" holds "$standby" after.old.primary
+# Bash as PID 1 traps SIGINT: without that, podman stop would wait 10 s and kill.
+stops_at_once() { local from=$SECONDS; podman stop "$1" > /dev/null 2>&1; [ $((SECONDS - from)) -lt 5 ]; }
+check "the refused old primary stops at once" stops_at_once "$primary"
 
 # Rebuilt as the README says: a new volume, first started as a standby, synchronous again. A new
 # volume started as a primary instead would be an empty one beside the promoted: refused too.
-fresh() {
-  podman rm -f "$primary" > /dev/null 2>&1
-  podman volume rm "${project}_postgres-primary" > /dev/null
-  compose "$@" up -d postgres-primary 2>&1 | masked > /dev/null
+fresh() { # fresh CONTAINER SERVICE [COMPOSE ARGS...]: its volume removed, started again
+  local container="$1" service="$2"; shift 2
+  podman rm -f "$container" > /dev/null 2>&1
+  podman volume rm "${project}_$service" > /dev/null
+  compose "$@" up -d "$service" 2>&1 | masked > /dev/null
 }
-fresh
+fresh "$primary" postgres-primary
 check "a new, empty primary beside the promoted one refuses to start" within 30 refused
 printf 'services:\n  postgres-primary:\n    environment:\n      POSTGRES_ROLE: standby\n' > "$swapped"
-fresh -f "$swapped"
+fresh "$primary" postgres-primary -f "$swapped"
 sql "$standby" postgres "ALTER SYSTEM SET synchronous_standby_names = 'standby'" > /dev/null
 sql "$standby" postgres 'SELECT pg_reload_conf()' > /dev/null
 check "the old primary, rebuilt, is the new primary's synchronous standby" within 120 synchronous "$standby"
 check "a write through Apache" created "$base" after.rebuild
 check "is on the rebuilt standby" holds "$primary" after.rebuild
+
+# Both stopped and started at once (a clean `compose down && up`): the primary waits for its
+# standby's answer, which a hot standby gives without its primary.
+podman stop "$primary" "$standby" > /dev/null
+podman start "$standby" "$primary" > /dev/null
+check "both restarted at once: synchronous again" within 90 synchronous "$standby"
+check "and writes go through" within 60 created "$base" after.restart
+
+# The standby stopped for good: the primary restarted waits until told the peer is lost.
+podman stop "$primary" > /dev/null
+mark="$(lines "$standby")"
+podman restart "$standby" > /dev/null
+check "a primary whose standby is silent waits" within 30 waits "$standby" "$mark"
+podman exec "$standby" touch /var/lib/postgresql/data/peer-lost
+check "and runs once told the standby is lost" within 30 healthy "$standby"
+check "its peer-lost file is used once" not podman exec "$standby" test -e /var/lib/postgresql/data/peer-lost
+
+# An empty primary volume beside a standby holding data that was never promoted (the rebuilt one).
+podman start "$primary" > /dev/null
+in_recovery() { [ "$(sql "$1" postgres 'SELECT pg_is_in_recovery()' 2> /dev/null)" = t ]; }
+check "the standby is back" within 60 in_recovery "$primary"
+printf 'services:\n  postgres-standby:\n    environment:\n      POSTGRES_ROLE: primary\n      USERDB_DB_PASSWORD: x\n' > "$swapped"
+fresh "$standby" postgres-standby -f "$swapped"
+check "an empty primary beside a standby holding data refuses" within 30 refused "$standby"
+check "and has made no cluster" not podman exec "$standby" test -e /var/lib/postgresql/data/15
 
 [ "$failed" -eq 0 ] || { compose logs 2>&1 | masked >&2 || true; }
 echo "compose-postgres: $passed passed, $failed failed in $((SECONDS - started)) s"
