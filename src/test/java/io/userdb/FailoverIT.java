@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.userdb.db.postgres.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,12 +39,6 @@ class FailoverIT {
     }
   }
 
-  private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(WriteLoad.env());
-    env.put("USERDB_DB_PASSWORD", PostgresServer.PASSWORD);
-    return env;
-  }
-
   @Test
   @Timeout(600)
   void the_primary_killed_and_the_standby_promoted_loses_no_acknowledged_write() throws Exception {
@@ -65,8 +58,10 @@ class FailoverIT {
     Path a = Files.createDirectory(folder.resolve("a"));
     Path b = Files.createDirectory(folder.resolve("b"));
     String[] outage = new String[2];
-    try (UserdbProcess backendA = UserdbProcess.serve(a, env(), WriteLoad.args(both));
-        UserdbProcess backendB = UserdbProcess.serve(b, env(), WriteLoad.args(both))) {
+    try (UserdbProcess backendA =
+            UserdbProcess.serve(a, WriteLoad.envOnPostgres(), WriteLoad.args(both));
+        UserdbProcess backendB =
+            UserdbProcess.serve(b, WriteLoad.envOnPostgres(), WriteLoad.args(both))) {
       List<HttpApi> backends =
           List.of(
               new HttpApi("http://127.0.0.1:" + backendA.httpPort),
@@ -99,7 +94,8 @@ class FailoverIT {
       assertTrue(backendA.process.isAlive() && backendB.process.isAlive(), "no backend restarted");
     }
     assertFalse(standby.isStandby(), "promoted");
-    ledger.assertAllPresent(stored(standby, database), "on the promoted standby");
+    ledger.assertAllPresent(
+        WriteLoad.storedOn(standby, standby.url(database)), "on the promoted standby");
     Reports.write(
         "failover.txt",
         "backends=2 writers_each="
@@ -118,7 +114,7 @@ class FailoverIT {
     primary = PostgresServer.startNew();
     String url = primary.newDatabase();
     String database = PostgresServer.databaseName(url);
-    Map<String, String> env = env();
+    Map<String, String> env = WriteLoad.envOnPostgres();
     assertEquals(0, UserdbProcess.run(folder, env, null, "user", "list", "--db", url).exitCode());
     standby = primary.startStandby();
     String standbyOnly =
@@ -132,16 +128,5 @@ class FailoverIT {
         UserdbProcess.run(folder, env, null, "user", "list", "--db", standbyOnly);
     assertNotEquals(0, listed.exitCode(), "read from a standby: " + listed.stdout());
     assertTrue(listed.stderr().contains("primary"), listed.stderr());
-  }
-
-  /** Each user's display name as {@code cluster} holds it. */
-  private static Map<String, String> stored(PostgresServer cluster, String database) {
-    Map<String, String> stored = new HashMap<>();
-    String url = cluster.url(database);
-    for (String row : cluster.query(url, "SELECT username || '\t' || display_name FROM users")) {
-      String[] parts = row.split("\t", 2);
-      stored.put(parts[0], parts[1]);
-    }
-    return stored;
   }
 }

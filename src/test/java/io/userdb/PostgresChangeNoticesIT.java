@@ -24,6 +24,9 @@ import org.postgresql.PGNotification;
 class PostgresChangeNoticesIT {
 
   private static final String ADMIN_PASSWORD = "admin-password-notices-41d0";
+  private static final Map<String, String> ENV =
+      Map.of(
+          "USERDB_DB_PASSWORD", PostgresServer.PASSWORD, "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
 
   @TempDir Path work;
 
@@ -32,15 +35,12 @@ class PostgresChangeNoticesIT {
       sign_out_password_role_disable_and_delete_on_one_backend_reach_the_other_at_its_next_request()
           throws Exception {
     String url = PostgresServer.shared().newDatabase();
-    Map<String, String> env =
-        Map.of(
-            "USERDB_DB_PASSWORD", PostgresServer.PASSWORD, "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
     // 0ms: every request asks the listener (one shared round trip), so "next request" is exact.
     String[] args = {
       "--db", url, "--http-port", "0", "--ajp-port", "-1", "--change-check-interval", "0ms"
     };
-    try (UserdbProcess a = UserdbProcess.serve(work, env, args);
-        UserdbProcess b = UserdbProcess.serve(work, env, args)) {
+    try (UserdbProcess a = UserdbProcess.serve(work, ENV, args);
+        UserdbProcess b = UserdbProcess.serve(work, ENV, args)) {
       HttpApi one = new HttpApi("http://127.0.0.1:" + a.httpPort);
       HttpApi other = new HttpApi("http://127.0.0.1:" + b.httpPort);
       String[] admin = HttpApi.basic("admin", ADMIN_PASSWORD);
@@ -119,13 +119,10 @@ class PostgresChangeNoticesIT {
   void at_the_default_interval_under_load_a_sign_out_reaches_the_other_backend_within_it()
       throws Exception {
     String url = PostgresServer.shared().newDatabase();
-    Map<String, String> env =
-        Map.of(
-            "USERDB_DB_PASSWORD", PostgresServer.PASSWORD, "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
     // The default 10 ms: the listener looks ahead of the requests a busy backend serves.
     String[] args = {"--db", url, "--http-port", "0", "--ajp-port", "-1"};
-    try (UserdbProcess a = UserdbProcess.serve(work, env, args);
-        UserdbProcess b = UserdbProcess.serve(work, env, args)) {
+    try (UserdbProcess a = UserdbProcess.serve(work, ENV, args);
+        UserdbProcess b = UserdbProcess.serve(work, ENV, args)) {
       HttpApi one = new HttpApi("http://127.0.0.1:" + a.httpPort);
       HttpApi other = new HttpApi("http://127.0.0.1:" + b.httpPort);
       String[] admin = HttpApi.basic("admin", ADMIN_PASSWORD);
@@ -174,12 +171,9 @@ class PostgresChangeNoticesIT {
       throws Exception {
     PostgresServer pg = PostgresServer.shared();
     String url = pg.newDatabase();
-    Map<String, String> env =
-        Map.of(
-            "USERDB_DB_PASSWORD", PostgresServer.PASSWORD, "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
     String[] args = {"--db", url, "--http-port", "0", "--ajp-port", "-1"};
-    try (UserdbProcess a = UserdbProcess.serve(work, env, args);
-        UserdbProcess b = UserdbProcess.serve(work, env, args)) {
+    try (UserdbProcess a = UserdbProcess.serve(work, ENV, args);
+        UserdbProcess b = UserdbProcess.serve(work, ENV, args)) {
       HttpApi one = new HttpApi("http://127.0.0.1:" + a.httpPort);
       HttpApi other = new HttpApi("http://127.0.0.1:" + b.httpPort);
       String[] admin = HttpApi.basic("admin", ADMIN_PASSWORD);
@@ -211,17 +205,14 @@ class PostgresChangeNoticesIT {
       throws Exception {
     PostgresServer pg = PostgresServer.shared();
     String url = pg.newDatabase();
-    Map<String, String> env =
-        Map.of(
-            "USERDB_DB_PASSWORD", PostgresServer.PASSWORD, "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
     // A 4 s idle timeout: sessions are touched once a second of use.
     String[] args = {
       "--db", url, "--http-port", "0", "--ajp-port", "-1", "--session-idle-timeout", "4s"
     };
     Properties login = new Properties();
     login.setProperty("password", PostgresServer.PASSWORD);
-    try (UserdbProcess a = UserdbProcess.serve(work, env, args);
-        UserdbProcess b = UserdbProcess.serve(work, env, args);
+    try (UserdbProcess a = UserdbProcess.serve(work, ENV, args);
+        UserdbProcess b = UserdbProcess.serve(work, ENV, args);
         Connection listener = DriverManager.getConnection(url, login)) {
       try (Statement s = listener.createStatement()) {
         s.execute("LISTEN userdb_changes");

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.userdb.db.postgres.PostgresServer;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -35,12 +32,6 @@ class PostgresCrashSafetyIT {
     }
   }
 
-  private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(WriteLoad.env());
-    env.put("USERDB_DB_PASSWORD", PostgresServer.PASSWORD);
-    return env;
-  }
-
   @Test
   @Timeout(600)
   void sigkill_of_userdb_under_write_load_loses_no_acknowledged_write() throws Exception {
@@ -50,7 +41,8 @@ class PostgresCrashSafetyIT {
     WriteLedger ledger = new WriteLedger();
     long acknowledged = 0;
     for (int cycle = 1; cycle <= CYCLES; cycle++) {
-      try (UserdbProcess server = UserdbProcess.serve(folder, env(), WriteLoad.args(url))) {
+      try (UserdbProcess server =
+          UserdbProcess.serve(folder, WriteLoad.envOnPostgres(), WriteLoad.args(url))) {
         HttpApi http = new HttpApi("http://127.0.0.1:" + server.httpPort);
         try (WriteLoad load = WriteLoad.start(http, ledger, "k" + cycle, WRITERS)) {
           load.awaitAcknowledged(5);
@@ -61,7 +53,7 @@ class PostgresCrashSafetyIT {
           acknowledged += load.acknowledged();
         }
       }
-      ledger.assertAllPresent(stored(url), "cycle " + cycle);
+      ledger.assertAllPresent(WriteLoad.storedOn(pg, url), "cycle " + cycle);
     }
     Reports.write(
         "postgres-sigkill.txt",
@@ -84,7 +76,8 @@ class PostgresCrashSafetyIT {
     Random random = new Random();
     WriteLedger ledger = new WriteLedger();
     StringBuilder outages = new StringBuilder();
-    try (UserdbProcess server = UserdbProcess.serve(folder, env(), WriteLoad.args(url))) {
+    try (UserdbProcess server =
+        UserdbProcess.serve(folder, WriteLoad.envOnPostgres(), WriteLoad.args(url))) {
       HttpApi http = new HttpApi("http://127.0.0.1:" + server.httpPort);
       try (WriteLoad load = WriteLoad.start(http, ledger, "p", WRITERS, true)) {
         load.awaitAcknowledged(5);
@@ -105,7 +98,8 @@ class PostgresCrashSafetyIT {
         }
         assertTrue(server.process.isAlive(), "the same process served throughout");
       }
-      ledger.assertAllPresent(stored(url), "after " + CYCLES + " crashes of PostgreSQL");
+      ledger.assertAllPresent(
+          WriteLoad.storedOn(pg, url), "after " + CYCLES + " crashes of PostgreSQL");
     }
     Reports.write(
         "postgres-restart.txt",
@@ -117,16 +111,5 @@ class PostgresCrashSafetyIT {
             + ledger.users()
             + " seconds_from_crash_to_healthy(incl. 1 s down):"
             + outages);
-  }
-
-  /** Each user's display name as PostgreSQL holds it. */
-  private Map<String, String> stored(String url) {
-    Map<String, String> stored = new HashMap<>();
-    List<String> rows = pg.query(url, "SELECT username || '\t' || display_name FROM users");
-    for (String row : rows) {
-      String[] parts = row.split("\t", 2);
-      stored.put(parts[0], parts[1]);
-    }
-    return stored;
   }
 }

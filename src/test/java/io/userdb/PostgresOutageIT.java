@@ -19,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresOutageIT {
 
   private static final String ADMIN_PASSWORD = "admin-password-outage-77c2";
+  private static final Map<String, String> ENV =
+      Map.of(
+          "USERDB_DB_PASSWORD", PostgresServer.PASSWORD, "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
 
   @TempDir Path work;
   PostgresServer pg;
@@ -30,17 +33,25 @@ class PostgresOutageIT {
     }
   }
 
-  @Test
-  void a_server_waiting_for_postgresql_stops_at_once_when_asked() throws Exception {
+  /** A server started while its database's cluster is stopped, once it says it waits. */
+  private UserdbProcess serverWaitingForPostgresql() throws Exception {
     pg = PostgresServer.startNew();
     String url = pg.newDatabase();
     pg.stop();
-    Map<String, String> env =
-        Map.of(
-            "USERDB_DB_PASSWORD", PostgresServer.PASSWORD, "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
-    try (UserdbProcess server =
-        UserdbProcess.launch(work, env, "--db", url, "--http-port", "0", "--ajp-port", "-1")) {
+    UserdbProcess server =
+        UserdbProcess.launch(work, ENV, "--db", url, "--http-port", "0", "--ajp-port", "-1");
+    try {
       server.awaitStderr("waiting for the PostgreSQL database", 30);
+      return server;
+    } catch (Exception | AssertionError e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  @Test
+  void a_server_waiting_for_postgresql_stops_at_once_when_asked() throws Exception {
+    try (UserdbProcess server = serverWaitingForPostgresql()) {
       server.process.destroy(); // SIGTERM, as systemd or compose stop would send
       assertTrue(server.process.waitFor(10, TimeUnit.SECONDS), "stopped while waiting");
       assertEquals(0, server.process.exitValue(), "a requested stop: " + server.stderr());
@@ -50,15 +61,7 @@ class PostgresOutageIT {
   @Test
   void the_server_waits_for_postgresql_answers_503_while_it_is_gone_and_recovers_without_a_restart()
       throws Exception {
-    pg = PostgresServer.startNew();
-    String url = pg.newDatabase();
-    pg.stop();
-    Map<String, String> env =
-        Map.of(
-            "USERDB_DB_PASSWORD", PostgresServer.PASSWORD, "USERDB_ADMIN_PASSWORD", ADMIN_PASSWORD);
-    try (UserdbProcess server =
-        UserdbProcess.launch(work, env, "--db", url, "--http-port", "0", "--ajp-port", "-1")) {
-      server.awaitStderr("waiting for the PostgreSQL database", 30);
+    try (UserdbProcess server = serverWaitingForPostgresql()) {
       Thread.sleep(12_000); // about a dozen attempts, at one a second
       assertTrue(server.process.isAlive(), "it keeps trying: " + server.stderr());
       long lines =

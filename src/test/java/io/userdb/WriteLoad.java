@@ -2,6 +2,7 @@ package io.userdb;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.userdb.db.postgres.PostgresServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -39,6 +41,22 @@ final class WriteLoad implements AutoCloseable {
 
   static Map<String, String> env() {
     return Map.of("USERDB_ADMIN_PASSWORD", PASSWORD);
+  }
+
+  /** {@link #env()} for a server on the test cluster's databases. */
+  static Map<String, String> envOnPostgres() {
+    return Map.of("USERDB_ADMIN_PASSWORD", PASSWORD, "USERDB_DB_PASSWORD", PostgresServer.PASSWORD);
+  }
+
+  /** Each user's display name as {@code cluster} holds it in {@code databaseUrl}'s database. */
+  static Map<String, String> storedOn(PostgresServer cluster, String databaseUrl) {
+    Map<String, String> stored = new HashMap<>();
+    for (String row :
+        cluster.query(databaseUrl, "SELECT username || '\t' || display_name FROM users")) {
+      String[] parts = row.split("\t", 2);
+      stored.put(parts[0], parts[1]);
+    }
+    return stored;
   }
 
   static String[] args(Path db) {

@@ -1,9 +1,5 @@
 package io.userdb.bench;
 
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.nio.file.Files;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
@@ -38,20 +34,7 @@ public final class BareTomcatServer {
     tomcat.getService().addConnector(ajp);
 
     Context context = tomcat.addContext("", null);
-    Tomcat.addServlet(
-        context,
-        "trivial",
-        new HttpServlet() {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          protected void doGet(HttpServletRequest request, HttpServletResponse response)
-              throws IOException {
-            response.setContentType("application/json");
-            response.setContentLength(TrivialServer.BODY.length);
-            response.getOutputStream().write(TrivialServer.BODY);
-          }
-        });
+    Tomcat.addServlet(context, "trivial", TrivialServer.servlet());
     context.addServletMappingDecoded("/trivial", "trivial");
     tomcat.start();
     System.out.println("userdb: http listening on 127.0.0.1:" + http.getLocalPort());

@@ -27,23 +27,26 @@ public final class TrivialServer {
 
   private TrivialServer() {}
 
-  public static void main(String[] args) throws Exception {
-    HttpServlet trivial =
-        new HttpServlet() {
-          private static final long serialVersionUID = 1L;
+  /** Answers every GET with {@link #BODY}. */
+  static HttpServlet servlet() {
+    return new HttpServlet() {
+      private static final long serialVersionUID = 1L;
 
-          @Override
-          protected void doGet(HttpServletRequest request, HttpServletResponse response)
-              throws IOException {
-            response.setContentType("application/json");
-            response.setContentLength(BODY.length);
-            response.getOutputStream().write(BODY);
-          }
-        };
+      @Override
+      protected void doGet(HttpServletRequest request, HttpServletResponse response)
+          throws IOException {
+        response.setContentType("application/json");
+        response.setContentLength(BODY.length);
+        response.getOutputStream().write(BODY);
+      }
+    };
+  }
+
+  public static void main(String[] args) throws Exception {
     UserdbServer server =
         new UserdbServer(
             new TomcatSettings("127.0.0.1", 0, "127.0.0.1", 0, args[0], false, false, 200, ""),
-            Map.of("/trivial", trivial),
+            Map.of("/trivial", servlet()),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     server.start();
     System.out.println("userdb: http listening on 127.0.0.1:" + server.httpPort());

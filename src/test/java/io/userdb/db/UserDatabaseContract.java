@@ -86,6 +86,12 @@ public abstract class UserDatabaseContract {
     return List.copyOf(opened);
   }
 
+  /** A session of {@code user}'s, begun at T0, ending an hour later either way. */
+  private void openHourLongSession(String tokenHash, User user) {
+    Instant end = T0.plus(Duration.ofHours(1));
+    db.createSession(tokenHash, user.id(), T0, end, end, 20);
+  }
+
   static NewUser user(String name, String... roles) {
     return new NewUser(
         name,
@@ -246,13 +252,7 @@ public abstract class UserDatabaseContract {
   @Test
   void a_profile_change_sets_only_what_it_names_and_disabling_ends_sessions() {
     User created = db.createUser(user("erin"), T0);
-    db.createSession(
-        "erin-session",
-        created.id(),
-        T0,
-        T0.plus(Duration.ofHours(1)),
-        T0.plus(Duration.ofHours(1)),
-        20);
+    openHourLongSession("erin-session", created);
     User changed =
         db.updateProfile(
                 "ERIN",
@@ -315,13 +315,7 @@ public abstract class UserDatabaseContract {
   @Test
   void deleting_a_user_deletes_their_sessions() {
     User frank = db.createUser(user("frank"), T0);
-    db.createSession(
-        "frank-session",
-        frank.id(),
-        T0,
-        T0.plus(Duration.ofHours(1)),
-        T0.plus(Duration.ofHours(1)),
-        20);
+    openHourLongSession("frank-session", frank);
     assertTrue(db.deleteUser("FRANK"));
     assertTrue(db.findUser("frank").isEmpty());
     assertTrue(db.findSession("frank-session", T0).isEmpty());

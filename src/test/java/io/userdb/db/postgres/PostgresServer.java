@@ -66,13 +66,27 @@ public final class PostgresServer {
    * (and the JVM's end does, should the test not).
    */
   public static PostgresServer startNew() {
-    Path bin = binaries();
+    return launch(server -> {}, PostgresServer::start);
+  }
+
+  /** What a cluster of a test's own needs between initdb and its first start, or to start. */
+  private interface Step {
+    void on(PostgresServer server) throws IOException, InterruptedException;
+  }
+
+  /**
+   * A new cluster: initialised, {@code configure}d, started by {@code start}, with the role userdb
+   * signs in as; destroyed at the JVM's end should the test not.
+   */
+  private static PostgresServer launch(Step configure, Step start) {
+    Path bin = binaryFolder();
     try {
-      PostgresServer server = new PostgresServer(bin, privateFolder(), freePort());
+      PostgresServer server = new PostgresServer(bin, newPrivateFolder(), freePort());
       server.init();
-      server.start();
-      server.createRole();
+      configure.on(server);
+      start.on(server);
       Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
+      server.createRole();
       return server;
     } catch (IOException | InterruptedException | SQLException e) {
       throw new IllegalStateException("cannot start a PostgreSQL cluster for the tests: " + e, e);
@@ -86,22 +100,9 @@ public final class PostgresServer {
    * it, so a test can show what it changes.
    */
   public static PostgresServer startNewWithTls(Path certificate, Path key) {
-    Path bin = binaries();
-    try {
-      PostgresServer server = new PostgresServer(bin, privateFolder(), freePort());
-      server.init();
-      Files.writeString(
-          server.data.resolve("postgresql.conf"),
-          tlsSettings(server.dir, certificate, key),
-          StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.APPEND);
-      server.start();
-      server.createRole();
-      Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
-      return server;
-    } catch (IOException | InterruptedException | SQLException e) {
-      throw new IllegalStateException("cannot start a PostgreSQL cluster with TLS: " + e, e);
-    }
+    return launch(
+        server -> server.appendSettings(tlsSettings(server.dir, certificate, key)),
+        PostgresServer::start);
   }
 
   /**
@@ -118,16 +119,6 @@ public final class PostgresServer {
     chownToPostgres(cert);
     chownToPostgres(privateKey);
     return "\nssl = on\nssl_cert_file = '" + cert + "'\nssl_key_file = '" + privateKey + "'\n";
-  }
-
-  /** The newest installed PostgreSQL's programs (initdb, pg_ctl); a missing one skips the test. */
-  public static Path binaryFolder() {
-    return binaries();
-  }
-
-  /** A new folder only the user the server runs as may write (postgres, when run as root). */
-  public static Path newPrivateFolder() throws IOException, InterruptedException {
-    return privateFolder();
   }
 
   /** The command line that runs {@code command} as the user the server runs as. */
@@ -148,45 +139,38 @@ public final class PostgresServer {
    * own, so nothing else on the machine sees it. Needs root (to mount); skips the test without.
    */
   public static PostgresServer startWithSmallDisk(long bytes) {
-    Path bin = binaries();
     if (!isRoot()) {
       Prerequisites.missing(
           "filling a disk needs root, to mount a small filesystem for the server");
     }
-    try {
-      PostgresServer server = new PostgresServer(bin, privateFolder(), freePort());
-      server.init();
-      Path small = server.dir.resolve(SMALL_TABLESPACE);
-      Files.createDirectory(small);
-      server.execute(
-          List.of(
-              "unshare",
-              "--mount",
-              "--propagation",
-              "private",
-              "sh",
-              "-c",
-              "mount -t tmpfs -o size=\"$1\",mode=0700 tmpfs \"$2\" && chown postgres:postgres"
-                  + " \"$2\" && shift 2 && exec runuser -u postgres -- \"$@\"",
-              "sh",
-              Long.toString(bytes),
-              small.toString(),
-              bin.resolve("pg_ctl").toString(),
-              "-D",
-              server.data.toString(),
-              "-l",
-              server.dir.resolve("log").toString(),
-              "-w",
-              "-t",
-              "60",
-              "start"));
-      Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
-      server.createRole();
-      server.superuser("CREATE TABLESPACE " + SMALL_TABLESPACE + " LOCATION '" + small + "'");
-      return server;
-    } catch (IOException | InterruptedException | SQLException e) {
-      throw new IllegalStateException("cannot start a PostgreSQL cluster for the tests: " + e, e);
-    }
+    PostgresServer server =
+        launch(
+            created -> Files.createDirectory(created.smallDisk()),
+            created ->
+                created.execute(
+                    Stream.concat(
+                            Stream.of(
+                                "unshare",
+                                "--mount",
+                                "--propagation",
+                                "private",
+                                "sh",
+                                "-c",
+                                "mount -t tmpfs -o size=\"$1\",mode=0700 tmpfs \"$2\" && chown"
+                                    + " postgres:postgres \"$2\" && shift 2 && exec runuser -u"
+                                    + " postgres -- \"$@\"",
+                                "sh",
+                                Long.toString(bytes),
+                                created.smallDisk().toString()),
+                            created.startCommand().stream())
+                        .toList()));
+    server.superuser(
+        "CREATE TABLESPACE " + SMALL_TABLESPACE + " LOCATION '" + server.smallDisk() + "'");
+    return server;
+  }
+
+  private Path smallDisk() {
+    return dir.resolve(SMALL_TABLESPACE);
   }
 
   /**
@@ -194,17 +178,21 @@ public final class PostgresServer {
    * administrator who grows a full disk would (a remount inside the server's mount namespace).
    */
   public void growSmallDisk(long bytes) throws IOException, InterruptedException {
-    String postmaster = Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip();
     execute(
         List.of(
             "nsenter",
             "--target",
-            postmaster,
+            Long.toString(postmasterPid()),
             "--mount",
             "mount",
             "-o",
             "remount,size=" + bytes,
-            dir.resolve(SMALL_TABLESPACE).toString()));
+            smallDisk().toString()));
+  }
+
+  /** The postmaster's process id, from the pid file it keeps in its data folder while it runs. */
+  private long postmasterPid() throws IOException {
+    return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
   }
 
   /** A new, empty database owned by {@link #USER}; its JDBC URL (without the password). */
@@ -278,7 +266,7 @@ public final class PostgresServer {
    */
   public PostgresServer startStandby() {
     try {
-      PostgresServer standby = new PostgresServer(bin, privateFolder(), freePort());
+      PostgresServer standby = new PostgresServer(bin, newPrivateFolder(), freePort());
       run(
           List.of(
               bin.resolve("pg_basebackup").toString(),
@@ -292,15 +280,12 @@ public final class PostgresServer {
                   + SUPERUSER_PASSWORD
                   + " application_name="
                   + STANDBY_NAME));
-      Files.writeString(
-          standby.data.resolve("postgresql.conf"),
+      standby.appendSettings(
           "\nport = "
               + standby.port
               + "\nunix_socket_directories = '"
               + standby.dir
-              + "'\nsynchronous_standby_names = ''\n",
-          StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.APPEND);
+              + "'\nsynchronous_standby_names = ''\n");
       standby.start();
       Runtime.getRuntime().addShutdownHook(new Thread(standby::destroy));
       superuser(
@@ -335,9 +320,9 @@ public final class PostgresServer {
 
   /** SIGKILL of the postmaster, as a host dying would: its backends end when they notice. */
   public void kill() throws IOException, InterruptedException {
-    String postmaster = Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip();
+    long postmaster = postmasterPid();
     ProcessHandle handle =
-        ProcessHandle.of(Long.parseLong(postmaster))
+        ProcessHandle.of(postmaster)
             .orElseThrow(() -> new IOException("no postmaster " + postmaster));
     handle.destroyForcibly(); // SIGKILL
     try {
@@ -388,17 +373,20 @@ public final class PostgresServer {
   }
 
   public void start() throws IOException, InterruptedException {
-    run(
-        List.of(
-            bin.resolve("pg_ctl").toString(),
-            "-D",
-            data.toString(),
-            "-l",
-            dir.resolve("log").toString(),
-            "-w",
-            "-t",
-            "60",
-            "start"));
+    run(startCommand());
+  }
+
+  private List<String> startCommand() {
+    return List.of(
+        bin.resolve("pg_ctl").toString(),
+        "-D",
+        data.toString(),
+        "-l",
+        dir.resolve("log").toString(),
+        "-w",
+        "-t",
+        "60",
+        "start");
   }
 
   private void init() throws IOException, InterruptedException {
@@ -418,14 +406,20 @@ public final class PostgresServer {
             "-E",
             "UTF8",
             "--locale=C.UTF-8"));
-    Files.writeString(
-        data.resolve("postgresql.conf"),
+    appendSettings(
         "\nlisten_addresses = '127.0.0.1'\nport = "
             + port
             + "\nunix_socket_directories = '"
             + dir
             + "'\n"
-            + "max_connections = 200\n",
+            + "max_connections = 200\n");
+  }
+
+  /** Lines added to postgresql.conf: later lines win over earlier ones of the same setting. */
+  private void appendSettings(String lines) throws IOException {
+    Files.writeString(
+        data.resolve("postgresql.conf"),
+        lines,
         StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.APPEND);
   }
@@ -457,12 +451,7 @@ public final class PostgresServer {
 
   /** Runs {@code command} as the postgres user (the server refuses to run as root). */
   private void run(List<String> command) throws IOException, InterruptedException {
-    List<String> full = new ArrayList<>();
-    if (isRoot()) {
-      full.addAll(List.of("runuser", "-u", "postgres", "--"));
-    }
-    full.addAll(command);
-    execute(full);
+    execute(asServerUser(command));
   }
 
   /** Runs {@code command} as this process's user. */
@@ -487,7 +476,8 @@ public final class PostgresServer {
     return Files.exists(log) ? Files.readString(log) : "";
   }
 
-  private static Path binaries() {
+  /** The newest installed PostgreSQL's programs (initdb, pg_ctl); a missing one skips the test. */
+  public static Path binaryFolder() {
     Path root = Path.of("/usr/lib/postgresql");
     if (Files.isDirectory(root)) {
       try (Stream<Path> versions = Files.list(root)) {
@@ -511,7 +501,8 @@ public final class PostgresServer {
         "PostgreSQL is not installed (Debian: apt-get install postgresql)");
   }
 
-  private static Path privateFolder() throws IOException, InterruptedException {
+  /** A new folder only the user the server runs as may write (postgres, when run as root). */
+  public static Path newPrivateFolder() throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("userdb-pg-");
     chownToPostgres(dir);
     return dir;
