@@ -5,7 +5,8 @@
 # collapsed-stack file (for flame graphs) to target/profile/<time>/.
 #
 #   bench/profile.sh            # GET /api/me, session cookie, 64 connections
-#   bench/profile.sh trivial    # the trivial 60-byte servlet, the baseline
+#   bench/profile.sh trivial    # the trivial 60-byte servlet behind userdb's own filters and valve
+#   bench/profile.sh bare       # the same servlet in a bare Tomcat with its defaults: the baseline
 #   VIA=apache bench/profile.sh # the same through Apache (httpd-conf/linux) and AJP: the
 #                               # server's share only, Apache's own CPU is not in the profile
 #
@@ -34,8 +35,10 @@ CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
 
 db="$out/db/userdb.db"
 java -cp "$CP" io.userdb.bench.SeedDatabase "$db" 10000 bench-password > /dev/null
-if [ "$target" = trivial ]; then
-  java -cp "$CP" io.userdb.bench.TrivialServer "$BENCH_SECRET" > "$out/server.out" 2> "$out/server.err" &
+if [ "$target" = trivial ] || [ "$target" = bare ]; then
+  main=io.userdb.bench.TrivialServer
+  [ "$target" = bare ] && main=io.userdb.bench.BareTomcatServer
+  java -cp "$CP" "$main" "$BENCH_SECRET" > "$out/server.out" 2> "$out/server.err" &
 else
   USERDB_ADMIN_PASSWORD=bench-admin-password java -jar target/userdb.jar --db "$db" --http-port 0 \
     --ajp-port 0 --ajp-secret "$BENCH_SECRET" > "$out/server.out" 2> "$out/server.err" &
@@ -50,13 +53,14 @@ if [ "${VIA:-direct}" = apache ]; then
   url="http://127.0.0.1:$web_port"
 fi
 export WRK_DIR="$PWD/bench/wrk" USERDB_TOKEN=""
-[ "$target" = trivial ] || USERDB_TOKEN="$(login "$url" admin bench-admin-password)"
+script="$target"; [ "$target" = bare ] && script=trivial
+[ "$script" = trivial ] || USERDB_TOKEN="$(login "$url" admin bench-admin-password)"
 
-warm "$url" "$pid" "$target"  # as bench/load.sh does: until the JIT settles
+warm "$url" "$pid" "$script"  # as bench/load.sh does: until the JIT settles
 
 # jcmd hands the agent its options as one quoted argument.
 jcmd "$pid" JVMTI.agent_load "$agent" "\"start,event=cpu,interval=997us\"" > /dev/null
-wrk -t2 -c64 -d"$DURATION" -s "bench/wrk/$target.lua" "$url" > "$out/wrk.txt" 2>&1 || true
+wrk -t2 -c64 -d"$DURATION" -s "bench/wrk/$script.lua" "$url" > "$out/wrk.txt" 2>&1 || true
 jcmd "$pid" JVMTI.agent_load "$agent" "\"stop,file=$out/profile.collapsed,collapsed\"" > /dev/null
 requests="$(sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p' "$out/wrk.txt")"
 grep '^RESULT' "$out/wrk.txt"

@@ -169,6 +169,25 @@ class ApacheIT {
     }
   }
 
+  /**
+   * No answer names the software behind it: no Server header direct, Apache's bare name through it.
+   */
+  @Test
+  void answers_do_not_name_the_backend_software() throws Exception {
+    ApacheHttpd.binary();
+    try (TestServer backend = TestServer.start(work.resolve("db"), "ajp-port", "0");
+        ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
+      for (String path : new String[] {"/api/me", "/health", "/api/nothing-here", "/console/"}) {
+        assertEquals(
+            java.util.Optional.empty(), backend.http.get(path).header("Server"), "direct " + path);
+        assertEquals(
+            "Apache",
+            apache.http().get(path).header("Server").orElse(""),
+            "through Apache " + path);
+      }
+    }
+  }
+
   @Test
   void the_whole_api_works_through_apache() throws Exception {
     ApacheHttpd.binary();

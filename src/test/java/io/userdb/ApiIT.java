@@ -128,6 +128,68 @@ class ApiIT {
     assertTrue(body(me).path("roles").toString().contains("admin"));
   }
 
+  /**
+   * {@code /api/me} renders a session's answer once and reuses it: under parallel requests every
+   * session still gets its own user, and a change an admin made is in every answer to a request
+   * sent after the change was acknowledged.
+   */
+  @Test
+  void me_answers_each_session_with_its_own_user_and_every_change_at_once() throws Exception {
+    createUser("mona", "mona-password");
+    createUser("nico", "nico-password");
+    String[][] sessions = {
+      {"mona", http.login("mona", "mona-password")},
+      {"mona", http.login("mona", "mona-password")},
+      {"nico", http.login("nico", "nico-password")},
+      {"nico", http.login("nico", "nico-password")},
+    };
+    java.util.concurrent.atomic.AtomicBoolean changed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(sessions.length);
+    try {
+      java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+      for (String[] s : sessions) {
+        results.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 300; i++) {
+                    boolean after = changed.get();
+                    JsonNode me = body(http.get("/api/me", session(s[1])));
+                    String name = me.path("displayName").asText();
+                    String expected = s[0].equals("mona") && after ? "Mona Two" : "User " + s[0];
+                    boolean ok =
+                        s[0].equals(me.path("username").asText())
+                            && (name.equals(expected) || !after && name.equals("Mona Two"))
+                            && (!after || !s[0].equals("mona") || me.path("roles").size() == 2);
+                    if (!ok) {
+                      return s[0] + (after ? " after" : " before") + " the change: " + me;
+                    }
+                  }
+                  return null;
+                }));
+      }
+      Thread.sleep(100);
+      Reply patched =
+          http.send(
+              "PATCH",
+              "/api/users/mona",
+              json("displayName", "Mona Two", "roles", new String[] {"user", "admin"}),
+              session(admin));
+      assertEquals(200, patched.status(), patched.body());
+      changed.set(true);
+      for (java.util.concurrent.Future<String> result : results) {
+        String wrong = result.get();
+        assertTrue(wrong == null, wrong);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(
+        "Mona Two",
+        body(http.get("/api/me", basic("mona", "mona-password"))).path("displayName").asText());
+  }
+
   @Test
   void every_login_gets_a_new_token_and_logout_revokes_it() {
     String first = http.login("admin", TestServer.ADMIN_PASSWORD);

@@ -76,6 +76,14 @@ abstract class ApiServlet extends HttpServlet {
     Json.write(response, status, body);
   }
 
+  /** As {@link #reply}, with a body {@link Json#bytes} rendered before. */
+  static void replyRendered(
+      DatabaseAccess access, HttpServletResponse response, int status, byte[] body)
+      throws IOException {
+    access.release();
+    Json.writeRendered(response, status, body);
+  }
+
   static String sessionToken(HttpServletRequest request) {
     Cookie[] cookies = request.getCookies();
     if (cookies == null) {

@@ -9,6 +9,8 @@ final class MeServlet extends ApiServlet {
 
   private static final long serialVersionUID = 1L;
 
+  private final transient MeBodies bodies = new MeBodies();
+
   MeServlet(ApiContext ctx) {
     super(ctx);
   }
@@ -19,10 +21,10 @@ final class MeServlet extends ApiServlet {
     withCaller(
         request,
         (access, caller) ->
-            reply(
+            replyRendered(
                 access,
                 response,
                 200,
-                UserJson.of(caller.orElseThrow(ApiException::authenticationRequired))));
+                bodies.of(caller.orElseThrow(ApiException::authenticationRequired))));
   }
 }

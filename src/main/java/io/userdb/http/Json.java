@@ -35,7 +35,17 @@ public final class Json {
 
   public static void write(HttpServletResponse response, int status, Object body)
       throws IOException {
-    byte[] bytes = MAPPER.writeValueAsBytes(body);
+    writeRendered(response, status, bytes(body));
+  }
+
+  /** {@code body} as UTF-8 JSON, for answers rendered once and sent many times. */
+  public static byte[] bytes(Object body) throws IOException {
+    return MAPPER.writeValueAsBytes(body);
+  }
+
+  /** Sends JSON that {@link #bytes} rendered. */
+  public static void writeRendered(HttpServletResponse response, int status, byte[] bytes)
+      throws IOException {
     response.setStatus(status);
     response.setContentType("application/json");
     response.setCharacterEncoding("UTF-8");
