@@ -31,12 +31,14 @@ USERS="${USERS:-10000}"
 BIG_USERS="${BIG_USERS:-1000000}"
 PASSWORD=bench-password
 ADMIN_PASSWORD=bench-admin-password
-PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed, stores, overhead, costs, scaleout
+PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed, stores, overhead, costs, scaleout, fanout
 STORE_ROUNDS="${STORE_ROUNDS:-3}"  # rounds of the stores part
 OVERHEAD_ROUNDS="${OVERHEAD_ROUNDS:-3}"  # rounds of the overhead part
 SCALE_ROUNDS="${SCALE_ROUNDS:-4}"  # rounds of the scaleout part
 SCALE_CONNECTIONS="${SCALE_CONNECTIONS:-16}"  # its connections, each pausing SCALE_PAUSE_MS
 SCALE_PAUSE_MS="${SCALE_PAUSE_MS:-8}"  # between requests: about 2,000 requests/s offered
+FANOUT_LISTENERS="${FANOUT_LISTENERS:-0 8 32 128}"  # the fanout part: other backends' listeners
+FANOUT_ROUNDS="${FANOUT_ROUNDS:-2}"  # its rounds
 STORE_SCENARIOS="${STORE_SCENARIOS:-me basic write login mixed}"  # the stores part's scenarios
 STORE_CONNECTIONS="${STORE_CONNECTIONS:-yes}"  # no: skip its pg_stat_activity runs
 STORE_PG_OPTIONS="${STORE_PG_OPTIONS:-}"  # userdb options for the stores part's PostgreSQL side
@@ -496,6 +498,52 @@ for round in $(seq 1 "$SCALE_ROUNDS"); do
         -v b=$(( b1 - b0 )) -v p=$(( p1 - p0 )) \
         'BEGIN { printf "%s\t%d\t%d\t%.0f\t%.0f\t%.0f\n", c, k, n, a*u/n, b*u/n, p*u/n }' >> "$out/scaleout.tsv"
     say "$(tail -n 1 "$out/scaleout.tsv")"
+  done
+done
+cleanup
+$pg_stop
+pg_stop=true
+fi
+
+if part fanout; then
+# NOTIFY fan-out: each write a backend commits is announced to every backend's change listener.
+# `write` (16 connections, direct) on one backend while ChangeListeners stands in for the
+# listeners of N more, for each N in FANOUT_LISTENERS, FANOUT_ROUNDS rounds in alternating
+# order: writes/s, p99, and CPU per write of PostgreSQL (every process under the postmaster) and
+# of the stand-in listeners (per write and per listener: what each backend spends hearing a
+# write), plus the fewest notifications any listener heard (fanout.tsv).
+say "fanout: writes against the number of backends listening"
+seed_postgres
+USERDB_DB_PASSWORD="$pg_password" start_userdb pg "$pg_url"
+postmaster="$(head -n 1 "$pg_dir/data/postmaster.pid")"
+export USERDB_TOKEN; USERDB_TOKEN="$(login "http://$pg_http" admin "$ADMIN_PASSWORD")"
+warm "http://$pg_http" "$pg_pid" write
+tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
+printf 'config\tlisteners\twrites\twrites_per_s\tp99_us\tpostgresql_us_per_write\tlisteners_us_per_write\theard_least\n' > "$out/fanout.tsv"
+read -r -a counts <<< "$FANOUT_LISTENERS"
+for round in $(seq 1 "$FANOUT_ROUNDS"); do
+  read -r -a order <<< "$(in_round_order "$round" "${counts[@]}")"
+  for n in "${order[@]}"; do
+    log="$out/listeners$round-$n"
+    USERDB_DB_PASSWORD="$pg_password" java -cp "$CP" io.userdb.bench.ChangeListeners "$pg_url" "$n" \
+      > "$log.out" 2> "$log.err" &
+    listeners=$!
+    for _ in $(seq 1 300); do grep -q '^listening' "$log.out" 2>/dev/null && break; sleep 0.1; done
+    sleep 2  # their JVM's start-up out of the measured seconds
+    p0=$(tree_ticks "$postmaster"); l0=$(tree_ticks "$listeners")
+    run_wrk "fanout$round-$n" direct write 16 "http://$pg_http"
+    sleep 1  # notifications still in flight reach the listeners
+    p1=$(tree_ticks "$postmaster"); l1=$(tree_ticks "$listeners")
+    kill "$listeners"; wait "$listeners" 2>/dev/null || true
+    wrk_out="$out/wrk-fanout$round-$n-direct-write-16.txt"
+    w="$(wrk_requests "$wrk_out")"
+    awk -v c="fanout$round-$n" -v k="$n" -v w="$w" -v u="$tick_us" -v p=$(( p1 - p0 )) -v l=$(( l1 - l0 )) \
+        -v rps="$(sed -n 's/^RESULT .*rps=\([0-9.]*\).*/\1/p' "$wrk_out")" \
+        -v p99="$(sed -n 's/^RESULT .*p99=\([0-9]*\).*/\1/p' "$wrk_out")" \
+        -v least="$(sed -n 's/^heard least=\([0-9]*\).*/\1/p' "$log.out")" \
+        'BEGIN { printf "%s\t%d\t%d\t%.1f\t%d\t%.0f\t%.0f\t%d\n", c, k, w, rps, p99, p*u/w, l*u/w, least }' \
+        >> "$out/fanout.tsv"
+    say "$(tail -n 1 "$out/fanout.tsv")"
   done
 done
 cleanup

@@ -26,8 +26,12 @@ import java.util.UUID;
  */
 final class PostgresStore implements UserStore {
 
-  /** Unless the URL says otherwise: a server that does not answer is reported, not waited on. */
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * Unless the URL says otherwise: a server that does not answer is reported, not waited on. After
+   * a failover every new connection tries the dead primary's address first, so this is most of how
+   * long writes wait for the promoted one; 2 s still outlasts a lost SYN's first retransmit.
+   */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
   /** Beyond the lock wait, how long a statement may take before its socket read gives up. */
   private static final Duration SOCKET_TIMEOUT_MARGIN = Duration.ofSeconds(20);
