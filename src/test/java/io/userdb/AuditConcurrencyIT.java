@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditConcurrencyIT {
 
-  private static final int BACKENDS = 3;
+  private static final int BACKENDS = 4;
   private static final int THREADS_EACH = 2;
   private static final int FAILURES_EACH = 15;
 

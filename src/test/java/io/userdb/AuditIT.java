@@ -155,8 +155,8 @@ class AuditIT {
             event("user.login", "success", "admin", "admin", "method", "password"),
             event("session.created", "success", "admin", "admin", "session", "*"));
     expect(
-        "sign-in with a wrong password",
-        () -> post("/api/session", json("username", "admin", "password", WRONG)),
+        "sign-in with a wrong password, the name in other letters",
+        () -> post("/api/session", json("username", "ADMIN", "password", WRONG)),
         event(
             "user.login",
             "failure",

@@ -127,8 +127,11 @@ public final class LoginService {
           .with("method", method.id());
     }
 
-    AuditEvent failed(Long id, String reason) {
-      return login(false, id, username).with("reason", reason);
+    /** A failure for the name as typed, or as its account spells it when there is one. */
+    AuditEvent failed(User account, String reason) {
+      return account == null
+          ? login(false, null, username).with("reason", reason)
+          : login(false, account.id(), account.username()).with("reason", reason);
     }
 
     AuditEvent locked(AuditAction action, Long id, String name) {
@@ -182,7 +185,7 @@ public final class LoginService {
     access.release();
     if (!attempt.reserved()) {
       return attempt.lockedUntil().isAfter(now)
-          ? lockedFor(access, attempt.lockedUntil(), now, c.failed(user.id(), "locked"))
+          ? lockedFor(access, attempt.lockedUntil(), now, c.failed(user, "locked"))
           : loginUnknown(access, username, password, now, c); // deleted meanwhile
     }
     hashChecks.increment();
@@ -190,7 +193,7 @@ public final class LoginService {
     if (!matches || user.disabled()) {
       failures.increment();
       return failed(
-          access, c.failed(user.id(), matches ? "disabled" : "wrong_password"), clock.instant());
+          access, c.failed(user, matches ? "disabled" : "wrong_password"), clock.instant());
     }
     String upgraded = hasher.needsRehash(user.passwordHash()) ? hasher.hash(password) : null;
     Instant done = clock.instant();
