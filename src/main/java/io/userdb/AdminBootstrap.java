@@ -1,5 +1,6 @@
 package io.userdb;
 
+import io.userdb.audit.AuditOrigin;
 import io.userdb.auth.AccountService;
 import io.userdb.auth.Caller;
 import io.userdb.db.DatabaseAccess;
@@ -26,7 +27,8 @@ final class AdminBootstrap {
       DatabaseAccess access,
       AccountService accounts,
       Map<String, String> env,
-      PrintStream console) {
+      PrintStream console,
+      AuditOrigin origin) {
     if (access.db().hasAdmin()) {
       return;
     }
@@ -34,7 +36,13 @@ final class AdminBootstrap {
     String password = given != null && !given.isEmpty() ? given : randomPassword();
     try {
       accounts.create(
-          access, "admin", password, "Administrator", "", Set.of(Caller.ADMIN, Caller.USER));
+          access,
+          "admin",
+          password,
+          "Administrator",
+          "",
+          Set.of(Caller.ADMIN, Caller.USER),
+          origin);
     } catch (DuplicateUserException e) {
       LOG.warning(
           "no account has the admin role and the name 'admin' is taken: grant the role"

@@ -4,6 +4,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.userdb.api.ApiContext;
 import io.userdb.api.ApiRoutes;
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditOrigin;
 import io.userdb.auth.AccountService;
 import io.userdb.auth.Authenticator;
 import io.userdb.auth.BasicCredentialCache;
@@ -155,9 +158,15 @@ public final class UserdbService implements AutoCloseable {
       AccountService accounts = new AccountService(hasher, credentialCache, logins, clock);
       Authenticator authenticator =
           new Authenticator(
-              sessions, logins, credentialCache, config.trustProxyUser(), config.defaultUser());
+              sessions,
+              logins,
+              credentialCache,
+              config.trustProxyUser(),
+              config.defaultUser(),
+              config.jvmRoute());
+      AuditOrigin self = AuditOrigin.system(config.jvmRoute());
       try (UserDatabasePool.Access access = pool.access()) {
-        AdminBootstrap.ensureAdmin(access, accounts, env, console);
+        AdminBootstrap.ensureAdmin(access, accounts, env, console, self);
       }
       CostlyQueries costlyQueries =
           new CostlyQueries(config.maxConcurrentListings(), config.poolMaxWait(), metrics);
@@ -187,8 +196,9 @@ public final class UserdbService implements AutoCloseable {
               routes(ctx),
               metrics);
       server.start();
-      ScheduledExecutorService housekeeping = sweepSessions(pool, sessions, logins);
+      ScheduledExecutorService housekeeping = sweepSessions(pool, sessions, logins, self);
       UserdbService service = new UserdbService(config, store, pool, server, housekeeping);
+      service.record(AuditAction.SERVICE_STARTED);
       service.printListening(console);
       return service;
     } catch (RuntimeException e) {
@@ -214,7 +224,7 @@ public final class UserdbService implements AutoCloseable {
   }
 
   private static ScheduledExecutorService sweepSessions(
-      UserDatabasePool pool, SessionService sessions, LoginService logins) {
+      UserDatabasePool pool, SessionService sessions, LoginService logins, AuditOrigin self) {
     ScheduledExecutorService executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -225,7 +235,7 @@ public final class UserdbService implements AutoCloseable {
     executor.scheduleWithFixedDelay(
         () -> {
           try (UserDatabasePool.Lease lease = pool.borrow()) {
-            int removed = sessions.deleteExpired(lease.db());
+            int removed = sessions.deleteExpired(lease.db(), self);
             int limits = logins.deleteStaleLimits(lease.db());
             if (removed + limits > 0) {
               LOG.fine(
@@ -256,6 +266,24 @@ public final class UserdbService implements AutoCloseable {
     console.flush();
   }
 
+  /**
+   * Records the service starting or stopping. A store that cannot take it is logged, not fatal: a
+   * stop must go on, and a start has just shown the store works.
+   */
+  private void record(AuditAction action) {
+    try (UserDatabasePool.Access access = pool.access()) {
+      access
+          .db()
+          .appendAudit(
+              AuditEvent.success(action, AuditOrigin.system(config.jvmRoute()), null, null)
+                  .with("http_port", server.httpPort())
+                  .with("ajp_port", server.ajpPort()),
+              java.time.Instant.now());
+    } catch (DatabaseException e) {
+      LOG.warning("could not record " + action.id() + " in the audit log: " + e.getMessage());
+    }
+  }
+
   public int httpPort() {
     return server.httpPort();
   }
@@ -276,6 +304,7 @@ public final class UserdbService implements AutoCloseable {
     }
     housekeeping.shutdownNow();
     server.stop(SHUTDOWN_GRACE);
+    record(AuditAction.SERVICE_STOPPED);
     pool.close();
     store.close();
   }

@@ -53,6 +53,23 @@ public class ApiException extends RuntimeException {
     return new ApiException(403, "forbidden", message);
   }
 
+  /**
+   * A 403 for a caller who may not do what they asked: answered as {@link #forbidden}, and recorded
+   * in the audit log as a refusal.
+   */
+  static ApiException refused(String message) {
+    return new Refusal(message);
+  }
+
+  /** See {@link #refused}. */
+  static final class Refusal extends ApiException {
+    private static final long serialVersionUID = 1L;
+
+    Refusal(String message) {
+      super(403, "forbidden", message);
+    }
+  }
+
   static ApiException notFound(String what) {
     return new ApiException(404, "not_found", what + " not found");
   }

@@ -18,6 +18,7 @@ public final class ApiRoutes {
     routes.put("/api/me", new MeServlet(ctx));
     routes.put("/api/users", users);
     routes.put("/api/users/*", users);
+    routes.put("/api/audit", new AuditServlet(ctx));
     routes.put("/", new NotFoundServlet(ctx));
     return routes;
   }

@@ -1,5 +1,8 @@
 package io.userdb.api;
 
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditOrigin;
 import io.userdb.auth.AuthenticationException;
 import io.userdb.auth.Caller;
 import io.userdb.auth.InvalidInputException;
@@ -18,6 +21,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -50,7 +54,10 @@ abstract class ApiServlet extends HttpServlet {
     void handle(DatabaseAccess access, Optional<Caller> caller) throws IOException;
   }
 
-  /** Runs {@code handler} with access to a pooled database object, given back however it ends. */
+  /**
+   * Runs {@code handler} with access to a pooled database object, given back however it ends. A
+   * refusal ({@link ApiException#refused}) is recorded in the audit log before it is answered.
+   */
   void withCaller(HttpServletRequest request, Handler handler) throws IOException {
     try (UserDatabasePool.Access access = ctx.pool().access()) {
       Optional<Caller> caller =
@@ -61,8 +68,32 @@ abstract class ApiServlet extends HttpServlet {
                   request.getHeader("Authorization"),
                   request.getRemoteUser(),
                   () -> ctx.clientAddress(request));
-      handler.handle(access, caller);
+      try {
+        handler.handle(access, caller);
+      } catch (ApiException.Refusal e) {
+        access
+            .db()
+            .appendAudit(
+                AuditEvent.failure(AuditAction.ACCESS_REFUSED, origin(request, caller), null, null)
+                    .with("method", request.getMethod())
+                    .with("path", request.getRequestURI())
+                    .with("reason", e.getMessage()),
+                Instant.now());
+        throw e;
+      }
     }
+  }
+
+  /** Who is asking, for the audit log: their account, the default user, or anonymous. */
+  AuditOrigin origin(HttpServletRequest request, Optional<Caller> caller) {
+    String address = ctx.clientAddress(request);
+    if (caller.isEmpty()) {
+      return AuditOrigin.anonymous(address, ctx.route());
+    }
+    Caller c = caller.get();
+    return c.user() == null
+        ? new AuditOrigin(null, c.username(), address, ctx.route())
+        : AuditOrigin.user(c.user().id(), c.username(), address, ctx.route());
   }
 
   /**
@@ -102,7 +133,7 @@ abstract class ApiServlet extends HttpServlet {
     Caller c =
         caller.filter(Caller::isAuthenticated).orElseThrow(ApiException::authenticationRequired);
     if (!c.isAdmin() && !c.roles().contains(Caller.USER)) {
-      throw ApiException.forbidden("this account may not do that");
+      throw ApiException.refused("this account may not do that");
     }
     return c;
   }
@@ -110,7 +141,7 @@ abstract class ApiServlet extends HttpServlet {
   static Caller requireAdmin(Optional<Caller> caller) {
     Caller c = requireUser(caller);
     if (!c.isAdmin()) {
-      throw ApiException.forbidden("only admins may do that");
+      throw ApiException.refused("only admins may do that");
     }
     return c;
   }

@@ -1,14 +1,19 @@
 package io.userdb.api;
 
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditOrigin;
 import io.userdb.auth.AccountRules;
 import io.userdb.auth.AuthenticationException;
 import io.userdb.auth.Caller;
 import io.userdb.auth.LoginResult;
+import io.userdb.auth.LoginService;
 import io.userdb.auth.SessionService;
 import io.userdb.db.UserDatabasePool;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Instant;
 
 /** {@code POST /api/session} signs in and sets the session cookie; DELETE signs out. */
 final class SessionServlet extends ApiServlet {
@@ -26,10 +31,11 @@ final class SessionServlet extends ApiServlet {
     String username = body.requiredString("username");
     String password = body.requiredString("password");
     try (UserDatabasePool.Access access = ctx.pool().access()) {
+      AuditOrigin origin = AuditOrigin.anonymous(ctx.clientAddress(request), ctx.route());
       LoginResult result =
           AccountRules.isValidUsername(username)
-              ? ctx.logins().login(access, username, password, ctx.clientAddress(request))
-              : new LoginResult.Failure();
+              ? ctx.logins().login(access, username, password, origin, LoginService.Method.PASSWORD)
+              : refusedName(access, origin);
       if (result instanceof LoginResult.Locked locked) {
         throw new AuthenticationException(
             AuthenticationException.Reason.LOCKED, locked.retryAfter());
@@ -38,12 +44,25 @@ final class SessionServlet extends ApiServlet {
         throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
       }
       // A fresh token at every sign-in; the session the client came with (if any) ends.
-      ctx.sessions().revokeToken(access.db(), sessionToken(request));
-      String token = ctx.sessions().start(access.db(), success.user());
+      AuditOrigin signedIn = origin.as(success.user().id(), success.user().username());
+      ctx.sessions().revokeToken(access.db(), sessionToken(request), signedIn);
+      String token = ctx.sessions().start(access.db(), success.user(), signedIn);
       response.addHeader(
           "Set-Cookie", cookie(token, ctx.sessions().maxAge().toSeconds(), request.isSecure()));
       reply(access, response, 200, UserJson.of(success.user()));
     }
+  }
+
+  /** A name no account can have: recorded without it (it may be a password typed there). */
+  private static LoginResult refusedName(UserDatabasePool.Access access, AuditOrigin origin) {
+    access
+        .db()
+        .appendAudit(
+            AuditEvent.failure(AuditAction.USER_LOGIN, origin, null, null)
+                .with("method", "password")
+                .with("reason", "invalid_username"),
+            Instant.now());
+    return new LoginResult.Failure();
   }
 
   @Override
@@ -55,7 +74,8 @@ final class SessionServlet extends ApiServlet {
           (access, caller) ->
               caller
                   .map(Caller::sessionHash)
-                  .ifPresent(hash -> ctx.sessions().revoke(access.db(), hash)));
+                  .ifPresent(
+                      hash -> ctx.sessions().revoke(access.db(), hash, origin(request, caller))));
     } catch (AuthenticationException e) {
       if (e.reason() != AuthenticationException.Reason.SESSION_ENDED) {
         throw e;

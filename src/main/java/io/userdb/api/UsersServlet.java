@@ -1,9 +1,11 @@
 package io.userdb.api;
 
+import io.userdb.audit.AuditOrigin;
 import io.userdb.auth.AccountRules;
 import io.userdb.auth.AuthenticationException;
 import io.userdb.auth.Caller;
 import io.userdb.auth.LoginResult;
+import io.userdb.auth.LoginService;
 import io.userdb.db.DatabaseAccess;
 import io.userdb.db.ProfileChange;
 import io.userdb.db.User;
@@ -137,7 +139,8 @@ final class UsersServlet extends ApiServlet {
                       body.requiredString("password"),
                       body.optionalString("displayName"),
                       body.optionalString("email"),
-                      roles == null ? Set.of(Caller.USER) : roles);
+                      roles == null ? Set.of(Caller.USER) : roles,
+                      origin(request, caller));
           response.setHeader("Location", "/api/users/" + user.username());
           reply(access, response, 201, UserJson.of(user));
         });
@@ -163,11 +166,11 @@ final class UsersServlet extends ApiServlet {
                   body.optionalStrings("roles"),
                   body.optionalBoolean("disabled"));
           if (change.touchesAccess() && !who.isAdmin()) {
-            throw ApiException.forbidden("only admins may change roles or disable accounts");
+            throw ApiException.refused("only admins may change roles or disable accounts");
           }
           User user =
               ctx.accounts()
-                  .update(access.db(), target.username(), change)
+                  .update(access.db(), target.username(), change, origin(request, caller))
                   .orElseThrow(() -> ApiException.notFound("user"));
           reply(access, response, 200, UserJson.of(user));
         });
@@ -192,12 +195,12 @@ final class UsersServlet extends ApiServlet {
                   .findUser(target.username())
                   .orElseThrow(() -> ApiException.notFound("user"));
           String newPassword = body.requiredString("password");
+          AuditOrigin origin = origin(request, caller);
           if (!who.isAdmin()) {
-            checkCurrentPassword(
-                access, user, body.requiredString("currentPassword"), ctx.clientAddress(request));
+            checkCurrentPassword(access, user, body.requiredString("currentPassword"), origin);
           }
           String keep = who.is(user.username()) ? who.sessionHash() : null;
-          ctx.accounts().changePassword(access, user.username(), newPassword, keep);
+          ctx.accounts().changePassword(access, user.username(), newPassword, keep, origin);
           response.setStatus(204);
         });
   }
@@ -207,9 +210,15 @@ final class UsersServlet extends ApiServlet {
    * sign-in is, under the same per-account and per-address limits.
    */
   private void checkCurrentPassword(
-      DatabaseAccess access, User user, String currentPassword, String clientAddress) {
+      DatabaseAccess access, User user, String currentPassword, AuditOrigin origin) {
     LoginResult result =
-        ctx.logins().login(access, user.username(), currentPassword, clientAddress);
+        ctx.logins()
+            .login(
+                access,
+                user.username(),
+                currentPassword,
+                origin,
+                LoginService.Method.CURRENT_PASSWORD);
     if (result instanceof LoginResult.Locked locked) {
       throw new AuthenticationException(AuthenticationException.Reason.LOCKED, locked.retryAfter());
     }
@@ -229,7 +238,7 @@ final class UsersServlet extends ApiServlet {
         request,
         (access, caller) -> {
           requireAdmin(caller);
-          if (!ctx.accounts().delete(access.db(), target.username())) {
+          if (!ctx.accounts().delete(access.db(), target.username(), origin(request, caller))) {
             throw ApiException.notFound("user");
           }
           response.setStatus(204);
@@ -238,7 +247,7 @@ final class UsersServlet extends ApiServlet {
 
   private static void requireSelfOrAdmin(Caller caller, String username) {
     if (!caller.isAdmin() && !caller.is(username)) {
-      throw ApiException.forbidden("you may only see and change your own account");
+      throw ApiException.refused("you may only see and change your own account");
     }
   }
 

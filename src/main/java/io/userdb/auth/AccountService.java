@@ -1,5 +1,6 @@
 package io.userdb.auth;
 
+import io.userdb.audit.AuditOrigin;
 import io.userdb.db.DatabaseAccess;
 import io.userdb.db.NewUser;
 import io.userdb.db.ProfileChange;
@@ -11,7 +12,8 @@ import java.util.Set;
 
 /**
  * Account changes shared by the HTTP API and the CLI: validates input, hashes passwords, and drops
- * cached credentials whenever a change affects what an account may do.
+ * cached credentials whenever a change affects what an account may do. Each change is recorded in
+ * the audit log as its {@link AuditOrigin}'s, in the change's own transaction.
  */
 public final class AccountService {
 
@@ -42,11 +44,12 @@ public final class AccountService {
       String password,
       String displayName,
       String email,
-      Set<String> roles) {
+      Set<String> roles,
+      AuditOrigin origin) {
     AccountRules.username(username);
     access.release();
     String hash = hasher.hash(AccountRules.password(password));
-    return createWithHash(access.db(), username, hash, displayName, email, roles);
+    return createWithHash(access.db(), username, hash, displayName, email, roles, origin);
   }
 
   /** Creates an account from an already hashed password (an htpasswd import). */
@@ -56,7 +59,8 @@ public final class AccountService {
       String passwordHash,
       String displayName,
       String email,
-      Set<String> roles) {
+      Set<String> roles,
+      AuditOrigin origin) {
     NewUser user =
         new NewUser(
             AccountRules.username(username),
@@ -64,19 +68,20 @@ public final class AccountService {
             orEmpty(AccountRules.displayName(displayName)),
             orEmpty(AccountRules.email(email)),
             AccountRules.roles(roles));
-    User created = db.createUser(user, clock.instant());
+    User created = db.createUser(user, clock.instant(), origin);
     logins.accountCreated(db, username);
     return created;
   }
 
-  public Optional<User> update(UserDatabase db, String username, ProfileChange change) {
+  public Optional<User> update(
+      UserDatabase db, String username, ProfileChange change, AuditOrigin origin) {
     ProfileChange valid =
         new ProfileChange(
             AccountRules.displayName(change.displayName()),
             AccountRules.email(change.email()),
             AccountRules.roles(change.roles()),
             change.disabled());
-    Optional<User> updated = db.updateProfile(username, valid, clock.instant());
+    Optional<User> updated = db.updateProfile(username, valid, clock.instant(), origin);
     if (valid.touchesAccess()) {
       credentialCache.forget(username);
     }
@@ -88,16 +93,21 @@ public final class AccountService {
    * is hashed with no database object held.
    */
   public boolean changePassword(
-      DatabaseAccess access, String username, String newPassword, String keepSessionHash) {
+      DatabaseAccess access,
+      String username,
+      String newPassword,
+      String keepSessionHash,
+      AuditOrigin origin) {
     access.release();
     String hash = hasher.hash(AccountRules.password(newPassword));
-    boolean changed = access.db().changePassword(username, hash, keepSessionHash, clock.instant());
+    boolean changed =
+        access.db().changePassword(username, hash, keepSessionHash, clock.instant(), origin);
     credentialCache.forget(username);
     return changed;
   }
 
-  public boolean delete(UserDatabase db, String username) {
-    boolean deleted = db.deleteUser(username);
+  public boolean delete(UserDatabase db, String username, AuditOrigin origin) {
+    boolean deleted = db.deleteUser(username, clock.instant(), origin);
     credentialCache.forget(username);
     return deleted;
   }

@@ -1,9 +1,13 @@
 package io.userdb.auth;
 
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditOrigin;
 import io.userdb.db.DatabaseAccess;
 import io.userdb.db.User;
 import io.userdb.db.UserDatabase;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -21,6 +25,7 @@ public final class Authenticator {
   private final BasicCredentialCache credentialCache;
   private final boolean trustProxyUser;
   private final String defaultUser;
+  private final String route;
   private final SingleFlight<Attempt, LoginResult> verifying = new SingleFlight<>();
 
   /**
@@ -32,18 +37,21 @@ public final class Authenticator {
 
   /**
    * @param defaultUser the name anonymous requests act as, with role guest; empty for none
+   * @param route this backend's route in a balancer, for the audit log ("" for none)
    */
   public Authenticator(
       SessionService sessions,
       LoginService logins,
       BasicCredentialCache credentialCache,
       boolean trustProxyUser,
-      String defaultUser) {
+      String defaultUser,
+      String route) {
     this.sessions = sessions;
     this.logins = logins;
     this.credentialCache = credentialCache;
     this.trustProxyUser = trustProxyUser;
     this.defaultUser = defaultUser;
+    this.route = route;
   }
 
   /**
@@ -63,7 +71,7 @@ public final class Authenticator {
       String proxyUser,
       Supplier<String> clientAddress) {
     if (trustProxyUser && proxyUser != null && !proxyUser.isEmpty()) {
-      return Optional.of(proxy(access.db(), proxyUser));
+      return Optional.of(proxy(access.db(), proxyUser, clientAddress));
     }
     if (sessionToken != null && !sessionToken.isEmpty()) {
       Optional<Caller> caller = sessions.resume(access, sessionToken);
@@ -118,7 +126,13 @@ public final class Authenticator {
               if (isVerified(key, current)) { // by a check that ended as this one began
                 return new LoginResult.Success(current.get());
               }
-              LoginResult checked = logins.login(access, username, password, clientAddress);
+              LoginResult checked =
+                  logins.login(
+                      access,
+                      username,
+                      password,
+                      AuditOrigin.anonymous(clientAddress, route),
+                      LoginService.Method.BASIC);
               if (checked instanceof LoginResult.Success success) {
                 // The hash as stored now, so an upgraded legacy hash is what the cache vouches
                 // for; the version from before the login's own write, so that the next request
@@ -145,11 +159,21 @@ public final class Authenticator {
 
   /**
    * The account named exactly as Apache's user: names are unique ignoring case here, but Apache's
-   * are not, so its {@code ADMIN} must not become userdb's {@code admin}.
+   * are not, so its {@code ADMIN} must not become userdb's {@code admin}. A refusal is recorded; an
+   * accepted name is not, as Apache signs it in on every request.
    */
-  private Caller proxy(UserDatabase db, String name) {
+  private Caller proxy(UserDatabase db, String name, Supplier<String> clientAddress) {
     Optional<User> user = db.findUser(name).filter(found -> found.username().equals(name));
     if (user.isEmpty() || user.get().disabled()) {
+      db.appendAudit(
+          AuditEvent.failure(
+                  AuditAction.USER_LOGIN,
+                  AuditOrigin.anonymous(clientAddress.get(), route),
+                  user.map(User::id).orElse(null),
+                  name)
+              .with("method", "proxy")
+              .with("reason", user.isEmpty() ? "unknown_user" : "disabled"),
+          Instant.now());
       throw new AuthenticationException(AuthenticationException.Reason.UNKNOWN_PROXY_USER);
     }
     return Caller.of(user.get(), AuthMethod.PROXY, null);

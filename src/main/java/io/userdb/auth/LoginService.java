@@ -2,6 +2,9 @@ package io.userdb.auth;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditOrigin;
 import io.userdb.db.DatabaseAccess;
 import io.userdb.db.LoginAttempt;
 import io.userdb.db.User;
@@ -19,9 +22,24 @@ import java.util.concurrent.TimeUnit;
  * each take a number and those past the policy's threshold are refused without hashing, and several
  * backends on one store share every count. Known and unknown names go through the same steps and
  * answers: an unknown name is checked against a dummy hash. A legacy hash that verifies is upgraded
- * to Argon2id on the spot. Thread-safe.
+ * to Argon2id on the spot. Every check is recorded in the audit log, with how it was asked for and
+ * why it failed; a lock it sets, in the transaction that sets it. Thread-safe.
  */
 public final class LoginService {
+
+  /** How a password reached the check, as the audit log names it. */
+  public enum Method {
+    /** A sign-in form: {@code POST /api/session}. */
+    PASSWORD,
+    /** HTTP Basic credentials on a request. */
+    BASIC,
+    /** The current password a user gives to change it. */
+    CURRENT_PASSWORD;
+
+    String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   /** Client addresses forget their count after this long without an attempt. */
   static final Duration ADDRESS_MEMORY = Duration.ofMinutes(15);
@@ -65,13 +83,14 @@ public final class LoginService {
    * Checks a password. The database object is let go while the hash is verified (and while a legacy
    * hash is rehashed), so slow hashing never holds a pooled object.
    *
-   * @param clientAddress the per-address limit's key ({@link ClientAddresses#keyOf}); null for none
-   *     (the CLI, run by whoever owns the database file)
+   * @param origin who asks and from where: its client address is the per-address limit's key
+   *     ({@link ClientAddresses#keyOf}); null for none (the CLI, run by whoever owns the database
+   *     file)
    */
   public LoginResult login(
-      DatabaseAccess access, String username, String password, String clientAddress) {
+      DatabaseAccess access, String username, String password, AuditOrigin origin, Method method) {
     long started = System.nanoTime();
-    LoginResult result = attempt(access, username, password, clientAddress);
+    LoginResult result = attempt(access, username, password, new Check(origin, method, username));
     if (result instanceof LoginResult.Failure) {
       answerNoSoonerThan(started, hasher.slowestCheck());
     }
@@ -94,13 +113,39 @@ public final class LoginService {
     }
   }
 
-  private LoginResult attempt(
-      DatabaseAccess access, String username, String password, String clientAddress) {
+  /** One check as the audit log tells it: who asked, how, and for which name. */
+  private record Check(AuditOrigin origin, Method method, String username) {
+
+    AuditEvent login(boolean success, Long id, String name) {
+      return new AuditEvent(
+              AuditAction.USER_LOGIN,
+              success,
+              success ? origin.as(id, name) : origin,
+              id,
+              name,
+              java.util.Map.of())
+          .with("method", method.id());
+    }
+
+    /** A failure for the name as typed, or as its account spells it when there is one. */
+    AuditEvent failed(User account, String reason) {
+      return account == null
+          ? login(false, null, username).with("reason", reason)
+          : login(false, account.id(), account.username()).with("reason", reason);
+    }
+
+    AuditEvent locked(AuditAction action, Long id, String name) {
+      return AuditEvent.success(action, origin, id, name).with("method", method.id());
+    }
+  }
+
+  private LoginResult attempt(DatabaseAccess access, String username, String password, Check c) {
     Instant now = clock.instant();
     if (!AccountRules.isAcceptableLength(password)) {
       failures.increment(); // no account has such a password: nothing to hash, nothing to count
-      return new LoginResult.Failure();
+      return failed(access, c.failed(null, "invalid_password"), now);
     }
+    String clientAddress = c.origin().clientAddress();
     if (clientAddress != null) {
       LoginAttempt address =
           access
@@ -109,42 +154,64 @@ public final class LoginService {
                   addressKey(clientAddress),
                   now,
                   now.minus(ADDRESS_MEMORY),
-                  count -> perAddress.lockedUntil(count, now));
-      if (!address.reserved()) {
-        return lockedFor(address.lockedUntil(), now); // refused before any hashing
+                  count -> perAddress.lockedUntil(count, now),
+                  c.locked(AuditAction.ADDRESS_LOCKED, null, null));
+      if (!address.reserved()) { // refused before any hashing
+        return lockedFor(access, address.lockedUntil(), now, c.failed(null, "address_locked"));
       }
     }
-    LoginResult result = check(access, username, password, now);
+    LoginResult result = check(access, username, password, now, c);
     if (result instanceof LoginResult.Success && clientAddress != null) {
       access.db().releaseLimitedAttempt(addressKey(clientAddress));
     }
     return result;
   }
 
-  private LoginResult check(DatabaseAccess access, String username, String password, Instant now) {
+  private LoginResult check(
+      DatabaseAccess access, String username, String password, Instant now, Check c) {
     Optional<User> found = access.db().findUser(username);
     if (found.isEmpty()) {
-      return loginUnknown(access, username, password, now);
+      return loginUnknown(access, username, password, now, c);
     }
     User user = found.get();
     LoginAttempt attempt =
-        access.db().reserveLoginAttempt(user.id(), now, count -> policy.lockedUntil(count, now));
+        access
+            .db()
+            .reserveLoginAttempt(
+                user.id(),
+                now,
+                count -> policy.lockedUntil(count, now),
+                c.locked(AuditAction.USER_LOCKED, user.id(), user.username()));
     access.release();
     if (!attempt.reserved()) {
       return attempt.lockedUntil().isAfter(now)
-          ? lockedFor(attempt.lockedUntil(), now)
-          : loginUnknown(access, username, password, now); // deleted meanwhile
+          ? lockedFor(access, attempt.lockedUntil(), now, c.failed(user, "locked"))
+          : loginUnknown(access, username, password, now, c); // deleted meanwhile
     }
     hashChecks.increment();
     boolean matches = hasher.verify(password, user.passwordHash());
     if (!matches || user.disabled()) {
       failures.increment();
-      return new LoginResult.Failure();
+      return failed(
+          access, c.failed(user, matches ? "disabled" : "wrong_password"), clock.instant());
     }
     String upgraded = hasher.needsRehash(user.passwordHash()) ? hasher.hash(password) : null;
-    access.db().recordLoginSuccess(user.id());
+    Instant done = clock.instant();
+    access.db().recordLoginSuccess(user.id(), done, c.login(true, user.id(), user.username()));
     if (upgraded != null) {
-      access.db().upgradePasswordHash(user.id(), user.passwordHash(), upgraded);
+      access
+          .db()
+          .upgradePasswordHash(
+              user.id(),
+              user.passwordHash(),
+              upgraded,
+              done,
+              AuditEvent.success(
+                      AuditAction.USER_HASH_UPGRADED,
+                      c.origin().as(user.id(), user.username()),
+                      user.id(),
+                      user.username())
+                  .with("from", PasswordHasher.schemeOf(user.passwordHash())));
       user = user.withPasswordHash(upgraded);
     }
     successes.increment();
@@ -155,26 +222,36 @@ public final class LoginService {
    * As an account's check, against a dummy hash, counted under the name as an account's would be.
    */
   private LoginResult loginUnknown(
-      DatabaseAccess access, String username, String password, Instant now) {
+      DatabaseAccess access, String username, String password, Instant now, Check c) {
     // Never forgotten, as an account's counter is not.
     LoginAttempt attempt =
         access
             .db()
             .reserveLimitedAttempt(
-                nameKey(username), now, Instant.EPOCH, count -> policy.lockedUntil(count, now));
+                nameKey(username),
+                now,
+                Instant.EPOCH,
+                count -> policy.lockedUntil(count, now),
+                c.locked(AuditAction.USER_LOCKED, null, username).with("unknown_user", true));
     access.release();
     if (!attempt.reserved()) {
-      return lockedFor(attempt.lockedUntil(), now);
+      return lockedFor(access, attempt.lockedUntil(), now, c.failed(null, "locked"));
     }
     hashChecks.increment();
     hasher.verifyDummy(password);
     failures.increment();
-    return new LoginResult.Failure();
+    return failed(access, c.failed(null, "unknown_user"), clock.instant());
   }
 
-  private LoginResult lockedFor(Instant until, Instant now) {
+  private LoginResult lockedFor(DatabaseAccess access, Instant until, Instant now, AuditEvent e) {
     locked.increment();
+    access.db().appendAudit(e, now);
     return new LoginResult.Locked(Duration.between(now, until));
+  }
+
+  private static LoginResult failed(DatabaseAccess access, AuditEvent event, Instant now) {
+    access.db().appendAudit(event, now);
+    return new LoginResult.Failure();
   }
 
   /** A name that was unknown now has an account: its count as a name ends. */

@@ -161,6 +161,26 @@ public final class PasswordHasher {
         || stored.startsWith("{SHA}");
   }
 
+  /** The name of a stored hash's scheme, for the audit log: never any part of the hash itself. */
+  static String schemeOf(String stored) {
+    if (stored.startsWith("$argon2id$")) {
+      return "argon2id";
+    }
+    if (stored.startsWith("$2")) {
+      return "bcrypt";
+    }
+    if (stored.startsWith("$apr1$")) {
+      return "apr1";
+    }
+    if (stored.startsWith("$5$")) {
+      return "sha256-crypt";
+    }
+    if (stored.startsWith("$6$")) {
+      return "sha512-crypt";
+    }
+    return stored.startsWith("{SHA}") ? "sha1" : "unknown";
+  }
+
   /** True for anything but Argon2id at today's parameters: rehash it at the next login. */
   public boolean needsRehash(String stored) {
     return !stored.startsWith(PHC_PREFIX + CURRENT_PARAMS + "$");

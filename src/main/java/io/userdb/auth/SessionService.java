@@ -1,6 +1,9 @@
 package io.userdb.auth;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditOrigin;
 import io.userdb.db.DatabaseAccess;
 import io.userdb.db.SessionRecord;
 import io.userdb.db.User;
@@ -53,14 +56,25 @@ public final class SessionService {
     this.clock = clock;
   }
 
-  /** Starts a session for {@code user}; returns the token for the cookie. */
-  public String start(UserDatabase db, User user) {
+  /**
+   * Starts a session for {@code user}, recorded in the audit log as {@code origin}'s doing; returns
+   * the token for the cookie.
+   */
+  public String start(UserDatabase db, User user, AuditOrigin origin) {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String hash = hash(token);
     Instant now = clock.instant();
     db.createSession(
-        hash(token), user.id(), now, now.plus(maxAge), now.plus(idleTimeout), MAX_PER_USER);
+        hash,
+        user.id(),
+        now,
+        now.plus(maxAge),
+        now.plus(idleTimeout),
+        MAX_PER_USER,
+        AuditEvent.success(AuditAction.SESSION_CREATED, origin, user.id(), user.username())
+            .with("session", AuditEvent.sessionName(hash)));
     return token;
   }
 
@@ -128,20 +142,32 @@ public final class SessionService {
     return true;
   }
 
-  public boolean revoke(UserDatabase db, String sessionHash) {
-    return db.deleteSession(sessionHash);
+  /** Signs out of the session {@code sessionHash} names. */
+  public boolean revoke(UserDatabase db, String sessionHash, AuditOrigin origin) {
+    return db.deleteSession(sessionHash, clock.instant(), ended(sessionHash, "sign_out", origin));
   }
 
-  /** Ends the session a client's token names, if any; a malformed token names none. */
-  public void revokeToken(UserDatabase db, String token) {
+  /**
+   * Ends the session a client's token names, if any, as a sign-in replaces it; a malformed token
+   * names none.
+   */
+  public void revokeToken(UserDatabase db, String token, AuditOrigin origin) {
     if (isWellFormed(token)) {
-      db.deleteSession(hash(token));
+      String hash = hash(token);
+      db.deleteSession(hash, clock.instant(), ended(hash, "replaced", origin));
     }
   }
 
-  public int deleteExpired(UserDatabase db) {
+  private static AuditEvent ended(String hash, String reason, AuditOrigin origin) {
+    return AuditEvent.success(AuditAction.SESSION_ENDED, origin, null, null)
+        .with("reason", reason)
+        .with("session", AuditEvent.sessionName(hash));
+  }
+
+  /** Deletes sessions that ended; how many is recorded as {@code origin}'s (the service's). */
+  public int deleteExpired(UserDatabase db, AuditOrigin origin) {
     Instant now = clock.instant();
-    return db.deleteExpiredSessions(now);
+    return db.deleteExpiredSessions(now, origin);
   }
 
   public Duration maxAge() {

@@ -7,6 +7,7 @@ import io.userdb.db.UserDatabase;
 import io.userdb.db.UserStore;
 import io.userdb.db.UserStores;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ final class CopyCommand implements Callable<Integer> {
       for (List<User> page = in.usersAfter("", PAGE);
           !page.isEmpty();
           page = in.usersAfter(last(page), PAGE)) {
-        copied += out.copyInUsers(page);
+        copied += out.copyInUsers(page, Instant.now(), DatabaseOptions.origin());
         progress.show(copied);
       }
       progress.done();

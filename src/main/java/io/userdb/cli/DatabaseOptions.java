@@ -1,6 +1,7 @@
 package io.userdb.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.userdb.audit.AuditOrigin;
 import io.userdb.auth.AccountService;
 import io.userdb.auth.BasicCredentialCache;
 import io.userdb.auth.LockoutPolicy;
@@ -66,6 +67,11 @@ final class DatabaseOptions {
     try (UserStore store = store()) {
       return store.open();
     }
+  }
+
+  /** Who the audit log names for an admin command: {@code cli:} and the OS user running it. */
+  static AuditOrigin origin() {
+    return AuditOrigin.cli(System.getProperty("user.name"));
   }
 
   static AccountService accounts() {

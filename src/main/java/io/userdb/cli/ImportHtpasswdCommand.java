@@ -79,7 +79,7 @@ final class ImportHtpasswdCommand implements Callable<Integer> {
       return "user " + name + ": unsupported hash format (crypt(3) or plain text)";
     }
     try {
-      accounts.createWithHash(db, name, hash, null, null, roles);
+      accounts.createWithHash(db, name, hash, null, null, roles, DatabaseOptions.origin());
       return null;
     } catch (DuplicateUserException e) {
       return "user " + name + " exists already";

@@ -62,7 +62,14 @@ final class UserCommand {
             roles == null || roles.isEmpty() ? Set.of(Caller.USER) : Set.copyOf(roles);
         User user =
             DatabaseOptions.accounts()
-                .create(DatabaseAccess.of(db), name, password, displayName, email, granted);
+                .create(
+                    DatabaseAccess.of(db),
+                    name,
+                    password,
+                    displayName,
+                    email,
+                    granted,
+                    DatabaseOptions.origin());
         System.out.println("created user " + user.username());
       }
       return 0;
@@ -87,7 +94,8 @@ final class UserCommand {
       try (UserDatabase db = database.open()) {
         requireUser(db, name);
         String password = PasswordInput.read(passwordStdin);
-        DatabaseOptions.accounts().changePassword(DatabaseAccess.of(db), name, password, null);
+        DatabaseOptions.accounts()
+            .changePassword(DatabaseAccess.of(db), name, password, null, DatabaseOptions.origin());
         System.out.println("changed the password of " + name);
       }
       return 0;
@@ -133,7 +141,7 @@ final class UserCommand {
     @Override
     public Integer call() {
       try (UserDatabase db = database.open()) {
-        if (!DatabaseOptions.accounts().delete(db, name)) {
+        if (!DatabaseOptions.accounts().delete(db, name, DatabaseOptions.origin())) {
           throw new CliException("no user " + name);
         }
         System.out.println("deleted user " + name);
@@ -178,7 +186,7 @@ final class UserCommand {
     try (UserDatabase db = database.open()) {
       AccountService accounts = DatabaseOptions.accounts();
       accounts
-          .update(db, name, ProfileChange.disabled(disabled))
+          .update(db, name, ProfileChange.disabled(disabled), DatabaseOptions.origin())
           .orElseThrow(() -> new CliException("no user " + name));
       System.out.println((disabled ? "disabled" : "enabled") + " user " + name);
     }

@@ -46,7 +46,7 @@ final class UserRolesCommand implements Callable<Integer> {
           new ProfileChange(null, null, Set.copyOf(roles), enable ? Boolean.FALSE : null);
       User user =
           DatabaseOptions.accounts()
-              .update(db, name, change)
+              .update(db, name, change, DatabaseOptions.origin())
               .orElseThrow(() -> new CliException("no user " + name));
       System.out.println(
           "user "

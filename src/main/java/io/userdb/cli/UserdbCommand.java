@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       UserCommand.class,
       ImportHtpasswdCommand.class,
       BackupCommand.class,
-      CopyCommand.class
+      CopyCommand.class,
+      AuditCommand.class
     })
 public final class UserdbCommand {
 

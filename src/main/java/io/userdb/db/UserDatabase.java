@@ -1,5 +1,10 @@
 package io.userdb.db;
 
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditHead;
+import io.userdb.audit.AuditOrigin;
+import io.userdb.audit.AuditQuery;
+import io.userdb.audit.AuditRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +21,12 @@ import java.util.function.IntFunction;
  * <p>Names are matched case-insensitively. Methods throw {@link DatabaseException} when the
  * database cannot be used; after that {@link #isBroken()} tells whether the object must be
  * discarded.
+ *
+ * <p>Every change is recorded in the store's audit log (io.userdb.audit) in the transaction that
+ * makes it, so the log and the data cannot disagree: a method that changes data takes the {@link
+ * AuditOrigin} that asks for it (and composes the event from what it changed), or the {@link
+ * AuditEvent} to record with it. The shorter forms without one record nothing: they are for tests
+ * of the store alone and tools that keep no log.
  */
 public interface UserDatabase extends AutoCloseable {
 
@@ -38,7 +49,12 @@ public interface UserDatabase extends AutoCloseable {
   /**
    * @throws DuplicateUserException if the name is taken in any letter case
    */
-  User createUser(NewUser user, Instant now);
+  User createUser(NewUser user, Instant now, AuditOrigin origin);
+
+  /** As the audited form, recording nothing. */
+  default User createUser(NewUser user, Instant now) {
+    return createUser(user, now, null);
+  }
 
   /**
    * Creates many users in one transaction (a bulk import): all or none.
@@ -46,7 +62,12 @@ public interface UserDatabase extends AutoCloseable {
    * @return how many were created
    * @throws DuplicateUserException if any name is taken, and then none is created
    */
-  int createUsers(Iterable<NewUser> users, Instant now);
+  int createUsers(Iterable<NewUser> users, Instant now, AuditOrigin origin);
+
+  /** As the audited form, recording nothing. */
+  default int createUsers(Iterable<NewUser> users, Instant now) {
+    return createUsers(users, now, null);
+  }
 
   /**
    * Writes users exactly as another store holds them (hash, roles, disabled, lockout state, times),
@@ -55,27 +76,63 @@ public interface UserDatabase extends AutoCloseable {
    *
    * @return how many were written
    */
-  int copyInUsers(List<User> users);
+  int copyInUsers(List<User> users, Instant now, AuditOrigin origin);
+
+  /** As the audited form, recording nothing. */
+  default int copyInUsers(List<User> users) {
+    return copyInUsers(users, Instant.now(), null);
+  }
 
   /**
    * @return the updated user, or empty if there is no such user
    * @throws LastAdminException if the change would leave no enabled admin; checked in the change's
    *     own transaction, so concurrent changes cannot both pass, and nothing is changed
    */
-  Optional<User> updateProfile(String username, ProfileChange change, Instant now);
+  Optional<User> updateProfile(
+      String username, ProfileChange change, Instant now, AuditOrigin origin);
+
+  /** As the audited form, recording nothing. */
+  default Optional<User> updateProfile(String username, ProfileChange change, Instant now) {
+    return updateProfile(username, change, now, null);
+  }
 
   /** Replaces the hash and revokes every session of the user but {@code keepSessionHash}. */
-  boolean changePassword(String username, String passwordHash, String keepSessionHash, Instant now);
+  boolean changePassword(
+      String username,
+      String passwordHash,
+      String keepSessionHash,
+      Instant now,
+      AuditOrigin origin);
 
-  /** Replaces the hash after a legacy hash was verified; touches nothing else. */
-  void upgradePasswordHash(long userId, String oldHash, String newHash);
+  /** As the audited form, recording nothing. */
+  default boolean changePassword(
+      String username, String passwordHash, String keepSessionHash, Instant now) {
+    return changePassword(username, passwordHash, keepSessionHash, now, null);
+  }
+
+  /**
+   * Replaces the hash after a legacy hash was verified; touches nothing else. {@code event} is
+   * recorded if the hash was replaced.
+   */
+  void upgradePasswordHash(
+      long userId, String oldHash, String newHash, Instant now, AuditEvent event);
+
+  /** As the audited form, recording nothing. */
+  default void upgradePasswordHash(long userId, String oldHash, String newHash) {
+    upgradePasswordHash(userId, oldHash, newHash, Instant.now(), null);
+  }
 
   /**
    * Deletes the user and, by cascade, their sessions.
    *
    * @throws LastAdminException as {@link #updateProfile} does
    */
-  boolean deleteUser(String username);
+  boolean deleteUser(String username, Instant now, AuditOrigin origin);
+
+  /** As the audited form, recording nothing. */
+  default boolean deleteUser(String username) {
+    return deleteUser(username, Instant.now(), null);
+  }
 
   /**
    * Counts a password check before it runs, atomically across threads and processes: unless the
@@ -84,11 +141,26 @@ public interface UserDatabase extends AutoCloseable {
    * policy's threshold find the account locked without hashing anything.
    *
    * @param lockFor the lock's end for a count of consecutive failures ({@link Instant#EPOCH}: none)
+   * @param onLock recorded, with the count and the lock's end, if this attempt sets a lock
    */
-  LoginAttempt reserveLoginAttempt(long userId, Instant now, IntFunction<Instant> lockFor);
+  LoginAttempt reserveLoginAttempt(
+      long userId, Instant now, IntFunction<Instant> lockFor, AuditEvent onLock);
 
-  /** The password matched: the reserved attempt and the ones before it are forgiven. */
-  void recordLoginSuccess(long userId);
+  /** As the audited form, recording nothing. */
+  default LoginAttempt reserveLoginAttempt(long userId, Instant now, IntFunction<Instant> lockFor) {
+    return reserveLoginAttempt(userId, now, lockFor, null);
+  }
+
+  /**
+   * The password matched: the reserved attempt and the ones before it are forgiven, and {@code
+   * event} (the sign-in) is recorded.
+   */
+  void recordLoginSuccess(long userId, Instant now, AuditEvent event);
+
+  /** As the audited form, recording nothing. */
+  default void recordLoginSuccess(long userId) {
+    recordLoginSuccess(userId, Instant.now(), null);
+  }
 
   /**
    * As {@link #reserveLoginAttempt}, for a limit kept by {@code key} rather than by account (a
@@ -98,7 +170,17 @@ public interface UserDatabase extends AutoCloseable {
    * {@code lockFor} gives for the new count.
    */
   LoginAttempt reserveLimitedAttempt(
-      String key, Instant now, Instant forgetBefore, IntFunction<Instant> lockFor);
+      String key,
+      Instant now,
+      Instant forgetBefore,
+      IntFunction<Instant> lockFor,
+      AuditEvent onLock);
+
+  /** As the audited form, recording nothing. */
+  default LoginAttempt reserveLimitedAttempt(
+      String key, Instant now, Instant forgetBefore, IntFunction<Instant> lockFor) {
+    return reserveLimitedAttempt(key, now, forgetBefore, lockFor, null);
+  }
 
   /**
    * The check reserved under {@code key} succeeded: it does not count (a lock already set stays).
@@ -117,7 +199,8 @@ public interface UserDatabase extends AutoCloseable {
    * Starts a session and, in the same transaction, ends the user's oldest ones beyond {@code
    * keepAtMost} (this one included). A session ends at the earlier of {@code expiresAt} (its
    * absolute lifetime) and {@code idleEndsAt} (when it ends unless used again): one stored, indexed
-   * end, which every read and sweep compares with.
+   * end, which every read and sweep compares with. {@code event} is recorded, and the sessions
+   * ended to keep the cap with it.
    */
   void createSession(
       String tokenHash,
@@ -125,7 +208,19 @@ public interface UserDatabase extends AutoCloseable {
       Instant now,
       Instant expiresAt,
       Instant idleEndsAt,
-      int keepAtMost);
+      int keepAtMost,
+      AuditEvent event);
+
+  /** As the audited form, recording nothing. */
+  default void createSession(
+      String tokenHash,
+      long userId,
+      Instant now,
+      Instant expiresAt,
+      Instant idleEndsAt,
+      int keepAtMost) {
+    createSession(tokenHash, userId, now, expiresAt, idleEndsAt, keepAtMost, null);
+  }
 
   /** A session whose end is after {@code now}, joined with its user. */
   Optional<SessionRecord> findSession(String tokenHash, Instant now);
@@ -135,10 +230,32 @@ public interface UserDatabase extends AutoCloseable {
    */
   void touchSession(String tokenHash, Instant now, Instant idleEndsAt);
 
-  boolean deleteSession(String tokenHash);
+  /** Ends a session; {@code event} is recorded if there was one, naming its user. */
+  boolean deleteSession(String tokenHash, Instant now, AuditEvent event);
 
-  /** Deletes the sessions that ended at or before {@code now}. */
-  int deleteExpiredSessions(Instant now);
+  /** As the audited form, recording nothing. */
+  default boolean deleteSession(String tokenHash) {
+    return deleteSession(tokenHash, Instant.now(), null);
+  }
+
+  /** Deletes the sessions that ended at or before {@code now}, recording how many as expired. */
+  int deleteExpiredSessions(Instant now, AuditOrigin origin);
+
+  /** As the audited form, recording nothing. */
+  default int deleteExpiredSessions(Instant now) {
+    return deleteExpiredSessions(now, null);
+  }
+
+  // ---- the audit log -------------------------------------------------------------------------
+
+  /** Records an event that comes with no change (a refused sign-in, a start), on its own. */
+  void appendAudit(AuditEvent event, Instant now);
+
+  /** One page of audit records, as {@code query} orders them. */
+  List<AuditRecord> findAudit(AuditQuery query);
+
+  /** The chain's head: its last record as the store keeps it beside the log. */
+  AuditHead auditHead();
 
   /**
    * A number that changes whenever the stored data may have changed: it moves after every commit

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.userdb.audit.AuditOrigin;
 import io.userdb.db.DatabaseAccess;
 import io.userdb.db.NewUser;
 import io.userdb.db.PoolSettings;
@@ -57,13 +58,21 @@ class BasicAuthenticationTest {
           logins,
           credentials,
           false,
+          "",
           "");
 
   @BeforeEach
   void open() {
     file = folder.resolve("basic.db");
     db = SqliteForTests.store(file).open();
-    accounts.create(DatabaseAccess.of(db), "kim", "kim-password-1", "", "", Set.of("user"));
+    accounts.create(
+        DatabaseAccess.of(db),
+        "kim",
+        "kim-password-1",
+        "",
+        "",
+        Set.of("user"),
+        AuditOrigin.cli("test"));
   }
 
   @AfterEach

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.userdb.audit.AuditOrigin;
 import io.userdb.db.DatabaseAccess;
 import io.userdb.db.NewUser;
 import io.userdb.db.PoolSettings;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Sessions over a real SQLite file, with time under the test's control. */
 class SessionServiceTest {
+
+  private static final AuditOrigin ORIGIN = AuditOrigin.system("");
 
   /** A clock the test moves forward by hand. */
   static final class ManualClock extends Clock {
@@ -101,8 +104,8 @@ class SessionServiceTest {
 
   @Test
   void tokens_are_random_and_only_their_hash_is_stored() throws Exception {
-    String a = sessions.start(db, user);
-    String b = sessions.start(db, user);
+    String a = sessions.start(db, user, ORIGIN);
+    String b = sessions.start(db, user, ORIGIN);
     assertNotEquals(a, b);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement();
@@ -116,7 +119,7 @@ class SessionServiceTest {
 
   @Test
   void a_read_writes_last_seen_at_most_once_a_minute() throws Exception {
-    String token = sessions.start(db, user);
+    String token = sessions.start(db, user, ORIGIN);
     long created = lastSeenMillis();
     clock.now = clock.now.plusSeconds(30);
     assertTrue(sessions.resume(direct, token).isPresent());
@@ -128,7 +131,7 @@ class SessionServiceTest {
 
   @Test
   void sessions_end_after_the_idle_timeout() {
-    String token = sessions.start(db, user);
+    String token = sessions.start(db, user, ORIGIN);
     clock.now = clock.now.plus(Duration.ofMinutes(29));
     assertTrue(sessions.resume(direct, token).isPresent());
     clock.now = clock.now.plus(Duration.ofMinutes(31));
@@ -138,14 +141,14 @@ class SessionServiceTest {
 
   @Test
   void sessions_end_at_their_maximum_age_however_busy() {
-    String token = sessions.start(db, user);
+    String token = sessions.start(db, user, ORIGIN);
     for (int i = 0; i < 12 * 3; i++) {
       clock.now = clock.now.plus(Duration.ofMinutes(20));
       boolean live = sessions.resume(direct, token).isPresent();
       assertEquals(
           clock.now.isBefore(Instant.parse("2026-06-01T22:00:00Z")), live, "at " + clock.now);
     }
-    assertEquals(1, sessions.deleteExpired(db), "the sweeper removes it");
+    assertEquals(1, sessions.deleteExpired(db, ORIGIN), "the sweeper removes it");
   }
 
   @Test
@@ -173,7 +176,7 @@ class SessionServiceTest {
 
   @Test
   void a_session_read_again_with_nothing_written_between_comes_from_memory() {
-    String token = sessions.start(db, user);
+    String token = sessions.start(db, user, ORIGIN);
     assertTrue(sessions.resume(direct, token).isPresent());
     assertEquals(
         0, cacheHits(), "the first read after the session was written goes to the database");
@@ -183,7 +186,7 @@ class SessionServiceTest {
 
   @Test
   void a_session_ended_by_another_process_is_refused_at_once() throws Exception {
-    String token = sessions.start(db, user);
+    String token = sessions.start(db, user, ORIGIN);
     sessions.resume(direct, token);
     assertTrue(sessions.resume(direct, token).isPresent());
     elsewhere("DELETE FROM sessions");
@@ -194,7 +197,7 @@ class SessionServiceTest {
 
   @Test
   void a_user_disabled_or_given_new_roles_by_another_process_is_seen_at_once() throws Exception {
-    String token = sessions.start(db, user);
+    String token = sessions.start(db, user, ORIGIN);
     sessions.resume(direct, token);
     elsewhere("UPDATE users SET roles = 'admin,user'");
     assertTrue(sessions.resume(direct, token).orElseThrow().isAdmin(), "the new role, read fresh");
@@ -204,21 +207,21 @@ class SessionServiceTest {
 
   @Test
   void a_session_ended_through_another_object_of_this_process_is_refused_at_once() {
-    String token = sessions.start(db, user);
+    String token = sessions.start(db, user, ORIGIN);
     sessions.resume(direct, token);
     try (UserDatabase other = SqliteForTests.store(file).open()) {
-      sessions.revokeToken(other, token);
+      sessions.revokeToken(other, token, ORIGIN);
     }
     assertTrue(sessions.resume(direct, token).isEmpty());
-    String second = sessions.start(db, user);
+    String second = sessions.start(db, user, ORIGIN);
     sessions.resume(direct, second);
-    sessions.revokeToken(db, second);
+    sessions.revokeToken(db, second, ORIGIN);
     assertTrue(sessions.resume(direct, second).isEmpty(), "ended through the same object");
   }
 
   @Test
   void a_remembered_session_still_ends_on_time() {
-    String token = sessions.start(db, user);
+    String token = sessions.start(db, user, ORIGIN);
     clock.now = clock.now.plusSeconds(30);
     sessions.resume(direct, token);
     assertTrue(sessions.resume(direct, token).isPresent());
@@ -254,7 +257,7 @@ class SessionServiceTest {
       throws Exception {
     Duration interval = Duration.ofMillis(100);
     try (UserDatabasePool pool = pool(interval)) {
-      String token = sessions.start(db, user);
+      String token = sessions.start(db, user, ORIGIN);
       assertTrue(resume(pool, token).isPresent());
       assertTrue(resume(pool, token).isPresent());
       elsewhere("DELETE FROM sessions");
@@ -266,13 +269,13 @@ class SessionServiceTest {
   @Test
   void through_the_pool_a_session_ended_by_this_process_is_refused_at_once() {
     try (UserDatabasePool pool = pool(Duration.ofHours(1))) {
-      String token = sessions.start(db, user);
+      String token = sessions.start(db, user, ORIGIN);
       assertTrue(resume(pool, token).isPresent());
       double hits = cacheHits();
       assertTrue(resume(pool, token).isPresent());
       assertEquals(hits + 1, cacheHits(), "served from memory");
       try (UserDatabasePool.Lease lease = pool.borrow()) {
-        sessions.revokeToken(lease.db(), token);
+        sessions.revokeToken(lease.db(), token, ORIGIN);
       }
       assertTrue(resume(pool, token).isEmpty());
     }
@@ -282,7 +285,7 @@ class SessionServiceTest {
   void a_session_in_use_outlives_an_idle_timeout_shorter_than_a_minute() {
     SessionService brief =
         new SessionService(Duration.ofSeconds(20), Duration.ofHours(12), clock, metrics);
-    String token = brief.start(db, user);
+    String token = brief.start(db, user, ORIGIN);
     for (int second = 0; second <= 120; second += 8) { // a request every 8 s, for two minutes
       assertTrue(
           brief.resume(direct, token).isPresent(), "in use, yet ended after " + second + " s");
@@ -296,7 +299,7 @@ class SessionServiceTest {
   void a_user_has_at_most_the_cap_of_sessions_and_the_oldest_end_first() {
     java.util.List<String> tokens = new java.util.ArrayList<>();
     for (int i = 0; i < SessionService.MAX_PER_USER + 5; i++) {
-      tokens.add(sessions.start(db, user));
+      tokens.add(sessions.start(db, user, ORIGIN));
       clock.now = clock.now.plusMillis(10);
     }
     for (int i = 0; i < tokens.size(); i++) {

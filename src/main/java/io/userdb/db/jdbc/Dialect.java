@@ -19,6 +19,13 @@ public interface Dialect {
    */
   String serializeAccessChanges();
 
+  /**
+   * What makes reading the audit chain's head row lock it until the transaction ends (" FOR
+   * UPDATE"), so appends from several connections take turns; "" where write transactions take
+   * turns already.
+   */
+  String lockAuditHead();
+
   /** Reads a TEXT column; a store may know a faster way than {@link ResultSet#getString}. */
   default String text(ResultSet rs, int column) throws SQLException {
     return rs.getString(column);

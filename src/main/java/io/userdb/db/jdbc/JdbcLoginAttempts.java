@@ -1,5 +1,6 @@
 package io.userdb.db.jdbc;
 
+import io.userdb.audit.AuditEvent;
 import io.userdb.db.LoginAttempt;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,13 +15,15 @@ final class JdbcLoginAttempts {
 
   private final Statements sql;
   private final Transactions tx;
+  private final JdbcAudit audit;
 
-  JdbcLoginAttempts(Statements sql, Transactions tx) {
+  JdbcLoginAttempts(Statements sql, Transactions tx, JdbcAudit audit) {
     this.sql = sql;
     this.tx = tx;
+    this.audit = audit;
   }
 
-  LoginAttempt reserve(long userId, Instant now, IntFunction<Instant> lockFor) {
+  LoginAttempt reserve(long userId, Instant now, IntFunction<Instant> lockFor, AuditEvent onLock) {
     return tx.write(
         "reserve login attempt",
         () -> {
@@ -38,6 +41,7 @@ final class JdbcLoginAttempts {
             sql.setLock.setLong(1, lock.toEpochMilli());
             sql.setLock.setLong(2, userId);
             sql.setLock.executeUpdate();
+            audit.append(locked(onLock, failures, lock), now);
           }
           return new LoginAttempt(true, failures, lock);
         });
@@ -50,12 +54,20 @@ final class JdbcLoginAttempts {
     }
   }
 
-  void succeeded(long userId) {
+  private static AuditEvent locked(AuditEvent onLock, int attempts, Instant lock) {
+    return onLock == null
+        ? null
+        : onLock.with("attempts", attempts).with("locked_until", lock.toString());
+  }
+
+  void succeeded(long userId, Instant now, AuditEvent event) {
     tx.write(
         "record login success",
         () -> {
           sql.loginSuccess.setLong(1, userId);
-          return sql.loginSuccess.executeUpdate();
+          int updated = sql.loginSuccess.executeUpdate();
+          audit.append(event, now);
+          return updated;
         });
   }
 
@@ -64,7 +76,11 @@ final class JdbcLoginAttempts {
    * writes are not announced.
    */
   LoginAttempt reserveLimited(
-      String key, Instant now, Instant forgetBefore, IntFunction<Instant> lockFor) {
+      String key,
+      Instant now,
+      Instant forgetBefore,
+      IntFunction<Instant> lockFor,
+      AuditEvent onLock) {
     return tx.writeUnannounced(
         "reserve a limited attempt",
         () -> {
@@ -84,6 +100,7 @@ final class JdbcLoginAttempts {
             sql.setLimitLock.setLong(1, lock.toEpochMilli());
             sql.setLimitLock.setString(2, key);
             sql.setLimitLock.executeUpdate();
+            audit.append(locked(onLock, attempts, lock), now);
           }
           return new LoginAttempt(true, attempts, lock);
         });

@@ -2,6 +2,9 @@ package io.userdb.db.jdbc;
 
 import static io.userdb.db.jdbc.UserRows.readUser;
 
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditOrigin;
 import io.userdb.db.SessionRecord;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -15,11 +18,13 @@ final class JdbcSessions {
   private final Statements sql;
   private final Transactions tx;
   private final Dialect dialect;
+  private final JdbcAudit audit;
 
-  JdbcSessions(Statements sql, Transactions tx, Dialect dialect) {
+  JdbcSessions(Statements sql, Transactions tx, Dialect dialect, JdbcAudit audit) {
     this.sql = sql;
     this.tx = tx;
     this.dialect = dialect;
+    this.audit = audit;
   }
 
   Optional<SessionRecord> find(String tokenHash, Instant now) {
@@ -49,7 +54,8 @@ final class JdbcSessions {
       Instant now,
       Instant expiresAt,
       Instant idleEndsAt,
-      int keepAtMost) {
+      int keepAtMost,
+      AuditEvent event) {
     tx.write(
         "create session",
         () -> {
@@ -64,7 +70,12 @@ final class JdbcSessions {
           sql.capSessions.setLong(1, userId);
           sql.capSessions.setLong(2, userId);
           sql.capSessions.setInt(3, keepAtMost);
-          return sql.capSessions.executeUpdate();
+          int capped = sql.capSessions.executeUpdate();
+          audit.append(event, now);
+          if (event != null && capped > 0) {
+            audit.append(ended(event, "cap", capped), now);
+          }
+          return capped;
         });
   }
 
@@ -80,21 +91,46 @@ final class JdbcSessions {
         });
   }
 
-  boolean delete(String tokenHash) {
+  boolean delete(String tokenHash, Instant now, AuditEvent event) {
     return tx.write(
         "delete session",
         () -> {
+          AuditEvent owned = event == null ? null : withOwner(event, tokenHash);
           sql.deleteSession.setString(1, tokenHash);
-          return sql.deleteSession.executeUpdate() > 0;
+          boolean deleted = sql.deleteSession.executeUpdate() > 0;
+          if (deleted) {
+            audit.append(owned, now);
+          }
+          return deleted;
         });
   }
 
-  int deleteExpired(Instant now) {
+  private AuditEvent withOwner(AuditEvent event, String tokenHash) throws java.sql.SQLException {
+    sql.sessionOwner.setString(1, tokenHash);
+    try (ResultSet rs = sql.sessionOwner.executeQuery()) {
+      return rs.next() ? event.about(rs.getLong(1), dialect.text(rs, 2)) : event;
+    }
+  }
+
+  int deleteExpired(Instant now, AuditOrigin origin) {
     return tx.writeUnannounced(
         "delete expired sessions",
         () -> {
           sql.deleteExpiredSessions.setLong(1, now.toEpochMilli());
-          return sql.deleteExpiredSessions.executeUpdate();
+          int expired = sql.deleteExpiredSessions.executeUpdate();
+          if (origin != null && expired > 0) {
+            audit.append(
+                AuditEvent.success(AuditAction.SESSION_ENDED, origin, null, null)
+                    .with("reason", "expired")
+                    .with("count", expired),
+                now);
+          }
+          return expired;
         });
+  }
+
+  /** Sessions of {@code cause}'s target ended beside it, {@code count} of them, and why. */
+  static AuditEvent ended(AuditEvent cause, String reason, int count) {
+    return cause.as(AuditAction.SESSION_ENDED).with("reason", reason).with("count", count);
   }
 }

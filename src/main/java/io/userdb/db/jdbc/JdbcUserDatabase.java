@@ -4,6 +4,11 @@ import static io.userdb.db.jdbc.UserRows.AFTER_NAME_CHARS;
 import static io.userdb.db.jdbc.UserRows.nameKey;
 import static io.userdb.db.jdbc.UserRows.readUser;
 
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditHead;
+import io.userdb.audit.AuditOrigin;
+import io.userdb.audit.AuditQuery;
+import io.userdb.audit.AuditRecord;
 import io.userdb.db.LoginAttempt;
 import io.userdb.db.NewUser;
 import io.userdb.db.ProfileChange;
@@ -35,6 +40,7 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   private final JdbcUserWrites writes;
   private final JdbcSessions sessions;
   private final JdbcLoginAttempts logins;
+  private final JdbcAudit audit;
 
   /** Prepares every statement on {@code connection}; the caller closes it if this throws. */
   protected JdbcUserDatabase(Connection connection, Dialect dialect, Transactions tx)
@@ -43,9 +49,11 @@ public abstract class JdbcUserDatabase implements UserDatabase {
     this.tx = tx;
     this.dialect = dialect;
     this.sql = new Statements(connection, dialect);
-    this.writes = new JdbcUserWrites(sql, tx, dialect, new LastAdminGuard(connection, dialect));
-    this.sessions = new JdbcSessions(sql, tx, dialect);
-    this.logins = new JdbcLoginAttempts(sql, tx);
+    this.audit = new JdbcAudit(connection, dialect);
+    this.writes =
+        new JdbcUserWrites(sql, tx, dialect, new LastAdminGuard(connection, dialect), audit);
+    this.sessions = new JdbcSessions(sql, tx, dialect, audit);
+    this.logins = new JdbcLoginAttempts(sql, tx, audit);
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -122,39 +130,45 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   // ---- writes of users: see JdbcUserWrites ---------------------------------------------------
 
   @Override
-  public User createUser(NewUser user, Instant now) {
-    return writes.create(user, now);
+  public User createUser(NewUser user, Instant now, AuditOrigin origin) {
+    return writes.create(user, now, origin);
   }
 
   @Override
-  public int createUsers(Iterable<NewUser> users, Instant now) {
-    return writes.createAll(users, now);
+  public int createUsers(Iterable<NewUser> users, Instant now, AuditOrigin origin) {
+    return writes.createAll(users, now, origin);
   }
 
   @Override
-  public int copyInUsers(List<User> users) {
-    return writes.copyIn(users);
+  public int copyInUsers(List<User> users, Instant now, AuditOrigin origin) {
+    return writes.copyIn(users, now, origin);
   }
 
   @Override
-  public Optional<User> updateProfile(String username, ProfileChange change, Instant now) {
-    return writes.updateProfile(username, change, now);
+  public Optional<User> updateProfile(
+      String username, ProfileChange change, Instant now, AuditOrigin origin) {
+    return writes.updateProfile(username, change, now, origin);
   }
 
   @Override
   public boolean changePassword(
-      String username, String passwordHash, String keepSessionHash, Instant now) {
-    return writes.changePassword(username, passwordHash, keepSessionHash, now);
+      String username,
+      String passwordHash,
+      String keepSessionHash,
+      Instant now,
+      AuditOrigin origin) {
+    return writes.changePassword(username, passwordHash, keepSessionHash, now, origin);
   }
 
   @Override
-  public void upgradePasswordHash(long userId, String oldHash, String newHash) {
-    writes.upgradePasswordHash(userId, oldHash, newHash);
+  public void upgradePasswordHash(
+      long userId, String oldHash, String newHash, Instant now, AuditEvent event) {
+    writes.upgradePasswordHash(userId, oldHash, newHash, now, event);
   }
 
   @Override
-  public boolean deleteUser(String username) {
-    return writes.delete(username);
+  public boolean deleteUser(String username, Instant now, AuditOrigin origin) {
+    return writes.delete(username, now, origin);
   }
 
   // ---- sessions and sign-in attempts: see JdbcSessions and JdbcLoginAttempts ---------------
@@ -171,8 +185,9 @@ public abstract class JdbcUserDatabase implements UserDatabase {
       Instant now,
       Instant expiresAt,
       Instant idleEndsAt,
-      int keepAtMost) {
-    sessions.create(tokenHash, userId, now, expiresAt, idleEndsAt, keepAtMost);
+      int keepAtMost,
+      AuditEvent event) {
+    sessions.create(tokenHash, userId, now, expiresAt, idleEndsAt, keepAtMost, event);
   }
 
   @Override
@@ -181,29 +196,34 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   }
 
   @Override
-  public boolean deleteSession(String tokenHash) {
-    return sessions.delete(tokenHash);
+  public boolean deleteSession(String tokenHash, Instant now, AuditEvent event) {
+    return sessions.delete(tokenHash, now, event);
   }
 
   @Override
-  public int deleteExpiredSessions(Instant now) {
-    return sessions.deleteExpired(now);
+  public int deleteExpiredSessions(Instant now, AuditOrigin origin) {
+    return sessions.deleteExpired(now, origin);
   }
 
   @Override
-  public LoginAttempt reserveLoginAttempt(long userId, Instant now, IntFunction<Instant> lockFor) {
-    return logins.reserve(userId, now, lockFor);
+  public LoginAttempt reserveLoginAttempt(
+      long userId, Instant now, IntFunction<Instant> lockFor, AuditEvent onLock) {
+    return logins.reserve(userId, now, lockFor, onLock);
   }
 
   @Override
-  public void recordLoginSuccess(long userId) {
-    logins.succeeded(userId);
+  public void recordLoginSuccess(long userId, Instant now, AuditEvent event) {
+    logins.succeeded(userId, now, event);
   }
 
   @Override
   public LoginAttempt reserveLimitedAttempt(
-      String key, Instant now, Instant forgetBefore, IntFunction<Instant> lockFor) {
-    return logins.reserveLimited(key, now, forgetBefore, lockFor);
+      String key,
+      Instant now,
+      Instant forgetBefore,
+      IntFunction<Instant> lockFor,
+      AuditEvent onLock) {
+    return logins.reserveLimited(key, now, forgetBefore, lockFor, onLock);
   }
 
   @Override
@@ -219,6 +239,29 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   @Override
   public int deleteStaleLimits(Instant now, Instant unusedSince) {
     return logins.deleteStaleLimits(now, unusedSince);
+  }
+
+  // ---- the audit log: see JdbcAudit ---------------------------------------------------------
+
+  /** Its own transaction, unannounced: a record changes no answer another backend caches. */
+  @Override
+  public void appendAudit(AuditEvent event, Instant now) {
+    tx.writeUnannounced(
+        "append to the audit log",
+        () -> {
+          audit.append(event, now);
+          return null;
+        });
+  }
+
+  @Override
+  public List<AuditRecord> findAudit(AuditQuery query) {
+    return tx.read("read the audit log", () -> audit.find(query));
+  }
+
+  @Override
+  public AuditHead auditHead() {
+    return tx.read("read the audit log's head", audit::head);
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------

@@ -44,6 +44,8 @@ final class Statements {
   final PreparedStatement capSessions;
   final PreparedStatement deleteSession;
   final PreparedStatement deleteExpiredSessions;
+  final PreparedStatement countSessionsOfUser;
+  final PreparedStatement sessionOwner;
 
   private final Connection connection;
 
@@ -140,6 +142,11 @@ final class Statements {
                 + " DESC LIMIT ?)");
     deleteSession = prepare("DELETE FROM sessions WHERE token_hash = ?");
     deleteExpiredSessions = prepare("DELETE FROM sessions WHERE ends_at <= ?");
+    countSessionsOfUser = prepare("SELECT COUNT(*) FROM sessions WHERE user_id = ?");
+    sessionOwner =
+        prepare(
+            "SELECT u.id, u.username FROM sessions s JOIN users u ON u.id = s.user_id"
+                + " WHERE s.token_hash = ?");
   }
 
   private PreparedStatement prepare(String sql) throws SQLException {

@@ -27,4 +27,13 @@ final class PgDialect implements Dialect {
   public String serializeAccessChanges() {
     return "SELECT pg_advisory_xact_lock(" + ACCESS_CHANGE_LOCK + ")";
   }
+
+  /**
+   * Under READ COMMITTED, a second appender waits for the first to commit and then reads the head
+   * it left.
+   */
+  @Override
+  public String lockAuditHead() {
+    return " FOR UPDATE";
+  }
 }

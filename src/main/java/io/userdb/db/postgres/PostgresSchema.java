@@ -1,5 +1,6 @@
 package io.userdb.db.postgres;
 
+import io.userdb.audit.AuditChain;
 import io.userdb.db.SchemaVersionException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,6 +18,8 @@ import java.util.List;
  * "C" collation: byte order, so prefix ranges work as they do in SQLite.
  */
 final class PostgresSchema {
+
+  private static final String GENESIS = AuditChain.GENESIS;
 
   /** Any fixed number: the advisory lock all userdb backends take while migrating. */
   private static final long MIGRATION_LOCK = 0x7573657264620001L;
@@ -63,7 +66,44 @@ final class PostgresSchema {
               "ALTER TABLE sessions ADD COLUMN ends_at BIGINT NOT NULL DEFAULT 0",
               "UPDATE sessions SET ends_at = LEAST(expires_at, last_seen_at + 1800000)",
               "DROP INDEX sessions_by_expiry",
-              "CREATE INDEX sessions_by_end ON sessions(ends_at)"));
+              "CREATE INDEX sessions_by_end ON sessions(ends_at)"),
+          // As SQLite's fourth migration: the audit log and its chain's head, which appends lock
+          // (FOR UPDATE) so backends take turns; a trigger refuses changes and removals.
+          List.of(
+              """
+              CREATE TABLE audit_log (
+                seq BIGINT PRIMARY KEY,
+                occurred_at BIGINT NOT NULL,
+                action TEXT COLLATE "C" NOT NULL,
+                category TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                actor_id BIGINT,
+                actor_name TEXT NOT NULL,
+                target_id BIGINT,
+                target_name TEXT,
+                client_address TEXT,
+                route TEXT NOT NULL,
+                fields TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+              )""",
+              "CREATE INDEX audit_by_action ON audit_log(action, seq)",
+              """
+              CREATE TABLE audit_head (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_seq BIGINT NOT NULL,
+                last_hash TEXT NOT NULL
+              )""",
+              "INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '" + GENESIS + "')",
+              """
+              CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$""",
+              """
+              CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+              FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()""",
+              """
+              CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+              FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"""));
 
   static final int CURRENT_VERSION = MIGRATIONS.size();
 

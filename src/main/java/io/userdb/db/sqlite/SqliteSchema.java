@@ -1,5 +1,6 @@
 package io.userdb.db.sqlite;
 
+import io.userdb.audit.AuditChain;
 import io.userdb.db.SchemaVersionException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,6 +16,8 @@ import java.util.List;
  * keeps case-insensitive uniqueness and prefix search in plain, indexable SQL on any database.
  */
 final class SqliteSchema {
+
+  private static final String GENESIS = AuditChain.GENESIS;
 
   private static final List<List<String>> MIGRATIONS =
       List.of(
@@ -59,7 +62,42 @@ final class SqliteSchema {
               "ALTER TABLE sessions ADD COLUMN ends_at INTEGER NOT NULL DEFAULT 0",
               "UPDATE sessions SET ends_at = MIN(expires_at, last_seen_at + 1800000)",
               "DROP INDEX sessions_by_expiry",
-              "CREATE INDEX sessions_by_end ON sessions(ends_at)"));
+              "CREATE INDEX sessions_by_end ON sessions(ends_at)"),
+          // The audit log: a hash chain whose head row appends lock and move (io.userdb.audit).
+          // Seq is given by the appender from the head, so the chain has no gaps; the triggers
+          // keep records from being changed or removed through SQL that goes by the rules.
+          List.of(
+              """
+              CREATE TABLE audit_log (
+                seq INTEGER PRIMARY KEY,
+                occurred_at INTEGER NOT NULL,
+                action TEXT NOT NULL,
+                category TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                actor_id INTEGER,
+                actor_name TEXT NOT NULL,
+                target_id INTEGER,
+                target_name TEXT,
+                client_address TEXT,
+                route TEXT NOT NULL,
+                fields TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+              )""",
+              "CREATE INDEX audit_by_action ON audit_log(action, seq)",
+              """
+              CREATE TABLE audit_head (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_seq INTEGER NOT NULL,
+                last_hash TEXT NOT NULL
+              )""",
+              "INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '" + GENESIS + "')",
+              """
+              CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+              BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END""",
+              """
+              CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+              BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END"""));
 
   static final int CURRENT_VERSION = MIGRATIONS.size();
 

@@ -1,0 +1,170 @@
+package io.userdb.db.jdbc;
+
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditHead;
+import io.userdb.audit.AuditQuery;
+import io.userdb.audit.AuditRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The audit log on one connection: appends inside the caller's write transaction, and reads. An
+ * append locks the chain's head row ({@link Dialect#lockAuditHead()}), so appends from every
+ * backend on the store take turns and each links to the one before; it is the last thing a
+ * transaction does, so the head is always the last lock taken and no two writers wait for each
+ * other in opposite order. Not thread-safe.
+ */
+final class JdbcAudit {
+
+  private static final String COLUMNS =
+      "seq, occurred_at, action, category, outcome, actor_id, actor_name, target_id, target_name,"
+          + " client_address, route, fields, prev_hash, hash";
+
+  private final Connection connection;
+  private final Dialect dialect;
+  private final PreparedStatement lockHead;
+  private final PreparedStatement readHead;
+  private final PreparedStatement insert;
+  private final PreparedStatement moveHead;
+
+  JdbcAudit(Connection connection, Dialect dialect) throws SQLException {
+    this.connection = connection;
+    this.dialect = dialect;
+    String head = "SELECT last_seq, last_hash FROM audit_head WHERE id = 1";
+    lockHead = connection.prepareStatement(head + dialect.lockAuditHead());
+    readHead = connection.prepareStatement(head);
+    insert =
+        connection.prepareStatement(
+            "INSERT INTO audit_log ("
+                + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    moveHead =
+        connection.prepareStatement(
+            "UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1");
+  }
+
+  /** Appends {@code event} as the chain's next record; only inside a write transaction. */
+  void append(AuditEvent event, Instant now) throws SQLException {
+    if (event == null) {
+      return;
+    }
+    AuditHead head = head(lockHead);
+    AuditRecord record = AuditRecord.next(head.seq() + 1, now, event, head.hash());
+    insert.setLong(1, record.seq());
+    insert.setLong(2, record.at());
+    insert.setString(3, record.action());
+    insert.setString(4, record.category());
+    insert.setString(5, record.outcome());
+    setLong(insert, 6, record.actorId());
+    insert.setString(7, record.actorName());
+    setLong(insert, 8, record.targetId());
+    insert.setString(9, record.targetName());
+    insert.setString(10, record.clientAddress());
+    insert.setString(11, record.route());
+    insert.setString(12, record.fields());
+    insert.setString(13, record.prevHash());
+    insert.setString(14, record.hash());
+    insert.executeUpdate();
+    moveHead.setLong(1, record.seq());
+    moveHead.setString(2, record.hash());
+    moveHead.executeUpdate();
+  }
+
+  AuditHead head() throws SQLException {
+    return head(readHead);
+  }
+
+  private static AuditHead head(PreparedStatement statement) throws SQLException {
+    try (ResultSet rs = statement.executeQuery()) {
+      return rs.next() ? new AuditHead(rs.getLong(1), rs.getString(2)) : AuditHead.EMPTY;
+    }
+  }
+
+  /** One page of records; built per query (admins' searches are rare and vary). */
+  List<AuditRecord> find(AuditQuery query) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_log WHERE ");
+    List<Object> values = new ArrayList<>();
+    if (query.newestFirst()) {
+      sql.append("seq < ?");
+      values.add(query.beforeSeq());
+    } else {
+      sql.append("seq > ?");
+      values.add(query.afterSeq());
+    }
+    if (query.since() != null) {
+      sql.append(" AND occurred_at >= ?");
+      values.add(query.since().toEpochMilli());
+    }
+    if (query.until() != null) {
+      sql.append(" AND occurred_at < ?");
+      values.add(query.until().toEpochMilli());
+    }
+    if (query.action() != null) {
+      sql.append(" AND action = ?");
+      values.add(query.action());
+    }
+    if (query.outcome() != null) {
+      sql.append(" AND outcome = ?");
+      values.add(query.outcome());
+    }
+    if (query.user() != null) {
+      String name = query.user().toLowerCase(Locale.ROOT);
+      sql.append(" AND (LOWER(actor_name) = ? OR LOWER(target_name) = ?)");
+      values.add(name);
+      values.add(name);
+    }
+    sql.append(" ORDER BY seq ").append(query.newestFirst() ? "DESC" : "ASC").append(" LIMIT ?");
+    values.add(query.limit());
+    try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+      for (int i = 0; i < values.size(); i++) {
+        statement.setObject(i + 1, values.get(i));
+      }
+      List<AuditRecord> records = new ArrayList<>();
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          records.add(read(rs));
+        }
+      }
+      return records;
+    }
+  }
+
+  private AuditRecord read(ResultSet rs) throws SQLException {
+    return new AuditRecord(
+        rs.getLong(1),
+        rs.getLong(2),
+        dialect.text(rs, 3),
+        dialect.text(rs, 4),
+        dialect.text(rs, 5),
+        nullableLong(rs, 6),
+        dialect.text(rs, 7),
+        nullableLong(rs, 8),
+        dialect.text(rs, 9),
+        dialect.text(rs, 10),
+        dialect.text(rs, 11),
+        dialect.text(rs, 12),
+        dialect.text(rs, 13),
+        dialect.text(rs, 14));
+  }
+
+  private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  private static void setLong(PreparedStatement statement, int index, Long value)
+      throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.BIGINT);
+    } else {
+      statement.setLong(index, value);
+    }
+  }
+}

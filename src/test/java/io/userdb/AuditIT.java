@@ -1,0 +1,412 @@
+package io.userdb;
+
+import static io.userdb.HttpApi.basic;
+import static io.userdb.HttpApi.json;
+import static io.userdb.HttpApi.session;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.userdb.HttpApi.Reply;
+import io.userdb.audit.AuditQuery;
+import io.userdb.audit.AuditRecord;
+import io.userdb.audit.AuditVerifier;
+import io.userdb.db.UserDatabasePool;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The audit log through a real server: each action done through the API records exactly its events,
+ * with the right actor, target and fields; reading ({@code me}, cached Basic credentials) records
+ * nothing; no secret the test used appears in any event; {@code GET /api/audit} serves the log to
+ * admins only.
+ */
+class AuditIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BOB_FIRST = "bob-first-password-1";
+  private static final String BOB_SECOND = "bob-second-password-2";
+  private static final String WRONG = "not-the-password-9";
+
+  @TempDir Path folder;
+  private TestServer server;
+  private HttpApi http;
+  private final List<String> secrets = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    server = TestServer.start(folder);
+    http = server.http;
+    secrets.addAll(List.of(TestServer.ADMIN_PASSWORD, BOB_FIRST, BOB_SECOND, WRONG));
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    assertEquals(0, server.awaitNoneBorrowed(), "objects still borrowed after the test");
+    server.close();
+  }
+
+  /** One event as the test expects it; {@code fields} exactly, a session's name as any name. */
+  private record Expected(
+      String action, String outcome, String actor, String target, Map<String, Object> fields) {}
+
+  private static Expected event(
+      String action, String outcome, String actor, String target, Object... fields) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < fields.length; i += 2) {
+      map.put((String) fields[i], fields[i + 1]);
+    }
+    return new Expected(action, outcome, actor, target, map);
+  }
+
+  private List<AuditRecord> recordsAfter(long seq) {
+    try (UserDatabasePool.Access access = server.service().pool().access()) {
+      return access.db().findAudit(AuditQuery.chainAfter(seq, 10_000));
+    }
+  }
+
+  private long head() {
+    try (UserDatabasePool.Access access = server.service().pool().access()) {
+      return access.db().auditHead().seq();
+    }
+  }
+
+  /** Runs {@code action} and checks the events it recorded, all of them and in order. */
+  private <T> T expect(String what, Supplier<T> action, Expected... expected) throws Exception {
+    long before = head();
+    T result = action.get();
+    List<AuditRecord> recorded = recordsAfter(before);
+    List<String> actual = new ArrayList<>();
+    for (AuditRecord r : recorded) {
+      actual.add(r.action() + " " + r.outcome() + " " + r.actorName() + " -> " + r.targetName());
+    }
+    assertEquals(expected.length, recorded.size(), what + ": recorded " + actual);
+    for (int i = 0; i < expected.length; i++) {
+      Expected e = expected[i];
+      AuditRecord r = recorded.get(i);
+      String where = what + ", event " + (i + 1) + " of " + actual;
+      assertEquals(e.action(), r.action(), where);
+      assertEquals(e.outcome(), r.outcome(), where);
+      assertEquals(e.actor(), r.actorName(), where);
+      assertEquals(e.target(), r.targetName(), where);
+      assertEquals("127.0.0.1", r.clientAddress(), where);
+      Map<String, Object> fields =
+          new LinkedHashMap<>(JSON.readValue(r.fields(), LinkedHashMap.class));
+      Object name = fields.get("session");
+      if (name != null) {
+        assertTrue(name.toString().matches("[0-9a-f]{12}"), where + ": session " + name);
+        fields.put("session", "*");
+      }
+      for (Map.Entry<String, Object> field : e.fields().entrySet()) {
+        if ("*".equals(field.getValue()) && fields.containsKey(field.getKey())) {
+          fields.put(field.getKey(), "*"); // any value: a time
+        }
+      }
+      assertEquals(e.fields(), fields, where);
+    }
+    return result;
+  }
+
+  private Reply post(String path, String body, String... headers) {
+    return http.send("POST", path, body, headers);
+  }
+
+  private String signIn(String name, String password) {
+    String token = http.login(name, password);
+    secrets.add(token);
+    secrets.add(sha256(token));
+    return token;
+  }
+
+  private static String sha256(String token) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(token.getBytes(StandardCharsets.US_ASCII)));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void status(int expected, Reply reply) {
+    assertEquals(expected, reply.status(), reply.body());
+  }
+
+  @Test
+  void each_action_records_exactly_its_events_and_no_secret() throws Exception {
+    String admin =
+        expect(
+            "sign-in",
+            () -> signIn("admin", TestServer.ADMIN_PASSWORD),
+            event("user.login", "success", "admin", "admin", "method", "password"),
+            event("session.created", "success", "admin", "admin", "session", "*"));
+    expect(
+        "sign-in with a wrong password, the name in other letters",
+        () -> post("/api/session", json("username", "ADMIN", "password", WRONG)),
+        event(
+            "user.login",
+            "failure",
+            "anonymous",
+            "admin",
+            "method",
+            "password",
+            "reason",
+            "wrong_password"));
+    expect(
+        "sign-in as nobody",
+        () -> post("/api/session", json("username", "ghost", "password", WRONG)),
+        event(
+            "user.login",
+            "failure",
+            "anonymous",
+            "ghost",
+            "method",
+            "password",
+            "reason",
+            "unknown_user"));
+    expect(
+        "an admin creates a user",
+        () -> {
+          Reply r =
+              post(
+                  "/api/users",
+                  json("username", "bob", "password", BOB_FIRST, "email", "bob@example.org"),
+                  session(admin));
+          status(201, r);
+          return r;
+        },
+        event("user.created", "success", "admin", "bob", "roles", List.of("user")));
+    expect(
+        "an admin edits a profile",
+        () -> http.send("PATCH", "/api/users/bob", json("displayName", "Bob"), session(admin)),
+        event("user.updated", "success", "admin", "bob", "changed", List.of("displayName")));
+    String bob =
+        expect(
+            "bob signs in",
+            () -> signIn("bob", BOB_FIRST),
+            event("user.login", "success", "bob", "bob", "method", "password"),
+            event("session.created", "success", "bob", "bob", "session", "*"));
+    String bobElsewhere = signIn("bob", BOB_FIRST);
+    expect(
+        "a user asks for the user list",
+        () -> http.get("/api/users", session(bob)),
+        event(
+            "access.refused",
+            "failure",
+            "bob",
+            null,
+            "method",
+            "GET",
+            "path",
+            "/api/users",
+            "reason",
+            "only admins may do that"));
+    expect(
+        "a user asks for the audit log",
+        () -> {
+          Reply r = http.get("/api/audit", session(bob));
+          status(403, r);
+          return r;
+        },
+        event(
+            "access.refused",
+            "failure",
+            "bob",
+            null,
+            "method",
+            "GET",
+            "path",
+            "/api/audit",
+            "reason",
+            "only admins may do that"));
+    expect("me", () -> http.get("/api/me", session(bob)));
+    expect(
+        "a wrong current password",
+        () ->
+            http.send(
+                "PUT",
+                "/api/users/bob/password",
+                json("password", BOB_SECOND, "currentPassword", WRONG),
+                session(bob)),
+        event(
+            "user.login",
+            "failure",
+            "bob",
+            "bob",
+            "method",
+            "current_password",
+            "reason",
+            "wrong_password"));
+    expect(
+        "a user changes their password",
+        () -> {
+          Reply r =
+              http.send(
+                  "PUT",
+                  "/api/users/bob/password",
+                  json("password", BOB_SECOND, "currentPassword", BOB_FIRST),
+                  session(bob));
+          status(204, r);
+          return r;
+        },
+        event("user.login", "success", "bob", "bob", "method", "current_password"),
+        event("user.password_changed", "success", "bob", "bob", "self", true),
+        event("session.ended", "success", "bob", "bob", "reason", "password_changed", "count", 1));
+    status(401, http.get("/api/me", session(bobElsewhere)));
+    expect(
+        "an admin changes roles",
+        () ->
+            http.send(
+                "PATCH",
+                "/api/users/bob",
+                json("roles", new String[] {"user", "guest"}),
+                session(admin)),
+        event(
+            "user.updated",
+            "success",
+            "admin",
+            "bob",
+            "changed",
+            List.of("roles"),
+            "roles_from",
+            List.of("user"),
+            "roles_to",
+            List.of("guest", "user")));
+    expect(
+        "an admin disables a user",
+        () -> http.send("PATCH", "/api/users/bob", json("disabled", true), session(admin)),
+        event("user.disabled", "success", "admin", "bob"),
+        event("session.ended", "success", "admin", "bob", "reason", "user_disabled", "count", 1));
+    expect(
+        "an admin enables a user",
+        () -> http.send("PATCH", "/api/users/bob", json("disabled", false), session(admin)),
+        event("user.enabled", "success", "admin", "bob"));
+    String basicHeader = basic("bob", BOB_SECOND)[1];
+    secrets.add(basicHeader.substring("Basic ".length()));
+    expect(
+        "Basic with a wrong password",
+        () -> http.get("/api/me", basic("bob", WRONG)),
+        event(
+            "user.login",
+            "failure",
+            "anonymous",
+            "bob",
+            "method",
+            "basic",
+            "reason",
+            "wrong_password"));
+    expect(
+        "Basic",
+        () -> http.get("/api/me", basic("bob", BOB_SECOND)),
+        event("user.login", "success", "bob", "bob", "method", "basic"));
+    expect("Basic again, from the cache", () -> http.get("/api/me", basic("bob", BOB_SECOND)));
+    expect(
+        "an admin deletes a user",
+        () -> http.send("DELETE", "/api/users/bob", null, session(admin)),
+        event("user.deleted", "success", "admin", "bob"));
+    expect(
+        "sign-out",
+        () -> http.send("DELETE", "/api/session", null, session(admin)),
+        event("session.ended", "success", "admin", "admin", "reason", "sign_out", "session", "*"));
+
+    assertNoSecretIn(recordsAfter(0).toString());
+    String adminAgain = signIn("admin", TestServer.ADMIN_PASSWORD);
+    Reply page = http.get("/api/audit?limit=500", session(adminAgain));
+    status(200, page);
+    assertNoSecretIn(page.body());
+    try (UserDatabasePool.Access access = server.service().pool().access()) {
+      assertFalse(access.db().findUser("admin").isEmpty());
+      secrets.add(access.db().findUser("admin").orElseThrow().passwordHash());
+      AuditVerifier verified =
+          AuditVerifier.walk(
+              after -> access.db().findAudit(AuditQuery.chainAfter(after, 100)),
+              () -> access.db().auditHead());
+      assertTrue(verified.problem().isEmpty(), () -> verified.problem().orElseThrow());
+    }
+    assertNoSecretIn(recordsAfter(0).toString());
+  }
+
+  private void assertNoSecretIn(String text) {
+    for (String secret : secrets) {
+      assertFalse(text.contains(secret), "a secret appears in the audit log: " + secret);
+    }
+  }
+
+  @Test
+  void an_account_lock_is_recorded_once_and_refusals_after_it_say_locked() throws Exception {
+    for (int i = 1; i <= 4; i++) {
+      status(401, post("/api/session", json("username", "admin", "password", WRONG)));
+    }
+    expect(
+        "the fifth failure",
+        () -> post("/api/session", json("username", "admin", "password", WRONG)),
+        event(
+            "user.locked",
+            "success",
+            "anonymous",
+            "admin",
+            "method",
+            "password",
+            "attempts",
+            5,
+            "locked_until",
+            "*"),
+        event(
+            "user.login",
+            "failure",
+            "anonymous",
+            "admin",
+            "method",
+            "password",
+            "reason",
+            "wrong_password"));
+  }
+
+  @Test
+  void admins_read_the_log_newest_first_in_pages_with_filters() throws Exception {
+    String admin = signIn("admin", TestServer.ADMIN_PASSWORD);
+    for (int i = 0; i < 3; i++) {
+      post("/api/session", json("username", "ghost" + i, "password", WRONG));
+    }
+    Reply first = http.get("/api/audit?action=user.login&outcome=failure&limit=2", session(admin));
+    status(200, first);
+    JsonNode body = JSON.readTree(first.body());
+    assertEquals(2, body.get("events").size());
+    assertEquals("ghost2", body.at("/events/0/user/target/name").asText());
+    assertEquals("ghost1", body.at("/events/1/user/target/name").asText());
+    assertEquals("user.login", body.at("/events/0/event/action").asText());
+    assertEquals("failure", body.at("/events/0/event/outcome").asText());
+    assertEquals("authentication", body.at("/events/0/event/category/0").asText());
+    assertEquals("127.0.0.1", body.at("/events/0/source/ip").asText());
+    assertEquals("unknown_user", body.at("/events/0/userdb/reason").asText());
+    Reply second =
+        http.get(
+            "/api/audit?action=user.login&outcome=failure&limit=2&before="
+                + body.get("next").asText(),
+            session(admin));
+    JsonNode rest = JSON.readTree(second.body());
+    assertEquals(1, rest.get("events").size());
+    assertEquals("ghost0", rest.at("/events/0/user/target/name").asText());
+    assertTrue(rest.get("next").isNull());
+    JsonNode byUser = JSON.readTree(http.get("/api/audit?user=GHOST1", session(admin)).body());
+    assertEquals(1, byUser.get("events").size());
+    Reply bad = http.get("/api/audit?since=yesterday", session(admin));
+    status(400, bad);
+    assertEquals("invalid_parameter", JSON.readTree(bad.body()).get("error").asText());
+    status(401, http.get("/api/audit"));
+  }
+}

@@ -1,0 +1,317 @@
+package io.userdb.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditChain;
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditHead;
+import io.userdb.audit.AuditOrigin;
+import io.userdb.audit.AuditQuery;
+import io.userdb.audit.AuditRecord;
+import io.userdb.audit.AuditVerifier;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What every kind of store promises of the audit log, on a real database (SQLite: {@code
+ * SqliteAuditLogTest}; PostgreSQL: {@code PostgresAuditLogIT}): each change records its events in
+ * its own transaction, appends from many connections at once keep one intact chain, SQL that goes
+ * by the rules cannot change or remove a record, and one that lifts the guard is caught by verify,
+ * which names the record.
+ */
+@Timeout(120)
+public abstract class AuditLogContract {
+
+  private static final Instant T0 = Instant.parse("2026-11-30T08:00:00Z");
+  private static final AuditOrigin CLI = AuditOrigin.cli("operator");
+  private final List<UserDatabase> opened = new ArrayList<>();
+  private UserStore store;
+  private UserDatabase db;
+
+  /** A new, empty store of the kind under test. */
+  protected abstract UserStore newStore() throws Exception;
+
+  /** Runs {@code sql} on the store as its owner, with no help from userdb. */
+  protected abstract void asOwner(String sql) throws SQLException;
+
+  /**
+   * As {@link #asOwner}, after lifting the append-only guard as an intruder with the file would.
+   */
+  protected abstract void asIntruder(String sql) throws SQLException;
+
+  @BeforeEach
+  void openStore() throws Exception {
+    store = newStore();
+    db = open();
+  }
+
+  @AfterEach
+  void closeObjects() {
+    opened.forEach(UserDatabase::close);
+    store.close();
+  }
+
+  private UserDatabase open() {
+    UserDatabase object = store.open();
+    opened.add(object);
+    return object;
+  }
+
+  private List<AuditRecord> all() {
+    return db.findAudit(AuditQuery.chainAfter(0, 10_000));
+  }
+
+  private AuditVerifier verify() {
+    return AuditVerifier.walk(
+        after -> db.findAudit(AuditQuery.chainAfter(after, 7)), db::auditHead);
+  }
+
+  private static NewUser user(String name, String... roles) {
+    return new NewUser(name, "$argon2id$hash-of-" + name, "", "", Set.of(roles));
+  }
+
+  @Test
+  void an_empty_log_verifies_and_its_head_is_the_genesis() {
+    assertEquals(AuditHead.EMPTY, db.auditHead());
+    assertTrue(verify().problem().isEmpty());
+  }
+
+  @Test
+  void each_change_records_its_events_linked_into_one_chain() {
+    User ann = db.createUser(user("ann", "user"), T0, CLI);
+    db.createUser(user("root", "admin", "user"), T0, CLI);
+    db.updateProfile("ann", new ProfileChange(null, null, Set.of("user", "admin"), null), T0, CLI);
+    db.createSession("a".repeat(64), ann.id(), T0, T0.plusSeconds(60), T0.plusSeconds(60), 20);
+    db.updateProfile("ann", ProfileChange.disabled(true), T0, CLI);
+    db.deleteUser("ann", T0, CLI);
+
+    List<AuditRecord> records = all();
+    assertEquals(
+        List.of(
+            "user.created",
+            "user.created",
+            "user.updated",
+            "user.disabled",
+            "session.ended",
+            "user.deleted"),
+        records.stream().map(AuditRecord::action).toList());
+    AuditRecord promoted = records.get(2);
+    assertEquals("ann", promoted.targetName());
+    assertEquals(ann.id(), promoted.targetId());
+    assertEquals("cli:operator", promoted.actorName());
+    assertEquals(
+        "{\"changed\":[\"roles\"],\"roles_from\":[\"user\"],\"roles_to\":[\"admin\",\"user\"]}",
+        promoted.fields());
+    assertEquals("{\"reason\":\"user_disabled\",\"count\":1}", records.get(4).fields());
+    assertEquals(AuditChain.GENESIS, records.get(0).prevHash());
+    for (int i = 0; i < records.size(); i++) {
+      assertEquals(i + 1, records.get(i).seq());
+      assertEquals(AuditChain.hashOf(records.get(i)), records.get(i).hash());
+      if (i > 0) {
+        assertEquals(records.get(i - 1).hash(), records.get(i).prevHash());
+      }
+    }
+    assertEquals(new AuditHead(6, records.get(5).hash()), db.auditHead());
+    assertTrue(verify().problem().isEmpty(), () -> verify().problem().orElseThrow());
+  }
+
+  @Test
+  void a_change_refused_records_nothing_as_it_changes_nothing() {
+    db.createUser(user("root", "admin"), T0, CLI);
+    int before = all().size();
+    assertThrows(LastAdminException.class, () -> db.deleteUser("root", T0, CLI));
+    assertThrows(DuplicateUserException.class, () -> db.createUser(user("ROOT"), T0, CLI));
+    assertFalse(db.deleteUser("nobody", T0, CLI));
+    assertEquals(before, all().size());
+    assertEquals(before, db.auditHead().seq());
+  }
+
+  @Test
+  void a_lock_is_recorded_in_the_transaction_that_sets_it() {
+    User ann = db.createUser(user("ann", "user"), T0, null);
+    AuditEvent onLock =
+        AuditEvent.success(
+            AuditAction.USER_LOCKED, AuditOrigin.anonymous("192.0.2.7", "n1"), ann.id(), "ann");
+    db.reserveLoginAttempt(ann.id(), T0, n -> Instant.EPOCH, onLock);
+    assertEquals(0, all().size(), "no lock, no record");
+    db.reserveLoginAttempt(ann.id(), T0, n -> T0.plusSeconds(30), onLock);
+    AuditRecord locked = all().get(0);
+    assertEquals("user.locked", locked.action());
+    assertEquals("192.0.2.7", locked.clientAddress());
+    assertEquals("n1", locked.route());
+    assertEquals("{\"attempts\":2,\"locked_until\":\"2026-11-30T08:00:30Z\"}", locked.fields());
+  }
+
+  @Test
+  void appends_from_many_connections_at_once_keep_one_chain() throws Exception {
+    int threads = 6;
+    int each = 25;
+    List<UserDatabase> objects = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      objects.add(open());
+    }
+    CountDownLatch start = new CountDownLatch(1);
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int t = 0; t < threads; t++) {
+        UserDatabase object = objects.get(t);
+        int thread = t;
+        pool.execute(
+            () -> {
+              try {
+                start.await();
+                for (int i = 0; i < each; i++) {
+                  if (i % 5 == 0) {
+                    object.createUser(user("u" + thread + "x" + i, "user"), T0, CLI);
+                  } else {
+                    object.appendAudit(
+                        AuditEvent.failure(AuditAction.USER_LOGIN, CLI, null, "t" + thread)
+                            .with("i", i),
+                        T0);
+                  }
+                }
+              } catch (Throwable e) {
+                failures.add(e);
+              }
+            });
+      }
+      start.countDown();
+      pool.shutdown();
+      assertTrue(pool.awaitTermination(100, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(failures.isEmpty(), () -> "workers failed: " + failures);
+    AuditVerifier verified = verify();
+    assertTrue(verified.problem().isEmpty(), () -> verified.problem().orElseThrow());
+    assertEquals(threads * each, verified.checked());
+  }
+
+  @Test
+  void sql_that_goes_by_the_rules_can_neither_change_nor_remove_a_record() {
+    db.appendAudit(AuditEvent.success(AuditAction.SERVICE_STARTED, CLI, null, null), T0);
+    assertThrows(SQLException.class, () -> asOwner("UPDATE audit_log SET outcome = 'failure'"));
+    assertThrows(SQLException.class, () -> asOwner("DELETE FROM audit_log"));
+    assertTrue(verify().problem().isEmpty());
+  }
+
+  private void fiveRecords() {
+    for (int i = 1; i <= 5; i++) {
+      db.appendAudit(
+          AuditEvent.failure(AuditAction.USER_LOGIN, CLI, null, "mallory").with("try", i), T0);
+    }
+  }
+
+  @Test
+  void verify_names_a_record_changed_behind_its_back() throws Exception {
+    fiveRecords();
+    asIntruder("UPDATE audit_log SET outcome = 'success' WHERE seq = 3");
+    assertEquals(
+        "record 3 was changed (its hash does not match its content)",
+        verify().problem().orElseThrow());
+  }
+
+  @Test
+  void verify_names_a_record_changed_with_its_own_hash_made_anew() throws Exception {
+    fiveRecords();
+    AuditRecord third = all().get(2);
+    AuditRecord forged =
+        AuditRecord.next(
+            3,
+            T0,
+            AuditEvent.success(AuditAction.USER_LOGIN, CLI, null, "mallory"),
+            third.prevHash());
+    asIntruder(
+        "UPDATE audit_log SET outcome = 'success', fields = '{}', hash = '"
+            + forged.hash()
+            + "' WHERE seq = 3");
+    assertEquals(
+        "record 3 was changed or replaced (record 4 does not link to it)",
+        verify().problem().orElseThrow());
+  }
+
+  @Test
+  void verify_names_a_record_removed_from_the_middle_or_the_end() throws Exception {
+    fiveRecords();
+    asIntruder("DELETE FROM audit_log WHERE seq = 2");
+    assertEquals(
+        "record 2 was removed (record 3 follows record 1)", verify().problem().orElseThrow());
+  }
+
+  @Test
+  void verify_names_a_record_removed_from_the_end() throws Exception {
+    fiveRecords();
+    asIntruder("DELETE FROM audit_log WHERE seq = 5");
+    assertEquals(
+        "record 5 was removed (the log ends at record 4, its head says 5)",
+        verify().problem().orElseThrow());
+  }
+
+  @Test
+  void verify_names_a_record_inserted_after_the_head() throws Exception {
+    fiveRecords();
+    AuditRecord last = all().get(4);
+    AuditRecord forged =
+        AuditRecord.next(
+            6, T0, AuditEvent.success(AuditAction.USER_LOGIN, CLI, null, "mallory"), last.hash());
+    asIntruder(insert(forged));
+    assertEquals(
+        "record 6 was inserted (after the head, record 5)", verify().problem().orElseThrow());
+  }
+
+  @Test
+  void verify_names_a_record_inserted_before_the_first() throws Exception {
+    fiveRecords();
+    AuditRecord forged =
+        AuditRecord.next(
+            0,
+            T0,
+            AuditEvent.success(AuditAction.USER_LOGIN, CLI, null, "mallory"),
+            AuditChain.GENESIS);
+    asIntruder(insert(forged));
+    assertEquals("record 0 was inserted (before record 1)", verify().problem().orElseThrow());
+  }
+
+  private static String insert(AuditRecord r) {
+    return "INSERT INTO audit_log (seq, occurred_at, action, category, outcome, actor_id,"
+        + " actor_name, target_id, target_name, client_address, route, fields, prev_hash, hash)"
+        + " VALUES ("
+        + r.seq()
+        + ", "
+        + r.at()
+        + ", '"
+        + r.action()
+        + "', '"
+        + r.category()
+        + "', '"
+        + r.outcome()
+        + "', NULL, '"
+        + r.actorName()
+        + "', NULL, '"
+        + r.targetName()
+        + "', NULL, '', '"
+        + r.fields()
+        + "', '"
+        + r.prevHash()
+        + "', '"
+        + r.hash()
+        + "')";
+  }
+}
