@@ -31,7 +31,7 @@ USERS="${USERS:-10000}"
 BIG_USERS="${BIG_USERS:-1000000}"
 PASSWORD=bench-password
 ADMIN_PASSWORD=bench-admin-password
-PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed, stores, overhead, costs, scaleout, fanout
+PARTS="${PARTS:-matrix trivial poolsize tablesize apache}"  # also: core, mixed, stores, overhead, costs, scaleout, fanout, upgrade
 STORE_ROUNDS="${STORE_ROUNDS:-3}"  # rounds of the stores part
 OVERHEAD_ROUNDS="${OVERHEAD_ROUNDS:-3}"  # rounds of the overhead part
 SCALE_ROUNDS="${SCALE_ROUNDS:-4}"  # rounds of the scaleout part
@@ -39,6 +39,8 @@ SCALE_CONNECTIONS="${SCALE_CONNECTIONS:-16}"  # its connections, each pausing SC
 SCALE_PAUSE_MS="${SCALE_PAUSE_MS:-8}"  # between requests: about 2,000 requests/s offered
 FANOUT_LISTENERS="${FANOUT_LISTENERS:-0 8 32 128}"  # the fanout part: other backends' listeners
 FANOUT_ROUNDS="${FANOUT_ROUNDS:-2}"  # its rounds
+UPGRADE_ROUNDS="${UPGRADE_ROUNDS:-3}"  # the upgrade part's rounds; OLD_BUILD: the other checkout
+UPGRADE_SCENARIOS="${UPGRADE_SCENARIOS:-me login}"
 STORE_SCENARIOS="${STORE_SCENARIOS:-me basic write login mixed}"  # the stores part's scenarios
 STORE_CONNECTIONS="${STORE_CONNECTIONS:-yes}"  # no: skip its pg_stat_activity runs
 STORE_PG_OPTIONS="${STORE_PG_OPTIONS:-}"  # userdb options for the stores part's PostgreSQL side
@@ -544,6 +546,64 @@ for round in $(seq 1 "$FANOUT_ROUNDS"); do
         'BEGIN { printf "%s\t%d\t%d\t%.1f\t%d\t%.0f\t%.0f\t%d\n", c, k, w, rps, p99, p*u/w, l*u/w, least }' \
         >> "$out/fanout.tsv"
     say "$(tail -n 1 "$out/fanout.tsv")"
+  done
+done
+cleanup
+$pg_stop
+pg_stop=true
+fi
+
+if part upgrade; then
+# This build against an earlier one, as a user upgrading would compare them: OLD_BUILD is a
+# checkout of that commit built with `./mvnw -DskipTests package` and `./mvnw -Pbench
+# -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
+# -Dmdep.includeScope=test`. Each build serves its own database (seeded by its own code, the
+# schemas differ), on SQLite and on PostgreSQL (two databases of one cluster), side by side in
+# alternating rounds, direct at 64 connections, UPGRADE_SCENARIOS each.
+[ -f "${OLD_BUILD:-}/target/userdb.jar" ] || { say "upgrade: set OLD_BUILD to a built checkout"; exit 1; }
+say "upgrade: this build against $(git -C "$OLD_BUILD" log --oneline -1 | cut -c1-60)"
+old_cp="$OLD_BUILD/target/test-classes:$OLD_BUILD/target/classes:$(cat "$OLD_BUILD/target/bench.classpath")"
+mkdir -p "$out/db-old"
+java -cp "$old_cp" io.userdb.bench.SeedDatabase "$out/db-old/userdb.db" "$USERS" "$PASSWORD" > "$out/seed-old.txt"
+copy_db "$out/db-new"
+seed_postgres
+pg_sql -qc "CREATE DATABASE userdb_old OWNER userdb"
+pg_old_url="${pg_url/\/userdb\?//userdb_old?}"
+USERDB_DB_PASSWORD="$pg_password" java -jar "$OLD_BUILD/target/userdb.jar" copy --from "$out/db-old/userdb.db" \
+  --to "$pg_old_url" > "$out/pg-copy-old.txt" 2>&1
+limit=(--login-failures-per-address 1000000)  # 64 sign-ins at once from one address, as in stores
+USERDB_JAR="$OLD_BUILD/target/userdb.jar" start_userdb oldlite "$out/db-old/userdb.db" "${limit[@]}"
+start_userdb newlite "$out/db-new/userdb.db" "${limit[@]}"
+USERDB_DB_PASSWORD="$pg_password" USERDB_JAR="$OLD_BUILD/target/userdb.jar" start_userdb oldpg "$pg_old_url" "${limit[@]}"
+USERDB_DB_PASSWORD="$pg_password" start_userdb newpg "$pg_url" "${limit[@]}"
+for which in oldlite newlite oldpg newpg; do
+  http_var="${which}_http"; pid_var="${which}_pid"
+  printf -v "${which}_token" '%s' "$(login "http://${!http_var}" admin "$ADMIN_PASSWORD")"
+  token_var="${which}_token"
+  USERDB_TOKEN="${!token_var}" warm "http://${!http_var}" "${!pid_var}"
+done
+export USERDB_TOKEN
+# CPU per request too (upgrade.tsv): steadier than throughput on this shared machine.
+postmaster="$(head -n 1 "$pg_dir/data/postmaster.pid")"
+tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
+printf 'config\tscenario\trequests\tbackend_us\tpostgresql_us\n' > "$out/upgrade.tsv"
+for round in $(seq 1 "$UPGRADE_ROUNDS"); do
+  for store in lite pg; do
+    read -r -a pair <<< "$(in_round_order "$round" old new)"
+    for scenario in $UPGRADE_SCENARIOS; do
+      for which in "${pair[@]}"; do
+        http_var="$which${store}_http"; token_var="$which${store}_token"; pid_var="$which${store}_pid"
+        USERDB_TOKEN="${!token_var}"
+        label="$which-sqlite"; [ "$store" = pg ] && label="$which-postgresql"
+        b0=$(tree_ticks "${!pid_var}"); p0=$(tree_ticks "$postmaster")
+        run_wrk "upgrade$round-$label" direct "$scenario" 64 "http://${!http_var}"
+        b1=$(tree_ticks "${!pid_var}"); p1=$(tree_ticks "$postmaster")
+        n="$(wrk_requests "$out/wrk-upgrade$round-$label-direct-$scenario-64.txt")"
+        awk -v c="upgrade$round-$label" -v s="$scenario" -v n="$n" -v u="$tick_us" -v b=$(( b1 - b0 )) \
+            -v p=$(( p1 - p0 )) 'BEGIN { printf "%s\t%s\t%d\t%.1f\t%.1f\n", c, s, n, b*u/n, p*u/n }' \
+            >> "$out/upgrade.tsv"
+      done
+    done
   done
 done
 cleanup
