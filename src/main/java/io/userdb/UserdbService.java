@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.userdb.api.ApiContext;
 import io.userdb.api.ApiRoutes;
 import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditCoalescer;
 import io.userdb.audit.AuditEvent;
 import io.userdb.audit.AuditOrigin;
 import io.userdb.auth.AccountService;
@@ -60,6 +61,7 @@ public final class UserdbService implements AutoCloseable {
   private final UserDatabasePool pool;
   private final UserdbServer server;
   private final ScheduledExecutorService housekeeping;
+  private final AuditUpkeep auditUpkeep;
   private final ServiceConfig config;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -68,8 +70,10 @@ public final class UserdbService implements AutoCloseable {
       UserStore store,
       UserDatabasePool pool,
       UserdbServer server,
-      ScheduledExecutorService housekeeping) {
+      ScheduledExecutorService housekeeping,
+      AuditUpkeep auditUpkeep) {
     this.config = config;
+    this.auditUpkeep = auditUpkeep;
     this.store = store;
     this.pool = pool;
     this.server = server;
@@ -131,6 +135,7 @@ public final class UserdbService implements AutoCloseable {
             ? AjpSecrets.resolve(config.ajpSecret(), store.localFolder().orElse(DATA_FOLDER))
             : null;
     Clock clock = Clock.systemUTC();
+    AuditCoalescer coalescer = new AuditCoalescer(clock);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     UserDatabasePool pool =
         new UserDatabasePool(
@@ -152,7 +157,8 @@ public final class UserdbService implements AutoCloseable {
               LockoutPolicy.DEFAULT,
               LockoutPolicy.perAddress(config.loginFailuresPerAddress()),
               clock,
-              metrics);
+              metrics,
+              coalescer);
       SessionService sessions =
           new SessionService(config.sessionIdleTimeout(), config.sessionMaxAge(), clock, metrics);
       AccountService accounts = new AccountService(hasher, credentialCache, logins, clock);
@@ -180,7 +186,8 @@ public final class UserdbService implements AutoCloseable {
               accounts,
               metrics,
               clientAddresses,
-              config.jvmRoute());
+              config.jvmRoute(),
+              coalescer);
       UserdbServer server =
           new UserdbServer(
               new TomcatSettings(
@@ -197,7 +204,10 @@ public final class UserdbService implements AutoCloseable {
               metrics);
       server.start();
       ScheduledExecutorService housekeeping = sweepSessions(pool, sessions, logins, self);
-      UserdbService service = new UserdbService(config, store, pool, server, housekeeping);
+      AuditUpkeep auditUpkeep = new AuditUpkeep(pool, coalescer, clock);
+      auditUpkeep.schedule(housekeeping);
+      UserdbService service =
+          new UserdbService(config, store, pool, server, housekeeping, auditUpkeep);
       service.record(AuditAction.SERVICE_STARTED);
       service.printListening(console);
       return service;
@@ -304,6 +314,7 @@ public final class UserdbService implements AutoCloseable {
     }
     housekeeping.shutdownNow();
     server.stop(SHUTDOWN_GRACE);
+    auditUpkeep.drain();
     record(AuditAction.SERVICE_STOPPED);
     pool.close();
     store.close();
