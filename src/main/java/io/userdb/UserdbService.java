@@ -7,6 +7,7 @@ import io.userdb.api.ApiRoutes;
 import io.userdb.audit.AuditAction;
 import io.userdb.audit.AuditCoalescer;
 import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditLogFile;
 import io.userdb.audit.AuditOrigin;
 import io.userdb.auth.AccountService;
 import io.userdb.auth.Authenticator;
@@ -62,6 +63,7 @@ public final class UserdbService implements AutoCloseable {
   private final UserdbServer server;
   private final ScheduledExecutorService housekeeping;
   private final AuditUpkeep auditUpkeep;
+  private final AuditLogFile auditLog;
   private final ServiceConfig config;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -71,7 +73,9 @@ public final class UserdbService implements AutoCloseable {
       UserDatabasePool pool,
       UserdbServer server,
       ScheduledExecutorService housekeeping,
-      AuditUpkeep auditUpkeep) {
+      AuditUpkeep auditUpkeep,
+      AuditLogFile auditLog) {
+    this.auditLog = auditLog;
     this.config = config;
     this.auditUpkeep = auditUpkeep;
     this.store = store;
@@ -130,6 +134,13 @@ public final class UserdbService implements AutoCloseable {
     ClientAddresses clientAddresses =
         trustedProxies(config); // a bad list stops the start before anything opens
     UserStore store = UserStores.open(storeSettings(config));
+    AuditLogFile auditLog;
+    try {
+      auditLog = AuditUpkeep.openLog(config.auditLog(), store);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
     String ajpSecret =
         config.ajpPort() >= 0
             ? AjpSecrets.resolve(config.ajpSecret(), store.localFolder().orElse(DATA_FOLDER))
@@ -204,16 +215,18 @@ public final class UserdbService implements AutoCloseable {
               metrics);
       server.start();
       ScheduledExecutorService housekeeping = sweepSessions(pool, sessions, logins, self);
-      AuditUpkeep auditUpkeep = new AuditUpkeep(pool, coalescer, clock);
+      AuditUpkeep auditUpkeep =
+          new AuditUpkeep(pool, coalescer, clock, config.auditRetention(), self);
       auditUpkeep.schedule(housekeeping);
       UserdbService service =
-          new UserdbService(config, store, pool, server, housekeeping, auditUpkeep);
+          new UserdbService(config, store, pool, server, housekeeping, auditUpkeep, auditLog);
       service.record(AuditAction.SERVICE_STARTED);
       service.printListening(console);
       return service;
     } catch (RuntimeException e) {
       pool.close();
       store.close();
+      AuditUpkeep.closeLog(auditLog);
       throw e;
     }
   }
@@ -318,5 +331,6 @@ public final class UserdbService implements AutoCloseable {
     record(AuditAction.SERVICE_STOPPED);
     pool.close();
     store.close();
+    AuditUpkeep.closeLog(auditLog);
   }
 }
