@@ -5,7 +5,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.userdb.api.ApiContext;
 import io.userdb.api.ApiRoutes;
 import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditCoalescer;
 import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditLogFile;
 import io.userdb.audit.AuditOrigin;
 import io.userdb.auth.AccountService;
 import io.userdb.auth.Authenticator;
@@ -60,6 +62,8 @@ public final class UserdbService implements AutoCloseable {
   private final UserDatabasePool pool;
   private final UserdbServer server;
   private final ScheduledExecutorService housekeeping;
+  private final AuditUpkeep auditUpkeep;
+  private final AuditLogFile auditLog;
   private final ServiceConfig config;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -68,8 +72,12 @@ public final class UserdbService implements AutoCloseable {
       UserStore store,
       UserDatabasePool pool,
       UserdbServer server,
-      ScheduledExecutorService housekeeping) {
+      ScheduledExecutorService housekeeping,
+      AuditUpkeep auditUpkeep,
+      AuditLogFile auditLog) {
+    this.auditLog = auditLog;
     this.config = config;
+    this.auditUpkeep = auditUpkeep;
     this.store = store;
     this.pool = pool;
     this.server = server;
@@ -126,11 +134,19 @@ public final class UserdbService implements AutoCloseable {
     ClientAddresses clientAddresses =
         trustedProxies(config); // a bad list stops the start before anything opens
     UserStore store = UserStores.open(storeSettings(config));
+    AuditLogFile auditLog;
+    try {
+      auditLog = AuditUpkeep.openLog(config.auditLog(), store);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
     String ajpSecret =
         config.ajpPort() >= 0
             ? AjpSecrets.resolve(config.ajpSecret(), store.localFolder().orElse(DATA_FOLDER))
             : null;
     Clock clock = Clock.systemUTC();
+    AuditCoalescer coalescer = new AuditCoalescer(clock);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     UserDatabasePool pool =
         new UserDatabasePool(
@@ -152,7 +168,8 @@ public final class UserdbService implements AutoCloseable {
               LockoutPolicy.DEFAULT,
               LockoutPolicy.perAddress(config.loginFailuresPerAddress()),
               clock,
-              metrics);
+              metrics,
+              coalescer);
       SessionService sessions =
           new SessionService(config.sessionIdleTimeout(), config.sessionMaxAge(), clock, metrics);
       AccountService accounts = new AccountService(hasher, credentialCache, logins, clock);
@@ -180,7 +197,8 @@ public final class UserdbService implements AutoCloseable {
               accounts,
               metrics,
               clientAddresses,
-              config.jvmRoute());
+              config.jvmRoute(),
+              coalescer);
       UserdbServer server =
           new UserdbServer(
               new TomcatSettings(
@@ -197,13 +215,18 @@ public final class UserdbService implements AutoCloseable {
               metrics);
       server.start();
       ScheduledExecutorService housekeeping = sweepSessions(pool, sessions, logins, self);
-      UserdbService service = new UserdbService(config, store, pool, server, housekeeping);
+      AuditUpkeep auditUpkeep =
+          new AuditUpkeep(pool, coalescer, clock, config.auditRetention(), self);
+      auditUpkeep.schedule(housekeeping);
+      UserdbService service =
+          new UserdbService(config, store, pool, server, housekeeping, auditUpkeep, auditLog);
       service.record(AuditAction.SERVICE_STARTED);
       service.printListening(console);
       return service;
     } catch (RuntimeException e) {
       pool.close();
       store.close();
+      AuditUpkeep.closeLog(auditLog);
       throw e;
     }
   }
@@ -304,8 +327,10 @@ public final class UserdbService implements AutoCloseable {
     }
     housekeeping.shutdownNow();
     server.stop(SHUTDOWN_GRACE);
+    auditUpkeep.drain();
     record(AuditAction.SERVICE_STOPPED);
     pool.close();
     store.close();
+    AuditUpkeep.closeLog(auditLog);
   }
 }

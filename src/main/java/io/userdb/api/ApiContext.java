@@ -1,6 +1,7 @@
 package io.userdb.api;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.userdb.audit.AuditCoalescer;
 import io.userdb.auth.AccountService;
 import io.userdb.auth.Authenticator;
 import io.userdb.auth.ClientAddresses;
@@ -12,7 +13,8 @@ import io.userdb.db.UserDatabasePool;
 /**
  * What the servlets share: the pool, the turns costly queries take, the services they call, whose
  * address a request is, and this backend's route name in an Apache balancer (empty when not
- * balanced).
+ * balanced), and what keeps repeatable events (refusals) from writing the audit log at request
+ * rate.
  */
 public record ApiContext(
     UserDatabasePool pool,
@@ -23,7 +25,8 @@ public record ApiContext(
     AccountService accounts,
     PrometheusMeterRegistry metrics,
     ClientAddresses clientAddresses,
-    String route) {
+    String route,
+    AuditCoalescer coalescer) {
 
   /** The per-address limit's key for this request. */
   public String clientAddress(jakarta.servlet.http.HttpServletRequest request) {

@@ -1,6 +1,7 @@
 package io.userdb.api;
 
 import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditCoalescer;
 import io.userdb.audit.AuditEvent;
 import io.userdb.audit.AuditOrigin;
 import io.userdb.auth.AuthenticationException;
@@ -56,7 +57,8 @@ abstract class ApiServlet extends HttpServlet {
 
   /**
    * Runs {@code handler} with access to a pooled database object, given back however it ends. A
-   * refusal ({@link ApiException#refused}) is recorded in the audit log before it is answered.
+   * refusal ({@link ApiException#refused}) is recorded in the audit log before it is answered,
+   * coalesced ({@link AuditCoalescer}): any account can repeat one at request rate.
    */
   void withCaller(HttpServletRequest request, Handler handler) throws IOException {
     try (UserDatabasePool.Access access = ctx.pool().access()) {
@@ -71,14 +73,16 @@ abstract class ApiServlet extends HttpServlet {
       try {
         handler.handle(access, caller);
       } catch (ApiException.Refusal e) {
-        access
-            .db()
-            .appendAudit(
-                AuditEvent.failure(AuditAction.ACCESS_REFUSED, origin(request, caller), null, null)
-                    .with("method", request.getMethod())
-                    .with("path", request.getRequestURI())
-                    .with("reason", e.getMessage()),
-                Instant.now());
+        String path = request.getMethod() + " " + request.getRequestURI();
+        AuditEvent refused =
+            AuditEvent.failure(AuditAction.ACCESS_REFUSED, origin(request, caller), null, null)
+                .with("method", request.getMethod())
+                .with("path", request.getRequestURI())
+                .with("reason", e.getMessage());
+        AuditEvent recorded = ctx.coalescer().admit(AuditCoalescer.keyOf(refused, path), refused);
+        if (recorded != null) {
+          access.db().appendAudit(recorded, Instant.now());
+        }
         throw e;
       }
     }

@@ -23,7 +23,8 @@ public enum AuditAction {
   USER_HASH_UPGRADED("iam"),
   ACCESS_REFUSED("iam"),
   SERVICE_STARTED("process"),
-  SERVICE_STOPPED("process");
+  SERVICE_STOPPED("process"),
+  AUDIT_PRUNED("database");
 
   private final String category;
   private final String id;
@@ -40,7 +41,7 @@ public enum AuditAction {
     return id;
   }
 
-  /** ECS {@code event.category}: authentication, session, iam or process. */
+  /** ECS {@code event.category}: authentication, session, iam, process or database. */
   public String category() {
     return category;
   }

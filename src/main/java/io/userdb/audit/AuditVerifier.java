@@ -1,20 +1,42 @@
 package io.userdb.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
- * Walks the chain in order of {@code seq} and names the first record that was changed, removed or
- * inserted. Feed it every record, then the head read after the last of them. Not thread-safe.
+ * Walks the chain in order of {@code seq} from its anchor (record 1 and the genesis, or the first
+ * record kept by pruning and the hash it links to) and names the first record that was changed,
+ * removed or inserted. Feed it every record, then the head read after the last of them. An anchor
+ * moved by anything but pruning is named too: the last pruning record in the chain must name it.
+ * Not thread-safe.
  */
 public final class AuditVerifier {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final long firstSeq;
   private long lastSeq;
-  private String lastHash = AuditChain.GENESIS;
+  private String lastHash;
   private long checked;
   private String problem;
+  private AuditRecord lastPruning;
+
+  /** A verifier of a chain that starts at record 1. */
+  public AuditVerifier() {
+    this(AuditHead.EMPTY);
+  }
+
+  /** A verifier of the chain that starts at {@code head}'s anchor. */
+  public AuditVerifier(AuditHead head) {
+    this.firstSeq = head.firstSeq();
+    this.lastSeq = head.firstSeq() - 1;
+    this.lastHash = head.firstPrevHash();
+  }
 
   /**
    * Walks a whole log and checks it against its head. Backends may append meanwhile: records past
@@ -26,7 +48,7 @@ public final class AuditVerifier {
    */
   public static AuditVerifier walk(
       LongFunction<List<AuditRecord>> pageAfter, Supplier<AuditHead> head) {
-    AuditVerifier verifier = new AuditVerifier();
+    AuditVerifier verifier = new AuditVerifier(head.get());
     long from = Long.MIN_VALUE; // a record inserted before the first is read too
     while (true) {
       for (List<AuditRecord> page = pageAfter.apply(from); !page.isEmpty(); ) {
@@ -82,8 +104,8 @@ public final class AuditVerifier {
     }
     if (!record.prevHash().equals(lastHash)) {
       return fail(
-          lastSeq == 0
-              ? "record 1 was changed or inserted (it does not start the chain)"
+          lastSeq == firstSeq - 1
+              ? "record " + record.seq() + " was changed or inserted (it does not start the chain)"
               : "record "
                   + lastSeq
                   + " was changed or replaced (record "
@@ -92,6 +114,9 @@ public final class AuditVerifier {
     }
     lastSeq = record.seq();
     lastHash = record.hash();
+    if (AuditAction.AUDIT_PRUNED.id().equals(record.action())) {
+      lastPruning = record;
+    }
     checked++;
     return true;
   }
@@ -121,9 +146,28 @@ public final class AuditVerifier {
                 + ")");
       } else if (!head.hash().equals(lastHash)) {
         fail("record " + lastSeq + " was changed or replaced (the head does not link to it)");
+      } else if (head.pruned() && !namesAnchor(lastPruning, head)) {
+        fail(
+            "records before "
+                + head.firstSeq()
+                + " were removed (the log starts there, but no pruning record says so)");
       }
     }
     return problem();
+  }
+
+  /** Whether {@code pruning}, a pruning record, moved the anchor to where {@code head} has it. */
+  private static boolean namesAnchor(AuditRecord pruning, AuditHead head) {
+    if (pruning == null) {
+      return false;
+    }
+    try {
+      JsonNode fields = JSON.readTree(pruning.fields());
+      return fields.path("kept_from").asLong() == head.firstSeq()
+          && head.firstPrevHash().equals(fields.path("anchor").asText());
+    } catch (JsonProcessingException e) {
+      return false;
+    }
   }
 
   public Optional<String> problem() {

@@ -3,6 +3,7 @@ package io.userdb.auth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditCoalescer;
 import io.userdb.audit.AuditEvent;
 import io.userdb.audit.AuditOrigin;
 import io.userdb.db.DatabaseAccess;
@@ -48,6 +49,7 @@ public final class LoginService {
   private final LockoutPolicy policy;
   private final LockoutPolicy perAddress;
   private final Clock clock;
+  private final AuditCoalescer coalescer;
   private final Counter successes;
   private final Counter failures;
   private final Counter locked;
@@ -59,7 +61,22 @@ public final class LoginService {
       LockoutPolicy perAddress,
       Clock clock,
       MeterRegistry registry) {
+    this(hasher, policy, perAddress, clock, registry, new AuditCoalescer(clock));
+  }
+
+  /**
+   * @param coalescer keeps sign-ins refused by a lock (429s, which anyone can repeat at request
+   *     rate) from writing the audit log at that rate; shared with the rest of the process
+   */
+  public LoginService(
+      PasswordHasher hasher,
+      LockoutPolicy policy,
+      LockoutPolicy perAddress,
+      Clock clock,
+      MeterRegistry registry,
+      AuditCoalescer coalescer) {
     this.hasher = hasher;
+    this.coalescer = coalescer;
     this.policy = policy;
     this.perAddress = perAddress;
     this.clock = clock;
@@ -243,9 +260,20 @@ public final class LoginService {
     return failed(access, c.failed(null, "unknown_user"), clock.instant());
   }
 
+  /**
+   * A sign-in refused by a lock, recorded coalesced: an address's lock by address, an account's by
+   * name and address.
+   */
   private LoginResult lockedFor(DatabaseAccess access, Instant until, Instant now, AuditEvent e) {
     locked.increment();
-    access.db().appendAudit(e, now);
+    String on =
+        "address_locked".equals(e.fields().get("reason"))
+            ? "address"
+            : "name:" + String.valueOf(e.targetName()).toLowerCase(Locale.ROOT);
+    AuditEvent recorded = coalescer.admit(AuditCoalescer.keyOf(e, on), e);
+    if (recorded != null) {
+      access.db().appendAudit(recorded, now);
+    }
     return new LoginResult.Locked(Duration.between(now, until));
   }
 

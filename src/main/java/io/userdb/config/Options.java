@@ -154,7 +154,19 @@ public final class Options {
                   route ->
                       route.matches("[A-Za-z0-9._-]{0,64}")
                           ? null
-                          : "must be up to 64 of A-Z a-z 0-9 . _ -"));
+                          : "must be up to 64 of A-Z a-z 0-9 . _ -"),
+          Option.duration(
+              "audit-retention",
+              "400d",
+              LONGER_THAN_0,
+              "audit records older than this are pruned at start and daily; the log stays verifiable"
+                  + " from the first record kept, and each pruning is recorded"),
+          Option.text(
+              "audit-log",
+              "PATH",
+              null,
+              "also write each audit event, once committed, as one JSON line (as `userdb audit export`"
+                  + " does) to this file (created 0600, appended), or to standard output for `-`"));
 
   private static final Map<String, Option<?>> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(Option::name, Function.identity()));

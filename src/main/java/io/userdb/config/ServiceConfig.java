@@ -46,7 +46,9 @@ public record ServiceConfig(
     int loginFailuresPerAddress,
     int maxThreads,
     int maxConcurrentListings,
-    String jvmRoute) {
+    String jvmRoute,
+    Duration auditRetention,
+    String auditLog) {
 
   public static final String ENV_PREFIX = "USERDB_";
 

@@ -251,6 +251,16 @@ public interface UserDatabase extends AutoCloseable {
   /** Records an event that comes with no change (a refused sign-in, a start), on its own. */
   void appendAudit(AuditEvent event, Instant now);
 
+  /**
+   * Removes the audit records older than {@code before} in one transaction, keeping the chain
+   * verifiable from the first kept record (the anchor in {@link AuditHead}), and records the
+   * pruning (how many, through which record, the hash it anchored on) as {@code origin}'s. Nothing
+   * happens, and nothing is recorded, when no record is that old.
+   *
+   * @return how many records were removed
+   */
+  int pruneAudit(Instant before, Instant now, AuditOrigin origin);
+
   /** One page of audit records, as {@code query} orders them. */
   List<AuditRecord> findAudit(AuditQuery query);
 

@@ -1,5 +1,6 @@
 package io.userdb.db;
 
+import io.userdb.audit.AuditFeed;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,6 +23,12 @@ public interface UserStore extends AutoCloseable {
    * @throws DatabaseException if the store cannot be reached or used
    */
   UserDatabase open();
+
+  /**
+   * Where the objects opened from now on send the audit records they commit ({@code --audit-log});
+   * set before a pool opens any.
+   */
+  void feedAuditTo(AuditFeed feed);
 
   /**
    * The change counter behind {@link UserDatabase#dataVersion()}: one per store in this process,

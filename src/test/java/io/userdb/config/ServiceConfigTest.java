@@ -281,6 +281,8 @@ class ServiceConfigTest {
     s.put("max-threads", "17");
     s.put("max-concurrent-listings", "999");
     s.put("jvm-route", "node-1");
+    s.put("audit-retention", "30d");
+    s.put("audit-log", "/var/log/userdb/audit.jsonl");
     return s;
   }
 

@@ -289,6 +289,95 @@ public abstract class AuditLogContract {
     assertEquals("record 0 was inserted (before record 1)", verify().problem().orElseThrow());
   }
 
+  // ---- retention ---------------------------------------------------------------------------
+
+  private static final Instant T10 = T0.plus(java.time.Duration.ofDays(10));
+
+  /**
+   * Records 1-5 ten days old, 6 new, then 1-5 pruned: the chain starts at 6; 7 records the pruning.
+   */
+  private AuditRecord pruneTheOldFive() {
+    fiveRecords();
+    db.appendAudit(AuditEvent.failure(AuditAction.USER_LOGIN, CLI, null, "late"), T10);
+    assertEquals(5, db.pruneAudit(T0.plusSeconds(1), T10, CLI));
+    List<AuditRecord> kept = all();
+    assertEquals(List.of(6L, 7L), kept.stream().map(AuditRecord::seq).toList());
+    return kept.get(1);
+  }
+
+  @Test
+  void pruning_records_what_it_removed_and_the_chain_verifies_from_the_first_kept_record()
+      throws Exception {
+    AuditRecord pruning = pruneTheOldFive();
+    AuditRecord sixth = all().get(0);
+    assertEquals("audit.pruned", pruning.action());
+    assertEquals("cli:operator", pruning.actorName());
+    assertEquals(
+        "{\"pruned\":5,\"through_seq\":5,\"before\":\""
+            + T0.plusSeconds(1)
+            + "\",\"kept_from\":6,\"anchor\":\""
+            + sixth.prevHash()
+            + "\"}",
+        pruning.fields());
+    AuditHead head = db.auditHead();
+    assertEquals(6, head.firstSeq());
+    assertEquals(sixth.prevHash(), head.firstPrevHash());
+    AuditVerifier verifier = verify();
+    assertTrue(verifier.problem().isEmpty(), verifier.problem().toString());
+    assertEquals(2, verifier.checked());
+    assertEquals(0, db.pruneAudit(T0.plusSeconds(1), T10, CLI), "nothing older left");
+    assertEquals(2, all().size(), "a pruning that removes nothing records nothing");
+  }
+
+  @Test
+  void pruning_every_record_anchors_on_the_last_hash_and_verifies() {
+    fiveRecords();
+    String lastHash = db.auditHead().hash();
+    assertEquals(5, db.pruneAudit(T10, T10, CLI));
+    List<AuditRecord> kept = all();
+    assertEquals(1, kept.size());
+    assertEquals(6, kept.get(0).seq());
+    assertEquals(lastHash, kept.get(0).prevHash());
+    assertTrue(verify().problem().isEmpty(), verify().problem().toString());
+  }
+
+  @Test
+  void after_pruning_sql_by_the_rules_can_neither_remove_a_kept_record_nor_move_the_start_back() {
+    pruneTheOldFive();
+    assertThrows(SQLException.class, () -> asOwner("DELETE FROM audit_log WHERE seq = 6"));
+    assertThrows(SQLException.class, () -> asOwner("UPDATE audit_head SET first_seq = 1"));
+    assertTrue(verify().problem().isEmpty());
+  }
+
+  @Test
+  void after_pruning_verify_names_a_record_changed() throws Exception {
+    pruneTheOldFive();
+    asIntruder("UPDATE audit_log SET outcome = 'success' WHERE seq = 6");
+    assertEquals(
+        "record 6 was changed (its hash does not match its content)",
+        verify().problem().orElseThrow());
+  }
+
+  @Test
+  void after_pruning_verify_names_the_first_kept_record_removed() throws Exception {
+    pruneTheOldFive();
+    asIntruder("DELETE FROM audit_log WHERE seq = 6");
+    assertEquals(
+        "record 6 was removed (record 7 follows record 5)", verify().problem().orElseThrow());
+  }
+
+  @Test
+  void verify_names_records_removed_by_moving_the_start_without_a_pruning_record()
+      throws Exception {
+    fiveRecords();
+    AuditRecord third = all().get(2);
+    asOwner("UPDATE audit_head SET first_seq = 3, first_prev_hash = '" + third.prevHash() + "'");
+    asOwner("DELETE FROM audit_log WHERE seq < 3"); // the guard lets records before the start go
+    assertEquals(
+        "records before 3 were removed (the log starts there, but no pruning record says so)",
+        verify().problem().orElseThrow());
+  }
+
   private static String insert(AuditRecord r) {
     return "INSERT INTO audit_log (seq, occurred_at, action, category, outcome, actor_id,"
         + " actor_name, target_id, target_name, client_address, route, fields, prev_hash, hash)"

@@ -1,6 +1,7 @@
 package io.userdb.db.jdbc;
 
 import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditFeed;
 import io.userdb.audit.AuditHead;
 import io.userdb.audit.AuditQuery;
 import io.userdb.audit.AuditRecord;
@@ -29,15 +30,22 @@ final class JdbcAudit {
 
   private final Connection connection;
   private final Dialect dialect;
+  private final AuditFeed feed;
+  private final List<AuditRecord> uncommitted = new ArrayList<>();
   private final PreparedStatement lockHead;
   private final PreparedStatement readHead;
   private final PreparedStatement insert;
   private final PreparedStatement moveHead;
+  private final PreparedStatement firstKept;
+  private final PreparedStatement moveAnchor;
+  private final PreparedStatement prune;
 
-  JdbcAudit(Connection connection, Dialect dialect) throws SQLException {
+  JdbcAudit(Connection connection, Dialect dialect, AuditFeed feed) throws SQLException {
     this.connection = connection;
     this.dialect = dialect;
-    String head = "SELECT last_seq, last_hash FROM audit_head WHERE id = 1";
+    this.feed = feed;
+    String head =
+        "SELECT last_seq, last_hash, first_seq, first_prev_hash FROM audit_head WHERE id = 1";
     lockHead = connection.prepareStatement(head + dialect.lockAuditHead());
     readHead = connection.prepareStatement(head);
     insert =
@@ -48,6 +56,13 @@ final class JdbcAudit {
     moveHead =
         connection.prepareStatement(
             "UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1");
+    firstKept =
+        connection.prepareStatement(
+            "SELECT seq, prev_hash FROM audit_log WHERE occurred_at >= ? ORDER BY seq LIMIT 1");
+    moveAnchor =
+        connection.prepareStatement(
+            "UPDATE audit_head SET first_seq = ?, first_prev_hash = ? WHERE id = 1");
+    prune = connection.prepareStatement("DELETE FROM audit_log WHERE seq < ?");
   }
 
   /** Appends {@code event} as the chain's next record; only inside a write transaction. */
@@ -75,6 +90,62 @@ final class JdbcAudit {
     moveHead.setLong(1, record.seq());
     moveHead.setString(2, record.hash());
     moveHead.executeUpdate();
+    if (feed != AuditFeed.NONE) {
+      uncommitted.add(record);
+    }
+  }
+
+  /** The transaction committed: its records go to the feed. */
+  void committed() {
+    if (!uncommitted.isEmpty()) {
+      List<AuditRecord> records = List.copyOf(uncommitted);
+      uncommitted.clear();
+      feed.committed(records);
+    }
+  }
+
+  /** The transaction was rolled back: its records never were. */
+  void rolledBack() {
+    uncommitted.clear();
+  }
+
+  /**
+   * Removes the records before the first one that occurred at or after {@code before} (all of them
+   * if none did), only inside a write transaction: moves the anchor to that record and the hash it
+   * links to, which lets the append-only guard remove the records before it and no other, and
+   * appends {@code event} with what was pruned and the anchor. Nothing is done (and nothing
+   * recorded) when no record is that old.
+   *
+   * @return how many records were removed
+   */
+  int prune(Instant before, Instant now, AuditEvent event) throws SQLException {
+    AuditHead head = head(lockHead);
+    long keepFrom = head.seq() + 1;
+    String anchor = head.hash();
+    firstKept.setLong(1, before.toEpochMilli());
+    try (ResultSet rs = firstKept.executeQuery()) {
+      if (rs.next()) {
+        keepFrom = rs.getLong(1);
+        anchor = dialect.text(rs, 2);
+      }
+    }
+    if (keepFrom <= head.firstSeq()) {
+      return 0;
+    }
+    moveAnchor.setLong(1, keepFrom);
+    moveAnchor.setString(2, anchor);
+    moveAnchor.executeUpdate();
+    prune.setLong(1, keepFrom);
+    int removed = prune.executeUpdate();
+    append(
+        event
+            .with("pruned", removed)
+            .with("through_seq", keepFrom - 1)
+            .with("before", before.toString())
+            .with("kept_from", keepFrom)
+            .with("anchor", anchor),
+        now);
+    return removed;
   }
 
   AuditHead head() throws SQLException {
@@ -83,7 +154,9 @@ final class JdbcAudit {
 
   private static AuditHead head(PreparedStatement statement) throws SQLException {
     try (ResultSet rs = statement.executeQuery()) {
-      return rs.next() ? new AuditHead(rs.getLong(1), rs.getString(2)) : AuditHead.EMPTY;
+      return rs.next()
+          ? new AuditHead(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4))
+          : AuditHead.EMPTY;
     }
   }
 

@@ -4,7 +4,9 @@ import static io.userdb.db.jdbc.UserRows.AFTER_NAME_CHARS;
 import static io.userdb.db.jdbc.UserRows.nameKey;
 import static io.userdb.db.jdbc.UserRows.readUser;
 
+import io.userdb.audit.AuditAction;
 import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditFeed;
 import io.userdb.audit.AuditHead;
 import io.userdb.audit.AuditOrigin;
 import io.userdb.audit.AuditQuery;
@@ -42,14 +44,19 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   private final JdbcLoginAttempts logins;
   private final JdbcAudit audit;
 
-  /** Prepares every statement on {@code connection}; the caller closes it if this throws. */
-  protected JdbcUserDatabase(Connection connection, Dialect dialect, Transactions tx)
-      throws SQLException {
+  /**
+   * Prepares every statement on {@code connection}; the caller closes it if this throws.
+   *
+   * @param feed where audit records go once committed
+   */
+  protected JdbcUserDatabase(
+      Connection connection, Dialect dialect, Transactions tx, AuditFeed feed) throws SQLException {
     this.connection = connection;
     this.tx = tx;
     this.dialect = dialect;
     this.sql = new Statements(connection, dialect);
-    this.audit = new JdbcAudit(connection, dialect);
+    this.audit = new JdbcAudit(connection, dialect, feed);
+    tx.onOutcome(audit::committed, audit::rolledBack);
     this.writes =
         new JdbcUserWrites(sql, tx, dialect, new LastAdminGuard(connection, dialect), audit);
     this.sessions = new JdbcSessions(sql, tx, dialect, audit);
@@ -252,6 +259,16 @@ public abstract class JdbcUserDatabase implements UserDatabase {
           audit.append(event, now);
           return null;
         });
+  }
+
+  /** Unannounced, as an append: no cached answer depends on old records. */
+  @Override
+  public int pruneAudit(Instant before, Instant now, AuditOrigin origin) {
+    return tx.writeUnannounced(
+        "prune the audit log",
+        () ->
+            audit.prune(
+                before, now, AuditEvent.success(AuditAction.AUDIT_PRUNED, origin, null, null)));
   }
 
   @Override

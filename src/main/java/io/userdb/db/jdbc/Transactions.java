@@ -29,9 +29,20 @@ public abstract class Transactions {
 
   private final ChangeTracker changes;
   private boolean broken;
+  private Runnable afterCommit = () -> {};
+  private Runnable afterRollback = () -> {};
 
   protected Transactions(ChangeTracker changes) {
     this.changes = changes;
+  }
+
+  /**
+   * What to run once a write has committed, and once one was rolled back (an attempt the store runs
+   * again included): the audit records it appended go out, or are forgotten.
+   */
+  public final void onOutcome(Runnable committed, Runnable rolledBack) {
+    this.afterCommit = committed;
+    this.afterRollback = rolledBack;
   }
 
   /** Checks before a write begins; throws to refuse it (and may mark the connection broken). */
@@ -90,15 +101,18 @@ public abstract class Transactions {
         }
         commit();
         changes.changed();
+        afterCommit.run();
         return result;
       } catch (SQLException e) {
         rollbackQuietly();
+        afterRollback.run();
         if (attempt < MAX_ATTEMPTS && classify(e) == FailureKind.RETRY) {
           continue;
         }
         throw failure(what, e);
       } catch (RuntimeException e) {
         rollbackQuietly();
+        afterRollback.run();
         throw e;
       }
     }

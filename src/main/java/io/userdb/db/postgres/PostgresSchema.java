@@ -103,7 +103,35 @@ final class PostgresSchema {
               FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()""",
               """
               CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-              FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"""));
+              FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"""),
+          // As SQLite's fifth migration: the anchor pruning moves; records before it, and only
+          // those, may be removed; the anchor never moves back.
+          List.of(
+              "ALTER TABLE audit_head ADD COLUMN first_seq BIGINT NOT NULL DEFAULT 1",
+              "ALTER TABLE audit_head ADD COLUMN first_prev_hash TEXT NOT NULL DEFAULT '"
+                  + GENESIS
+                  + "'",
+              """
+              CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger
+              LANGUAGE plpgsql AS $$
+              BEGIN
+                IF TG_OP = 'DELETE'
+                    AND OLD.seq < (SELECT first_seq FROM audit_head WHERE id = 1) THEN
+                  RETURN OLD;
+                END IF;
+                RAISE EXCEPTION 'audit records are append-only';
+              END $$""",
+              """
+              CREATE FUNCTION audit_head_anchor_forward() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN
+                IF NEW.first_seq < OLD.first_seq OR NEW.first_seq > NEW.last_seq + 1 THEN
+                  RAISE EXCEPTION 'the audit anchor only moves forward';
+                END IF;
+                RETURN NEW;
+              END $$""",
+              """
+              CREATE TRIGGER audit_head_anchor_forward BEFORE UPDATE ON audit_head
+              FOR EACH ROW EXECUTE FUNCTION audit_head_anchor_forward()"""));
 
   static final int CURRENT_VERSION = MIGRATIONS.size();
 

@@ -1,5 +1,6 @@
 package io.userdb.db.postgres;
 
+import io.userdb.audit.AuditFeed;
 import io.userdb.db.ChangeTracker;
 import io.userdb.db.DatabaseException;
 import io.userdb.db.StoreNotFoundException;
@@ -44,6 +45,7 @@ final class PostgresStore implements UserStore {
   private final String self = UUID.randomUUID().toString();
 
   private volatile boolean migrated;
+  private volatile AuditFeed auditFeed = AuditFeed.NONE;
   private volatile PgChangeListener listener;
   private boolean closed;
 
@@ -71,7 +73,7 @@ final class PostgresStore implements UserStore {
         PostgresSchema.migrate(connection);
         migrated = true;
       }
-      return PostgresUserDatabase.on(connection, changes, this::listener, self);
+      return PostgresUserDatabase.on(connection, changes, this::listener, self, auditFeed);
     } catch (SQLException e) {
       Connections.closeQuietly(connection);
       throw new DatabaseException("cannot use " + this + ": " + e.getMessage(), e);
@@ -82,6 +84,11 @@ final class PostgresStore implements UserStore {
   }
 
   /** Started when a version is first asked for: the admin commands never listen. */
+  @Override
+  public void feedAuditTo(AuditFeed feed) {
+    auditFeed = feed;
+  }
+
   private PgChangeListener listener() {
     PgChangeListener started = listener;
     if (started != null) {

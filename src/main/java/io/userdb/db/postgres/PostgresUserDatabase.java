@@ -1,5 +1,6 @@
 package io.userdb.db.postgres;
 
+import io.userdb.audit.AuditFeed;
 import io.userdb.db.ChangeTracker;
 import io.userdb.db.jdbc.JdbcUserDatabase;
 import java.sql.Connection;
@@ -16,9 +17,10 @@ final class PostgresUserDatabase extends JdbcUserDatabase {
       Connection connection,
       ChangeTracker changes,
       Supplier<PgChangeListener> listener,
-      String self)
+      String self,
+      AuditFeed feed)
       throws SQLException {
-    super(connection, PgDialect.INSTANCE, new PgTransactions(connection, changes, self));
+    super(connection, PgDialect.INSTANCE, new PgTransactions(connection, changes, self), feed);
     this.listener = listener;
   }
 
@@ -27,9 +29,10 @@ final class PostgresUserDatabase extends JdbcUserDatabase {
       Connection connection,
       ChangeTracker changes,
       Supplier<PgChangeListener> listener,
-      String self)
+      String self,
+      AuditFeed feed)
       throws SQLException {
-    return new PostgresUserDatabase(connection, changes, listener, self);
+    return new PostgresUserDatabase(connection, changes, listener, self, feed);
   }
 
   /**

@@ -97,7 +97,24 @@ final class SqliteSchema {
               BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END""",
               """
               CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-              BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END"""));
+              BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END"""),
+          // Retention: the anchor the chain starts from (its first kept record and the hash that
+          // record links to), moved only by pruning, which may remove the records before it and
+          // no others; the anchor never moves back.
+          List.of(
+              "ALTER TABLE audit_head ADD COLUMN first_seq INTEGER NOT NULL DEFAULT 1",
+              "ALTER TABLE audit_head ADD COLUMN first_prev_hash TEXT NOT NULL DEFAULT '"
+                  + GENESIS
+                  + "'",
+              "DROP TRIGGER audit_log_no_delete",
+              """
+              CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+              WHEN OLD.seq >= (SELECT first_seq FROM audit_head WHERE id = 1)
+              BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END""",
+              """
+              CREATE TRIGGER audit_head_anchor_forward BEFORE UPDATE ON audit_head
+              WHEN NEW.first_seq < OLD.first_seq OR NEW.first_seq > NEW.last_seq + 1
+              BEGIN SELECT RAISE(ABORT, 'the audit anchor only moves forward'); END"""));
 
   static final int CURRENT_VERSION = MIGRATIONS.size();
 

@@ -1,5 +1,6 @@
 package io.userdb.db.sqlite;
 
+import io.userdb.audit.AuditFeed;
 import io.userdb.db.ChangeTracker;
 import io.userdb.db.DatabaseException;
 import io.userdb.db.StoreSettings;
@@ -31,6 +32,7 @@ final class SqliteStore implements UserStore {
   private final Path file;
   private final StoreSettings settings;
   private final ChangeTracker changes;
+  private volatile AuditFeed auditFeed = AuditFeed.NONE;
 
   SqliteStore(Path file, StoreSettings settings) {
     this.file = file;
@@ -48,12 +50,17 @@ final class SqliteStore implements UserStore {
   public UserDatabase open() {
     Connection connection = SqliteConnections.open(file, settings.lockWait(), settings.maxBytes());
     try {
-      return SqliteUserDatabase.on(connection, new FileIdentityGuard(file), changes);
+      return SqliteUserDatabase.on(connection, new FileIdentityGuard(file), changes, auditFeed);
     } catch (SQLException | RuntimeException e) {
       Connections.closeQuietly(connection);
       throw new DatabaseException(
           "cannot prepare statements on " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public void feedAuditTo(AuditFeed feed) {
+    auditFeed = feed;
   }
 
   @Override

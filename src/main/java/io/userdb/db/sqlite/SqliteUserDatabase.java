@@ -1,5 +1,6 @@
 package io.userdb.db.sqlite;
 
+import io.userdb.audit.AuditFeed;
 import io.userdb.db.ChangeTracker;
 import io.userdb.db.jdbc.JdbcUserDatabase;
 import java.sql.Connection;
@@ -16,9 +17,13 @@ final class SqliteUserDatabase extends JdbcUserDatabase {
   private final DataVersionSource dataVersions;
 
   private SqliteUserDatabase(
-      Connection connection, SqliteTransactions tx, FileIdentityGuard file, ChangeTracker changes)
+      Connection connection,
+      SqliteTransactions tx,
+      FileIdentityGuard file,
+      ChangeTracker changes,
+      AuditFeed feed)
       throws SQLException {
-    super(connection, SqliteDialect.INSTANCE, tx);
+    super(connection, SqliteDialect.INSTANCE, tx, feed);
     this.file = file;
     this.changes = changes;
     this.dataVersions =
@@ -26,10 +31,11 @@ final class SqliteUserDatabase extends JdbcUserDatabase {
   }
 
   /** Prepares everything on an open connection; the caller closes it if this throws. */
-  static SqliteUserDatabase on(Connection connection, FileIdentityGuard file, ChangeTracker changes)
+  static SqliteUserDatabase on(
+      Connection connection, FileIdentityGuard file, ChangeTracker changes, AuditFeed feed)
       throws SQLException {
     return new SqliteUserDatabase(
-        connection, new SqliteTransactions(connection, file, changes), file, changes);
+        connection, new SqliteTransactions(connection, file, changes), file, changes, feed);
   }
 
   /** Asks SQLite whether anything was committed elsewhere since this connection last looked. */

@@ -1,0 +1,144 @@
+package io.userdb;
+
+import static io.userdb.HttpApi.json;
+import static io.userdb.HttpApi.session;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.userdb.audit.AuditQuery;
+import io.userdb.audit.AuditRecord;
+import io.userdb.db.UserDatabasePool;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An attacker's view of the audit log: requests anyone can repeat at request rate (refusals,
+ * sign-ins refused by a lock) write a handful of records, not one each, and the records' {@code
+ * suppressed} counts add up to every request sent once the service has stopped.
+ */
+@Timeout(120)
+class AuditCoalescingIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int REQUESTS = 300;
+  private static final String BOB = "bob-password-for-coalescing";
+
+  @TempDir Path folder;
+  private TestServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void three_hundred_refusals_of_a_signed_in_user_write_a_handful_of_records() throws Exception {
+    server = TestServer.start(folder);
+    String admin = server.http.login("admin", TestServer.ADMIN_PASSWORD);
+    assertEquals(
+        201,
+        server
+            .http
+            .send(
+                "POST",
+                "/api/users",
+                json("username", "bob", "password", BOB, "roles", new String[] {"user"}),
+                session(admin))
+            .status());
+    String bob = server.http.login("bob", BOB);
+    hammer(i -> server.http.get("/api/users", session(bob)).status(), 403);
+
+    List<AuditRecord> refusals = afterRestart("access.refused");
+    assertTrue(refusals.size() <= 3, "records: " + refusals.size());
+    assertEquals(REQUESTS, occurrences(refusals), "every refusal counted");
+    for (AuditRecord r : refusals) {
+      assertEquals("bob", r.actorName());
+    }
+  }
+
+  @Test
+  void three_hundred_sign_ins_at_a_locked_account_write_a_handful_of_records() throws Exception {
+    server = TestServer.start(folder, "login-failures-per-address", "1000");
+    for (int i = 0; i < 5; i++) { // the fifth locks the account
+      server.http.send("POST", "/api/session", json("username", "admin", "password", "wrong-1"));
+    }
+    hammer(
+        i ->
+            server
+                .http
+                .send("POST", "/api/session", json("username", "admin", "password", "wrong-" + i))
+                .status(),
+        429);
+
+    List<AuditRecord> locked =
+        afterRestart("user.login").stream()
+            .filter(r -> r.fields().contains("\"reason\":\"locked\""))
+            .toList();
+    assertTrue(locked.size() <= 3, "records: " + locked.size());
+    assertEquals(REQUESTS, occurrences(locked), "every refused sign-in counted");
+  }
+
+  /** Sends {@link #REQUESTS} requests from 16 threads at once; each must answer {@code status}. */
+  private static void hammer(Function<Integer, Integer> request, int status) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(16);
+    CountDownLatch go = new CountDownLatch(1);
+    Queue<String> wrong = new ConcurrentLinkedQueue<>();
+    try {
+      List<? extends java.util.concurrent.Future<?>> sent =
+          java.util.stream.IntStream.range(0, REQUESTS)
+              .mapToObj(
+                  i ->
+                      threads.submit(
+                          () -> {
+                            go.await();
+                            int got = request.apply(i);
+                            if (got != status) {
+                              wrong.add("request " + i + " answered " + got);
+                            }
+                            return null;
+                          }))
+              .toList();
+      go.countDown();
+      for (java.util.concurrent.Future<?> f : sent) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertTrue(wrong.isEmpty(), wrong.toString());
+  }
+
+  /** The records of {@code action}, read after a stop that records what was left out. */
+  private List<AuditRecord> afterRestart(String action) {
+    server.close();
+    server = TestServer.start(folder);
+    try (UserDatabasePool.Access access = server.service().pool().access()) {
+      return access.db().findAudit(AuditQuery.oldest(null, action, null, 0, 10_000));
+    }
+  }
+
+  /** Each record stands for itself and for those it says were suppressed. */
+  private static long occurrences(List<AuditRecord> records) throws Exception {
+    long total = 0;
+    for (AuditRecord r : records) {
+      JsonNode fields = JSON.readTree(r.fields());
+      total += 1 + fields.path("suppressed").asLong(0);
+    }
+    return total;
+  }
+}

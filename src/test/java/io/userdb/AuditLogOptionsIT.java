@@ -1,0 +1,122 @@
+package io.userdb;
+
+import static io.userdb.HttpApi.json;
+import static io.userdb.HttpApi.session;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.userdb.audit.AuditHead;
+import io.userdb.audit.AuditQuery;
+import io.userdb.audit.AuditRecord;
+import io.userdb.audit.AuditVerifier;
+import io.userdb.db.UserDatabasePool;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The audit options through a real server: {@code --audit-log} writes each committed event as one
+ * ECS line, the same as the store holds, to a file only its owner can read, with no secret in it;
+ * {@code --audit-retention} prunes old records at start and the chain still verifies.
+ */
+@Timeout(60)
+class AuditLogOptionsIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BOB = "bob-password-for-the-log";
+  private static final String WRONG = "not-the-password-7";
+
+  @TempDir Path folder;
+  private TestServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private List<AuditRecord> records() {
+    try (UserDatabasePool.Access access = server.service().pool().access()) {
+      return access.db().findAudit(AuditQuery.chainAfter(0, 10_000));
+    }
+  }
+
+  @Test
+  void audit_log_writes_each_committed_event_as_a_line_to_a_file_only_its_owner_reads()
+      throws Exception {
+    Path log = folder.resolve("logs").resolve("audit.jsonl");
+    server = TestServer.start(folder, "audit-log", log.toString());
+    String admin = server.http.login("admin", TestServer.ADMIN_PASSWORD);
+    server.http.send("POST", "/api/session", json("username", "admin", "password", WRONG));
+    server.http.send(
+        "POST", "/api/users", json("username", "bob", "password", BOB), session(admin));
+    List<AuditRecord> stored = records();
+
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    assertEquals(stored.size(), lines.size(), "one line per committed record: " + lines);
+    List<String> actions = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode line = JSON.readTree(lines.get(i));
+      assertEquals(stored.get(i).seq(), line.path("event").path("sequence").asLong());
+      assertEquals(stored.get(i).hash(), line.path("event").path("hash").asText());
+      actions.add(line.path("event").path("action").asText());
+    }
+    assertEquals(
+        List.of(
+            "user.created",
+            "service.started",
+            "user.login",
+            "session.created",
+            "user.login",
+            "user.created"),
+        actions);
+    String text = Files.readString(log, StandardCharsets.UTF_8);
+    for (String secret : List.of(TestServer.ADMIN_PASSWORD, BOB, WRONG, admin)) {
+      assertFalse(text.contains(secret), "a secret in the audit log file: " + secret);
+    }
+  }
+
+  @Test
+  void records_older_than_the_retention_are_pruned_at_start_and_the_chain_verifies()
+      throws Exception {
+    server = TestServer.start(folder);
+    server.http.login("admin", TestServer.ADMIN_PASSWORD);
+    long before = records().size();
+    server.close();
+    Thread.sleep(5);
+    server = TestServer.start(folder, "audit-retention", "1ms");
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    List<AuditRecord> kept = records();
+    while (kept.stream().noneMatch(r -> r.action().equals("audit.pruned"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      kept = records();
+    }
+    AuditRecord pruning =
+        kept.stream().filter(r -> r.action().equals("audit.pruned")).findFirst().orElseThrow();
+    assertTrue(
+        JSON.readTree(pruning.fields()).path("pruned").asLong() >= before,
+        "pruned " + pruning.fields() + ", had " + before);
+    try (UserDatabasePool.Access access = server.service().pool().access()) {
+      AuditHead head = access.db().auditHead();
+      assertTrue(head.pruned(), head.toString());
+      AuditVerifier verifier =
+          AuditVerifier.walk(
+              after -> access.db().findAudit(AuditQuery.chainAfter(after, 5)),
+              () -> access.db().auditHead());
+      assertTrue(verifier.problem().isEmpty(), verifier.problem().toString());
+    }
+  }
+}
