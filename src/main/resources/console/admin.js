@@ -1,14 +1,15 @@
 // For admins: the user list (prefix search, pages), creating, editing, disabling, setting a
-// password, deleting; and a live view of the pool and the request rate.
+// password, deleting; a live view of the pool and the request rate; the audit log (audit.js).
 import { call } from "./api.js";
 import { el, field, showFieldError, clearErrors, status, reportError } from "./dom.js";
 import { poolSection } from "./pool.js";
+import { auditSection } from "./audit.js";
 
 const PAGE = 20;
 const ROLES = ["admin", "user", "guest"];
 
 export function adminSections() {
-  return [usersSection(), poolSection()];
+  return [usersSection(), poolSection(), auditSection()];
 }
 
 function usersSection() {
@@ -19,9 +20,12 @@ function usersSection() {
     el("button", { type: "submit" }, "Search"));
   let query = "";
   let offset = 0;
+  let asked = 0; // refreshes asked for: one answering after a later one was asked is dropped
 
   async function refresh() {
+    const mine = ++asked;
     const reply = await call("GET", `/api/users?q=${encodeURIComponent(query)}&offset=${offset}&limit=${PAGE}`);
+    if (mine !== asked) return;
     if (reply.status !== 200) {
       showFieldError(search, "q", reply.body.message);
       return;

@@ -1,5 +1,5 @@
 // userdb console: sign-in; for every signed-in user their profile and password; for admins
-// user management and the live pool view (admin.js, pool.js).
+// user management, the live pool view and the audit log (admin.js, pool.js, audit.js).
 import { call, signInMessage } from "./api.js";
 import { el, field, showFieldError, clearErrors, status, reportError } from "./dom.js";
 import { adminSections } from "./admin.js";

@@ -23,6 +23,15 @@ export function field(form, name, label, type = "text", value = "", extra = {}) 
   return el("label", { for: id }, label, input, error);
 }
 
+/** A labelled select of [value, text] options, with a place for its error, as {@link field}. */
+export function choice(form, name, label, options) {
+  const id = `${form}-${name}`;
+  const error = el("span", { class: "error", id: `${id}-error`, "aria-live": "polite" });
+  const select = el("select", { id, name, "aria-describedby": `${id}-error` },
+    ...options.map(([value, text]) => el("option", { value }, text)));
+  return el("label", { for: id }, label, select, error);
+}
+
 /** Shows errors next to their fields; returns false if any was shown. */
 export function showFieldError(form, name, message) {
   const error = form.querySelector(`#${form.id}-${name}-error`);

@@ -1,6 +1,9 @@
 package io.userdb;
 
+import static io.userdb.HttpApi.json;
+import static io.userdb.HttpApi.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -9,12 +12,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -28,13 +33,15 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * and once through a real Apache: an admin signs in, creates a user whose display name is an XSS
  * attempt, finds, edits, disables and enables it; the user signs in, changes their password and
  * signs in with the new one; the pool view moves under a small bounded load; a locked-out sign-in
- * says how long to wait. Screenshots go to target/screenshots/.
+ * says how long to wait. The audit view shows what was just done, filtered and a page at a time,
+ * markup in it as text, and only to admins. Screenshots go to target/screenshots/.
  */
 class ConsoleBrowserIT {
 
   static final String XSS = "<img src=x onerror=alert(1)>";
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  static final String AJP_SECRET = "console-browser-it-ajp-secret-0123456789";
 
   @TempDir Path work;
 
@@ -99,6 +106,191 @@ class ConsoleBrowserIT {
     }
   }
 
+  @Test
+  @Timeout(180)
+  void an_admin_filters_and_pages_the_audit_log_and_a_user_has_no_audit_view() throws Exception {
+    requireBrowser();
+    try (TestServer server =
+        TestServer.start(
+            work,
+            "ajp-port",
+            "0",
+            "ajp-secret",
+            AJP_SECRET,
+            "trust-proxy-user",
+            "true",
+            "jvm-route",
+            "node7")) {
+      WebDriver driver = browser();
+      try {
+        driver.get(server.http.base() + "/console/");
+        signIn(driver, "admin", TestServer.ADMIN_PASSWORD);
+        waitFor(() -> present(driver, "#audit-title"), "the admin's audit view");
+        fill(driver, "#create-username", "erin");
+        fill(driver, "#create-password", "erin-password-1");
+        driver.findElement(By.cssSelector("#create button[type=submit]")).click();
+        waitFor(() -> text(driver, "#create .status").contains("Created erin"), "erin created");
+
+        HttpApi http = server.http;
+        String admin = http.login("admin", TestServer.ADMIN_PASSWORD);
+        for (int i = 0; i < 55; i++) { // more user.updated events than a page holds (50)
+          String body = json("displayName", "Erin " + i);
+          assertEquals(200, http.send("PATCH", "/api/users/erin", body, session(admin)).status());
+        }
+        String wrong = json("username", "erin", "password", "not-erins-password");
+        assertEquals(401, http.send("POST", "/api/session", wrong).status());
+        // Apache vouching for a name userdb has no account for: this one is markup.
+        AjpClient.Request proxied =
+            new AjpClient.Request(
+                "GET", "/api/me", "192.0.2.7", false, AJP_SECRET, XSS, Map.of(), new byte[0]);
+        assertEquals(403, AjpClient.send(server.service().ajpPort(), proxied).status());
+
+        List<Map<String, Object>> newest = showAudit(driver);
+        assertEquals(50, newest.size(), "a full page: " + newest);
+        Map<String, Object> markup = newest.get(0);
+        assertEquals("user.login", markup.get("action"));
+        assertEquals("failure", markup.get("outcome"));
+        assertEquals(XSS, markup.get("target"), "the name Apache sent shows as text");
+        assertEquals("anonymous", markup.get("actor"));
+        assertEquals("192.0.2.7", markup.get("address"));
+        assertEquals("node7", markup.get("route"));
+        assertEquals("method: proxy; reason: unknown_user", markup.get("details"));
+        assertTrue(driver.findElements(By.cssSelector("main img")).isEmpty(), "no element made");
+        assertNoAlert(driver);
+        Map<String, Object> failed = newest.get(1);
+        assertEquals(
+            List.of("user.login", "failure", "erin", "127.0.0.1"),
+            List.of(
+                failed.get("action"),
+                failed.get("outcome"),
+                failed.get("target"),
+                failed.get("address")));
+        assertTrue(
+            ((String) failed.get("details")).contains("reason: wrong_password"), "" + failed);
+        assertTrue(
+            String.valueOf(markup.get("time"))
+                .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d.*"),
+            "time in UTC: " + markup.get("time"));
+        ((JavascriptExecutor) driver)
+            .executeScript("document.getElementById('audit-title').scrollIntoView()");
+        new Screens(driver, "direct").take("audit");
+
+        chooseAction(driver, "user.created");
+        List<Map<String, Object>> created = showAudit(driver);
+        assertTrue(created.stream().allMatch(row -> row.get("action").equals("user.created")));
+        assertTrue(
+            created.stream()
+                .anyMatch(
+                    row -> row.get("target").equals("erin") && row.get("actor").equals("admin")),
+            "erin created by admin: " + created);
+
+        fill(driver, "#audit-user", "erin");
+        chooseAction(driver, "user.updated");
+        List<Map<String, Object>> updates = showAudit(driver);
+        assertEquals(50, updates.size());
+        assertTrue(
+            updates.stream()
+                .allMatch(
+                    row ->
+                        row.get("action").equals("user.updated")
+                            && row.get("target").equals("erin")
+                            && row.get("details").equals("changed: displayName")),
+            "only erin's updates: " + updates);
+        assertTrue(isDisabled(driver, "#audit-newer"), "nothing newer than the newest page");
+        List<Map<String, Object>> older = page(driver, "#audit-older");
+        assertEquals(5, older.size(), "the 55 updates' oldest five: " + older);
+        assertTrue(isDisabled(driver, "#audit-older"), "nothing older");
+        assertTrue(
+            seq(older.get(0)) < seq(updates.get(49)), "older rows come after the newer page's");
+        assertEquals(updates, page(driver, "#audit-newer"), "back to the newest page");
+
+        chooseAction(driver, "");
+        List<Map<String, Object>> erins = showAudit(driver);
+        assertTrue(
+            erins.stream()
+                .allMatch(
+                    row -> row.get("target").equals("erin") || row.get("actor").equals("erin")),
+            "only erin's events: " + erins);
+        assertTrue(erins.stream().anyMatch(row -> row.get("action").equals("user.login")));
+
+        fill(driver, "#audit-since", "2999-01-01");
+        assertTrue(showAudit(driver).isEmpty());
+        assertEquals("No events match.", text(driver, "#audit-list caption"));
+        fill(driver, "#audit-since", "yesterday");
+        driver.findElement(By.cssSelector("#audit button[type=submit]")).click();
+        waitFor(
+            () -> text(driver, "#audit-since-error").contains("ISO-8601"),
+            "the time's error next to its field");
+
+        assertEquals(
+            403, http.get("/api/audit", session(http.login("erin", "erin-password-1"))).status());
+        signOut(driver);
+        signIn(driver, "erin", "erin-password-1");
+        waitFor(() -> text(driver, "#whoami").contains("erin"), "erin signed in");
+        assertFalse(present(driver, "#audit-title") || present(driver, "#audit"), "no audit view");
+        assertNoAlert(driver);
+      } catch (Exception | AssertionError e) {
+        new Screens(driver, "audit").take("failure");
+        throw e;
+      } finally {
+        driver.quit();
+      }
+    }
+  }
+
+  /** Submits the audit filters as they stand; the rows of the page that answers. */
+  private static List<Map<String, Object>> showAudit(WebDriver driver) {
+    return page(driver, "#audit button[type=submit]");
+  }
+
+  /** Clicks what shows a page of the audit log; its rows, each by column. */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> page(WebDriver driver, String button) {
+    clickForNewTable(driver, "#audit-list", button);
+    return (List<Map<String, Object>>)
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                "return [...document.querySelectorAll('#audit-list tbody tr')].map(tr =>"
+                    + " Object.fromEntries([...tr.cells].map(td => [td.className, td.textContent])))");
+  }
+
+  /**
+   * Searches the user list and waits for the list that answers, not the one shown before: its
+   * buttons would be gone by the time they are clicked.
+   */
+  private static void searchUsers(WebDriver driver, String prefix) {
+    fill(driver, "#search-q", prefix);
+    clickForNewTable(driver, "#user-list", "#search button[type=submit]");
+  }
+
+  /**
+   * Waits for the table in {@code list} (the first answers after sign-in), marks it as old, clicks,
+   * and waits for a new table there.
+   */
+  private static void clickForNewTable(WebDriver driver, String list, String button) {
+    waitFor(() -> present(driver, list + " table"), "the table in " + list);
+    WebElement target = driver.findElement(By.cssSelector(button));
+    ((JavascriptExecutor) driver)
+        .executeScript(
+            "document.querySelectorAll(arguments[0] + ' table')"
+                + ".forEach(t => t.setAttribute('data-old', ''))",
+            list);
+    target.click();
+    waitFor(() -> present(driver, list + " table:not([data-old])"), "a new table in " + list);
+  }
+
+  private static void chooseAction(WebDriver driver, String action) {
+    driver.findElement(By.cssSelector("#audit-action option[value='" + action + "']")).click();
+  }
+
+  private static boolean isDisabled(WebDriver driver, String css) {
+    return !driver.findElement(By.cssSelector(css)).isEnabled();
+  }
+
+  private static long seq(Map<String, Object> row) {
+    return Long.parseLong((String) row.get("seq"));
+  }
+
   private void flow(String base, String label) throws Exception {
     WebDriver driver = browser();
     try {
@@ -119,8 +311,7 @@ class ConsoleBrowserIT {
           () -> text(driver, "#create .status").contains("Created mallory"),
           "the create confirmation");
 
-      fill(driver, "#search-q", "mall");
-      driver.findElement(By.cssSelector("#search button[type=submit]")).click();
+      searchUsers(driver, "mall");
       waitFor(() -> present(driver, "tr[data-username='mallory']"), "mallory in the search result");
       WebElement row = driver.findElement(By.cssSelector("tr[data-username='mallory']"));
       assertEquals(
@@ -152,8 +343,7 @@ class ConsoleBrowserIT {
 
       signIn(driver, "admin", TestServer.ADMIN_PASSWORD);
       waitFor(() -> present(driver, "#users-title"), "the admin again");
-      fill(driver, "#search-q", "mallory");
-      driver.findElement(By.cssSelector("#search button[type=submit]")).click();
+      searchUsers(driver, "mallory");
       waitFor(() -> present(driver, "button[aria-label='Edit mallory']"), "mallory listed");
       driver.findElement(By.cssSelector("button[aria-label='Edit mallory']")).click();
       waitFor(() -> text(driver, "#toggle-disabled").equals("Enable user"), "the enable button");

@@ -27,6 +27,8 @@ class ConsoleIT {
           "/console/dom.js",
           "/console/admin.js",
           "/console/pool.js",
+          "/console/audit.js",
+          "/console/audit-actions.js",
           "/console/console.css");
 
   @TempDir static Path folder;
@@ -98,6 +100,16 @@ class ConsoleIT {
               || body.contains("document.write"),
           path + " builds the page from text nodes only");
     }
+  }
+
+  @Test
+  void the_audit_view_offers_every_action_the_log_records() {
+    String module = server.http.get("/console/audit-actions.js").body();
+    String expected =
+        java.util.Arrays.stream(io.userdb.audit.AuditAction.values())
+            .map(action -> '"' + action.id() + '"')
+            .collect(java.util.stream.Collectors.joining(", ", "export const ACTIONS = [", "];"));
+    assertTrue(module.contains(expected), module);
   }
 
   @Test

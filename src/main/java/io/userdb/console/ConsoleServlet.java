@@ -1,5 +1,6 @@
 package io.userdb.console;
 
+import io.userdb.audit.AuditAction;
 import io.userdb.http.Json;
 import io.userdb.http.SecurityHeadersFilter;
 import jakarta.servlet.http.HttpServlet;
@@ -8,12 +9,16 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The admin console's static files, read from the jar once at start: a fixed list, so no path a
- * client sends can name anything else. {@code /} and {@code /console} redirect to {@code
- * /console/}; unknown names get the API's JSON 404.
+ * client sends can name anything else, and {@code audit-actions.js} made from {@link AuditAction}
+ * (the audit view's choice of actions, so it never lags the actions recorded). {@code /} and {@code
+ * /console} redirect to {@code /console/}; unknown names get the API's JSON 404.
  */
 public final class ConsoleServlet extends HttpServlet {
 
@@ -29,15 +34,18 @@ public final class ConsoleServlet extends HttpServlet {
 
   private record Asset(byte[] bytes, String type) {}
 
+  private static final String SCRIPT = "text/javascript;charset=UTF-8";
+
   private static final Map<String, String> TYPES =
       Map.of(
           "index.html", "text/html;charset=UTF-8",
           "console.css", "text/css;charset=UTF-8",
-          "console.js", "text/javascript;charset=UTF-8",
-          "api.js", "text/javascript;charset=UTF-8",
-          "dom.js", "text/javascript;charset=UTF-8",
-          "admin.js", "text/javascript;charset=UTF-8",
-          "pool.js", "text/javascript;charset=UTF-8");
+          "console.js", SCRIPT,
+          "api.js", SCRIPT,
+          "dom.js", SCRIPT,
+          "admin.js", SCRIPT,
+          "pool.js", SCRIPT,
+          "audit.js", SCRIPT);
 
   private final transient Map<String, Asset> assets = load();
 
@@ -54,7 +62,23 @@ public final class ConsoleServlet extends HttpServlet {
             throw new UncheckedIOException(e);
           }
         });
+    loaded.put("audit-actions.js", auditActions());
     return Map.copyOf(loaded);
+  }
+
+  /** The module listing every audit action's name: {@code export const ACTIONS = [...]}. */
+  private static Asset auditActions() {
+    // The names are [a-z_.] (AuditAction.id), so quoting them is all it takes.
+    String names =
+        Arrays.stream(AuditAction.values())
+            .map(action -> '"' + action.id() + '"')
+            .collect(Collectors.joining(", "));
+    String module =
+        "// Made by ConsoleServlet from io.userdb.audit.AuditAction.\n"
+            + "export const ACTIONS = ["
+            + names
+            + "];\n";
+    return new Asset(module.getBytes(StandardCharsets.UTF_8), SCRIPT);
   }
 
   /** Files are only read: every other method gets the API's JSON 405, OPTIONS included. */
