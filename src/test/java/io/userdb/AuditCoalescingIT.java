@@ -93,6 +93,39 @@ class AuditCoalescingIT {
     assertEquals(REQUESTS, occurrences(locked), "every refused sign-in counted");
   }
 
+  /**
+   * Sign-ins with a name or a password no account can have come before every limit and cost their
+   * sender nothing: anyone, signed in or not, must not get one record each.
+   */
+  @Test
+  void three_hundred_sign_ins_with_impossible_names_or_passwords_write_a_handful_of_records()
+      throws Exception {
+    server = TestServer.start(folder);
+    String tooLong = "x".repeat(1025);
+    hammer(
+        i ->
+            server
+                .http
+                .send(
+                    "POST",
+                    "/api/session",
+                    i % 2 == 0
+                        ? json("username", "no such name " + i, "password", "p")
+                        : json("username", "user" + i, "password", tooLong))
+                .status(),
+        401);
+
+    List<AuditRecord> refused =
+        afterRestart("user.login").stream()
+            .filter(
+                r ->
+                    r.fields().contains("\"reason\":\"invalid_username\"")
+                        || r.fields().contains("\"reason\":\"invalid_password\""))
+            .toList();
+    assertTrue(refused.size() <= 6, "records: " + refused.size()); // two reasons, a few each
+    assertEquals(REQUESTS, occurrences(refused), "every refused sign-in counted");
+  }
+
   /** Sends {@link #REQUESTS} requests from 16 threads at once; each must answer {@code status}. */
   private static void hammer(Function<Integer, Integer> request, int status) throws Exception {
     ExecutorService threads = Executors.newFixedThreadPool(16);

@@ -13,7 +13,6 @@ import io.userdb.db.UserDatabasePool;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Instant;
 
 /** {@code POST /api/session} signs in and sets the session cookie; DELETE signs out. */
 final class SessionServlet extends ApiServlet {
@@ -53,15 +52,18 @@ final class SessionServlet extends ApiServlet {
     }
   }
 
-  /** A name no account can have: recorded without it (it may be a password typed there). */
-  private static LoginResult refusedName(UserDatabasePool.Access access, AuditOrigin origin) {
-    access
-        .db()
-        .appendAudit(
+  /**
+   * A name no account can have: recorded without it (it may be a password typed there), and
+   * coalesced, as it comes before the per-address limit.
+   */
+  private LoginResult refusedName(UserDatabasePool.Access access, AuditOrigin origin) {
+    ctx.logins()
+        .recordRefused(
+            access.db(),
             AuditEvent.failure(AuditAction.USER_LOGIN, origin, null, null)
                 .with("method", "password")
                 .with("reason", "invalid_username"),
-            Instant.now());
+            "invalid_username");
     return new LoginResult.Failure();
   }
 

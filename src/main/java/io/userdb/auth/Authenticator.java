@@ -7,7 +7,6 @@ import io.userdb.db.DatabaseAccess;
 import io.userdb.db.User;
 import io.userdb.db.UserDatabase;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -165,7 +164,8 @@ public final class Authenticator {
   private Caller proxy(UserDatabase db, String name, Supplier<String> clientAddress) {
     Optional<User> user = db.findUser(name).filter(found -> found.username().equals(name));
     if (user.isEmpty() || user.get().disabled()) {
-      db.appendAudit(
+      logins.recordRefused( // on every request Apache sends for that user: coalesced
+          db,
           AuditEvent.failure(
                   AuditAction.USER_LOGIN,
                   AuditOrigin.anonymous(clientAddress.get(), route),
@@ -173,7 +173,7 @@ public final class Authenticator {
                   name)
               .with("method", "proxy")
               .with("reason", user.isEmpty() ? "unknown_user" : "disabled"),
-          Instant.now());
+          "proxy:" + name);
       throw new AuthenticationException(AuthenticationException.Reason.UNKNOWN_PROXY_USER);
     }
     return Caller.of(user.get(), AuthMethod.PROXY, null);

@@ -160,7 +160,8 @@ public final class LoginService {
     Instant now = clock.instant();
     if (!AccountRules.isAcceptableLength(password)) {
       failures.increment(); // no account has such a password: nothing to hash, nothing to count
-      return failed(access, c.failed(null, "invalid_password"), now);
+      recordRefused(access.db(), c.failed(null, "invalid_password"), "invalid_password");
+      return new LoginResult.Failure();
     }
     String clientAddress = c.origin().clientAddress();
     if (clientAddress != null) {
@@ -275,6 +276,19 @@ public final class LoginService {
       access.db().appendAudit(recorded, now);
     }
     return new LoginResult.Locked(Duration.between(now, until));
+  }
+
+  /**
+   * Records a failed sign-in that costs its sender nothing and comes before any limit (a name or
+   * password no account can have, a proxy user refused), coalesced per {@code on} (what it was
+   * about, without what the sender can vary at will) and client address: the first one, then one a
+   * minute, or anyone could write the log at request rate.
+   */
+  public void recordRefused(UserDatabase db, AuditEvent failure, String on) {
+    AuditEvent recorded = coalescer.admit(AuditCoalescer.keyOf(failure, on), failure);
+    if (recorded != null) {
+      db.appendAudit(recorded, clock.instant());
+    }
   }
 
   private static LoginResult failed(DatabaseAccess access, AuditEvent event, Instant now) {
