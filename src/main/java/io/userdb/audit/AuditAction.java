@@ -27,7 +27,7 @@ public enum AuditAction {
   AUDIT_PRUNED("database"),
   SCHEMA_MIGRATED("database"),
   DATABASE_BACKED_UP("database"),
-  AJP_SECRET_REFUSED("authentication");
+  AJP_REQUEST_REFUSED("authentication");
 
   private final String category;
   private final String id;
