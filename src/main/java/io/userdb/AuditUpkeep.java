@@ -1,5 +1,6 @@
 package io.userdb;
 
+import io.userdb.audit.AuditAction;
 import io.userdb.audit.AuditCoalescer;
 import io.userdb.audit.AuditEvent;
 import io.userdb.audit.AuditLogFile;
@@ -81,6 +82,21 @@ final class AuditUpkeep {
       return file;
     } catch (IOException e) {
       throw new StartupException("cannot open audit-log " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * An AJP request refused by the connector, from {@code peer} (the socket's, not a claimed
+   * address): recorded through the coalescer, since anyone who reaches the port can send them at
+   * packet rate. The secret offered is never seen here.
+   */
+  void refusedAjp(String peer) {
+    AuditEvent event =
+        AuditEvent.failure(
+            AuditAction.AJP_REQUEST_REFUSED, AuditOrigin.anonymous(peer, self.route()), null, null);
+    AuditEvent recorded = coalescer.admit(AuditCoalescer.keyOf(event, "ajp"), event);
+    if (recorded != null) {
+      record(List.of(recorded));
     }
   }
 

@@ -213,10 +213,11 @@ public final class UserdbService implements AutoCloseable {
                   config.jvmRoute()),
               routes(ctx),
               metrics);
-      server.start();
-      ScheduledExecutorService housekeeping = sweepSessions(pool, sessions, logins, self);
       AuditUpkeep auditUpkeep =
           new AuditUpkeep(pool, coalescer, clock, config.auditRetention(), self);
+      server.onRefusedAjp(auditUpkeep::refusedAjp);
+      server.start();
+      ScheduledExecutorService housekeeping = sweepSessions(pool, sessions, logins, self);
       auditUpkeep.schedule(housekeeping);
       UserdbService service =
           new UserdbService(config, store, pool, server, housekeeping, auditUpkeep, auditLog);

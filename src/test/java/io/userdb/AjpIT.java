@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.userdb.audit.AuditQuery;
+import io.userdb.audit.AuditRecord;
+import io.userdb.db.UserDatabase;
+import io.userdb.db.UserDatabasePool;
+import io.userdb.db.UserStore;
+import io.userdb.db.sqlite.SqliteForTests;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -325,6 +331,52 @@ class AjpIT {
       assertFalse(String.join("\n", lines).contains(wrong), "the offered secret is not logged");
     } finally {
       log.removeHandler(capture);
+    }
+  }
+
+  @Test
+  void a_flood_of_wrong_secrets_is_audited_coalesced_with_the_peer_and_never_the_secret()
+      throws Exception {
+    String wrong = "a-guessed-secret-that-must-never-be-recorded";
+    Path db;
+    try (TestServer server = TestServer.start(folder, "ajp-port", "0", "ajp-secret", SECRET)) {
+      db = server.db;
+      int port = server.service().ajpPort();
+      var forged =
+          new AjpClient.Request(
+              "GET", "/api/me", "203.0.113.50", false, wrong, null, Map.of(), new byte[0]);
+      for (int i = 0; i < 19; i++) {
+        assertEquals(403, AjpClient.send(port, forged).status());
+      }
+      assertEquals(403, AjpClient.send(port, AjpClient.get("/api/me", null)).status());
+      assertEquals(200, AjpClient.send(port, AjpClient.get("/api/me", SECRET)).status());
+      List<AuditRecord> refused = refusals(server.service().pool());
+      assertEquals(1, refused.size(), "the first recorded, the rest held back: " + refused);
+      AuditRecord first = refused.get(0);
+      assertEquals("authentication", first.category());
+      assertEquals("failure", first.outcome());
+      assertEquals("anonymous", first.actorName());
+      assertEquals(null, first.actorId());
+      assertEquals("127.0.0.1", first.clientAddress(), "the socket's peer, not the claimed");
+      assertEquals(null, first.targetName());
+      assertEquals("{}", first.fields());
+    }
+    try (UserStore store = SqliteForTests.store(db);
+        UserDatabase read = store.open()) {
+      List<AuditRecord> all = read.findAudit(AuditQuery.chainAfter(0, 1000));
+      List<AuditRecord> refused =
+          all.stream().filter(r -> r.action().equals("ajp.request_refused")).toList();
+      assertEquals(2, refused.size(), "the rest recorded at stop as one: " + refused);
+      assertEquals("{\"suppressed\":18}", refused.get(1).fields(), "1 + 1 + 18 = 20 refusals");
+      String text = all.toString();
+      assertFalse(text.contains(wrong), "the offered secret is not recorded");
+      assertFalse(text.contains(SECRET), "the right secret is not recorded");
+    }
+  }
+
+  private static List<AuditRecord> refusals(UserDatabasePool pool) {
+    try (UserDatabasePool.Access access = pool.access()) {
+      return access.db().findAudit(AuditQuery.oldest(null, "ajp.request_refused", null, 0, 1000));
     }
   }
 }

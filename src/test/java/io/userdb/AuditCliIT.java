@@ -154,4 +154,54 @@ class AuditCliIT {
         inserted.stderr().contains("record 7 was inserted (after the head, record 6)"),
         inserted.stderr());
   }
+
+  @Test
+  void a_backup_is_recorded_with_its_file_and_none_of_its_contents() throws Exception {
+    ok(userdb(CAROL_PASSWORD + "\n", "user", "add", "carol", "--password-stdin"));
+    Path out = work.resolve("copies/backup.db");
+    java.nio.file.Files.createDirectories(out.getParent());
+    ok(userdb(null, "backup", out.toString()));
+    List<JsonNode> events = export("--action", "database.backed_up");
+    assertEquals(1, events.size(), events.toString());
+    JsonNode event = events.get(0);
+    assertEquals("cli:" + System.getProperty("user.name"), event.at("/user/name").asText());
+    assertEquals("database", event.at("/event/category/0").asText());
+    assertEquals("success", event.at("/event/outcome").asText());
+    assertEquals(out.toAbsolutePath().toString(), event.at("/userdb/file").asText(), event + "");
+    assertTrue(event.at("/user/target").isMissingNode(), event.toString());
+    assertFalse(event.toString().contains(CAROL_PASSWORD), "a password in " + event);
+    assertFalse(event.toString().contains("$argon2id$"), "a hash in " + event);
+    UserdbProcess.Run verify = userdb(null, "audit", "verify");
+    ok(verify);
+  }
+
+  @Test
+  void an_htpasswd_import_is_recorded_once_with_its_counts_beside_each_user() throws Exception {
+    String sha = "{SHA}" + java.util.Base64.getEncoder().encodeToString(new byte[20]);
+    Path file = work.resolve("users.htpasswd");
+    java.nio.file.Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "# from Apache",
+            "erin:" + sha,
+            "frank:" + sha,
+            "plain:not-a-hash",
+            "no colon here",
+            ""));
+    ok(userdb(null, "import-htpasswd", file.toString()));
+    List<JsonNode> events = export();
+    assertEquals(
+        List.of("user.created", "user.created", "user.imported"),
+        events.stream().map(e -> e.at("/event/action").asText()).toList());
+    JsonNode summary = events.get(2);
+    assertEquals("cli:" + System.getProperty("user.name"), summary.at("/user/name").asText());
+    assertEquals(2, summary.at("/userdb/imported").asInt(), summary.toString());
+    assertEquals(2, summary.at("/userdb/skipped").asInt(), summary.toString());
+    assertEquals("users.htpasswd", summary.at("/userdb/file").asText(), summary.toString());
+    for (JsonNode event : events) {
+      assertFalse(event.toString().contains(sha), "a hash in " + event);
+      assertFalse(event.toString().contains("not-a-hash"), "a password in " + event);
+    }
+  }
 }

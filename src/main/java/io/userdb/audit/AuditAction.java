@@ -24,7 +24,10 @@ public enum AuditAction {
   ACCESS_REFUSED("iam"),
   SERVICE_STARTED("process"),
   SERVICE_STOPPED("process"),
-  AUDIT_PRUNED("database");
+  AUDIT_PRUNED("database"),
+  SCHEMA_MIGRATED("database"),
+  DATABASE_BACKED_UP("database"),
+  AJP_REQUEST_REFUSED("authentication");
 
   private final String category;
   private final String id;

@@ -1,9 +1,13 @@
 package io.userdb.cli;
 
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditEvent;
+import io.userdb.db.UserDatabase;
 import io.userdb.db.UserStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +16,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code userdb backup OUT}: a consistent copy of the database, taken while the server runs, into a
  * new file readable by its owner only. OUT must not exist, not even as a link: a file someone else
- * prepared, or a link pointing elsewhere, would receive every password hash.
+ * prepared, or a link pointing elsewhere, would receive every password hash. The audit log records
+ * the backup ({@code database.backed_up}, the file's path) as {@code cli:} and the OS user.
  */
 @Command(
     name = "backup",
@@ -33,6 +38,13 @@ final class BackupCommand implements Callable<Integer> {
     }
     try (UserStore store = database.store()) {
       store.backupTo(out);
+      // Named by its path, never its contents; recorded after the copy, so it is not in it.
+      try (UserDatabase db = store.open()) {
+        db.appendAudit(
+            AuditEvent.success(AuditAction.DATABASE_BACKED_UP, DatabaseOptions.origin(), null, null)
+                .with("file", out.toAbsolutePath().normalize().toString()),
+            Instant.now());
+      }
     }
     System.out.println("backed up to " + out);
     return 0;

@@ -1,5 +1,7 @@
 package io.userdb.cli;
 
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditEvent;
 import io.userdb.auth.AccountService;
 import io.userdb.auth.Caller;
 import io.userdb.auth.InvalidInputException;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code userdb import-htpasswd FILE}: moves users over from an Apache htpasswd file with their
  * hashes as they are; each is upgraded to Argon2id at its first sign-in. Every line is either
- * imported or reported as skipped with its number; the import never stops half-way.
+ * imported or reported as skipped with its number; the import never stops half-way. Each user is
+ * recorded as created, and the import as a whole as {@code user.imported} with its counts.
  */
 @Command(
     name = "import-htpasswd",
@@ -58,6 +62,13 @@ final class ImportHtpasswdCommand implements Callable<Integer> {
           System.out.println("line " + (i + 1) + ": skipped: " + reason);
         }
       }
+      // Besides each user.created: the import as a whole, with what it left out.
+      db.appendAudit(
+          AuditEvent.success(AuditAction.USER_IMPORTED, DatabaseOptions.origin(), null, null)
+              .with("file", file.getFileName().toString())
+              .with("imported", imported)
+              .with("skipped", skipped),
+          Instant.now());
     }
     System.out.println("imported " + imported + ", skipped " + skipped);
     return 0;

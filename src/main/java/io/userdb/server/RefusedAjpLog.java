@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.apache.catalina.AccessLog;
 import org.apache.catalina.connector.Request;
@@ -16,7 +17,8 @@ import org.apache.coyote.ajp.AbstractAjpProtocol;
  * or a request attribute Apache never sends (a Ghostcat probe). Tomcat answers those with 403 and
  * logs nothing; it does hand them to the access log, which this is. One line per {@link #INTERVAL}
  * at most, naming the socket's peer (not the client address the request claims) and how many more
- * were refused since; never the secret offered.
+ * were refused since; never the secret offered. Each refusal is also handed, with the peer, to the
+ * listener set by {@link UserdbServer#onRefusedAjp} (the audit log, which coalesces them).
  */
 final class RefusedAjpLog extends ValveBase implements AccessLog {
 
@@ -25,9 +27,14 @@ final class RefusedAjpLog extends ValveBase implements AccessLog {
 
   private final AtomicLong nextLineAt = new AtomicLong(Long.MIN_VALUE);
   private final AtomicInteger suppressed = new AtomicInteger();
+  private volatile Consumer<String> listener = peer -> {};
 
   RefusedAjpLog() {
     super(true);
+  }
+
+  void onRefused(Consumer<String> listener) {
+    this.listener = listener;
   }
 
   @Override
@@ -46,6 +53,7 @@ final class RefusedAjpLog extends ValveBase implements AccessLog {
     if (!refusedByConnector) {
       return;
     }
+    listener.accept(request.getPeerAddr());
     long now = System.nanoTime();
     long due = nextLineAt.get();
     if ((due != Long.MIN_VALUE && now - due < 0)

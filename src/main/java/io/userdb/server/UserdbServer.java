@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
@@ -60,6 +61,7 @@ public final class UserdbServer {
   private final RequestMetricsFilter requests;
   private Connector http;
   private Connector ajp;
+  private RefusedAjpLog refusedAjp;
 
   public UserdbServer(
       TomcatSettings settings, Map<String, HttpServlet> routes, MeterRegistry registry) {
@@ -86,7 +88,8 @@ public final class UserdbServer {
       tomcat.getEngine().setJvmRoute(settings.jvmRoute());
     }
     if (ajp != null) {
-      tomcat.getEngine().getPipeline().addValve(new RefusedAjpLog());
+      refusedAjp = new RefusedAjpLog();
+      tomcat.getEngine().getPipeline().addValve(refusedAjp);
     }
     StandardHost host = (StandardHost) tomcat.getHost();
     host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
@@ -180,6 +183,17 @@ public final class UserdbServer {
   }
 
   /** Starts listening; fails (before serving anything) if a connector cannot bind. */
+  /**
+   * Whom to tell, with the socket's peer address, of each AJP request the connector refused (a
+   * wrong or missing secret, an attribute Apache does not send); called on Tomcat's request thread,
+   * so it must be quick and not throw. Nothing happens without an AJP connector.
+   */
+  public void onRefusedAjp(Consumer<String> listener) {
+    if (refusedAjp != null) {
+      refusedAjp.onRefused(listener);
+    }
+  }
+
   public void start() {
     try {
       tomcat.start();

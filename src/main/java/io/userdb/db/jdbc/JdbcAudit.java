@@ -95,6 +95,14 @@ final class JdbcAudit {
     }
   }
 
+  /** Closes the statements, for an object made for one append (a migration's). */
+  void close() throws SQLException {
+    for (PreparedStatement statement :
+        List.of(lockHead, readHead, insert, moveHead, firstKept, moveAnchor, prune)) {
+      statement.close();
+    }
+  }
+
   /** The transaction committed: its records go to the feed. */
   void committed() {
     if (!uncommitted.isEmpty()) {

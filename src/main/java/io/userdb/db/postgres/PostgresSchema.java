@@ -2,10 +2,12 @@ package io.userdb.db.postgres;
 
 import io.userdb.audit.AuditChain;
 import io.userdb.db.SchemaVersionException;
+import io.userdb.db.jdbc.MigrationAudit;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -138,11 +140,17 @@ final class PostgresSchema {
   private PostgresSchema() {}
 
   /**
-   * Brings the database up to {@link #CURRENT_VERSION}, in one transaction.
+   * Brings the database up to {@link #CURRENT_VERSION}, in one transaction, which records {@code
+   * schema.migrated} with the versions from and to (not for a new database).
    *
    * @throws SchemaVersionException if the database is newer than this code
    */
   static void migrate(Connection connection) throws SQLException {
+    migrate(connection, CURRENT_VERSION);
+  }
+
+  /** Up to {@code target} only: tests make databases as older versions left them. */
+  static void migrate(Connection connection, int target) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);
     try (Statement statement = connection.createStatement()) {
@@ -152,10 +160,14 @@ final class PostgresSchema {
       if (version > CURRENT_VERSION) {
         throw new SchemaVersionException(version, CURRENT_VERSION);
       }
-      for (; version < CURRENT_VERSION; version++) {
+      int from = version;
+      for (; version < target; version++) {
         for (String sql : MIGRATIONS.get(version)) {
           statement.execute(sql);
         }
+      }
+      if (from > 0 && from < version && version == CURRENT_VERSION) {
+        MigrationAudit.record(connection, PgDialect.INSTANCE, from, version, Instant.now());
       }
       statement.execute("DELETE FROM userdb_schema");
       statement.execute("INSERT INTO userdb_schema (version) VALUES (" + version + ")");

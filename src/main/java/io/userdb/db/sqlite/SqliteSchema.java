@@ -2,10 +2,12 @@ package io.userdb.db.sqlite;
 
 import io.userdb.audit.AuditChain;
 import io.userdb.db.SchemaVersionException;
+import io.userdb.db.jdbc.MigrationAudit;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -122,7 +124,9 @@ final class SqliteSchema {
 
   /**
    * Brings the database up to {@link #CURRENT_VERSION}. Safe to call from several processes at
-   * once: each step re-reads the version inside an immediate (write-locked) transaction.
+   * once: each step re-reads the version inside an immediate (write-locked) transaction. The step
+   * that reaches it records {@code schema.migrated} from the version this call found (not for a new
+   * database); several processes sharing the steps each record their own.
    *
    * @throws SchemaVersionException if the database is newer than this code
    */
@@ -137,15 +141,21 @@ final class SqliteSchema {
       if (version > CURRENT_VERSION) {
         throw new SchemaVersionException(version, CURRENT_VERSION);
       }
+      int from = -1;
       while (version < target) {
         statement.execute("BEGIN IMMEDIATE");
         try {
           version = version(statement);
           if (version < target) {
+            from = from < 0 ? version : from;
             for (String sql : MIGRATIONS.get(version)) {
               statement.execute(sql);
             }
             version++;
+            if (from > 0 && version == CURRENT_VERSION) { // the last step records them all
+              MigrationAudit.record(
+                  connection, SqliteDialect.INSTANCE, from, version, Instant.now());
+            }
             statement.execute("PRAGMA user_version = " + version);
           }
           statement.execute("COMMIT");

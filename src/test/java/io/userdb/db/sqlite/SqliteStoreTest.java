@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.userdb.audit.AuditQuery;
+import io.userdb.audit.AuditRecord;
 import io.userdb.db.DatabaseException;
 import io.userdb.db.NewUser;
 import io.userdb.db.StoreSettings;
@@ -18,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +78,31 @@ class SqliteStoreTest {
       assertEquals(
           idleEnd, db.findSession("t", Instant.ofEpochMilli(lastSeen)).orElseThrow().endsAt());
       assertTrue(db.findSession("t", idleEnd).isEmpty());
+    }
+  }
+
+  @Test
+  void migrating_an_older_database_records_the_versions_and_a_new_one_records_nothing()
+      throws Exception {
+    Path old = folder.resolve("old.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old)) {
+      SqliteSchema.migrate(c, 3);
+    }
+    try (UserDatabase db = new SqliteStore(old, StoreSettings.existing(old.toString())).open()) {
+      List<AuditRecord> records = db.findAudit(AuditQuery.chainAfter(0, 10));
+      assertEquals(1, records.size(), records.toString());
+      AuditRecord migrated = records.get(0);
+      assertEquals("schema.migrated", migrated.action());
+      assertEquals("database", migrated.category());
+      assertEquals("success", migrated.outcome());
+      assertEquals("system", migrated.actorName());
+      assertEquals("{\"from\":3,\"to\":" + SqliteSchema.CURRENT_VERSION + "}", migrated.fields());
+    }
+    try (UserDatabase db = new SqliteStore(old, StoreSettings.existing(old.toString())).open()) {
+      assertEquals(1, db.findAudit(AuditQuery.chainAfter(0, 10)).size(), "migrated once");
+    }
+    try (UserDatabase db = store.open()) {
+      assertEquals(List.of(), db.findAudit(AuditQuery.chainAfter(0, 10)), "created, not migrated");
     }
   }
 
