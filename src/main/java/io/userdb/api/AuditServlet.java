@@ -79,8 +79,11 @@ final class AuditServlet extends ApiServlet {
       return null;
     }
     try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
+      Instant instant = Instant.parse(value);
+      instant
+          .toEpochMilli(); // records keep milliseconds: a year past them is refused here, not a 500
+      return instant;
+    } catch (DateTimeParseException | ArithmeticException e) {
       throw ApiException.badRequest(
           "invalid_parameter", name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
     }

@@ -102,8 +102,10 @@ final class AuditCommand {
 
     private static Instant instant(String value) {
       try {
-        return Instant.parse(value);
-      } catch (DateTimeParseException e) {
+        Instant instant = Instant.parse(value);
+        instant.toEpochMilli(); // records keep milliseconds: a year past them is refused here
+        return instant;
+      } catch (DateTimeParseException | ArithmeticException e) {
         throw new CliException(
             "--since must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, not " + value);
       }
