@@ -271,10 +271,7 @@ public final class LoginService {
         "address_locked".equals(e.fields().get("reason"))
             ? "address"
             : "name:" + String.valueOf(e.targetName()).toLowerCase(Locale.ROOT);
-    AuditEvent recorded = coalescer.admit(AuditCoalescer.keyOf(e, on), e);
-    if (recorded != null) {
-      access.db().appendAudit(recorded, now);
-    }
+    recordCoalesced(access.db(), e, on, now);
     return new LoginResult.Locked(Duration.between(now, until));
   }
 
@@ -285,9 +282,13 @@ public final class LoginService {
    * minute, or anyone could write the log at request rate.
    */
   public void recordRefused(UserDatabase db, AuditEvent failure, String on) {
-    AuditEvent recorded = coalescer.admit(AuditCoalescer.keyOf(failure, on), failure);
+    recordCoalesced(db, failure, on, clock.instant());
+  }
+
+  private void recordCoalesced(UserDatabase db, AuditEvent event, String on, Instant now) {
+    AuditEvent recorded = coalescer.admit(AuditCoalescer.keyOf(event, on), event);
     if (recorded != null) {
-      db.appendAudit(recorded, clock.instant());
+      db.appendAudit(recorded, now);
     }
   }
 
