@@ -73,11 +73,11 @@ public abstract class AuditLogContract {
     return object;
   }
 
-  private List<AuditRecord> all() {
+  protected List<AuditRecord> all() {
     return db.findAudit(AuditQuery.chainAfter(0, 10_000));
   }
 
-  private AuditVerifier verify() {
+  protected AuditVerifier verify() {
     return AuditVerifier.walk(
         after -> db.findAudit(AuditQuery.chainAfter(after, 7)), db::auditHead);
   }
@@ -212,7 +212,40 @@ public abstract class AuditLogContract {
     assertTrue(verify().problem().isEmpty());
   }
 
-  private void fiveRecords() {
+  @Test
+  void sql_by_the_rules_can_put_a_record_only_at_the_head() {
+    fiveRecords();
+    AuditEvent forgery = AuditEvent.success(AuditAction.USER_LOGIN, CLI, null, "mallory");
+    AuditRecord before = AuditRecord.next(0, T0, forgery, AuditChain.GENESIS);
+    assertThrows(SQLException.class, () -> asOwner(insert(before)));
+    AuditRecord unlinked = AuditRecord.next(6, T0, forgery, AuditChain.GENESIS);
+    assertThrows(SQLException.class, () -> asOwner(insert(unlinked)));
+    assertTrue(verify().problem().isEmpty(), () -> verify().problem().orElseThrow());
+  }
+
+  @Test
+  void the_head_is_one_row_for_good_and_moves_only_with_the_chain() {
+    fiveRecords();
+    AuditRecord third = all().get(2);
+    for (String sql :
+        List.of(
+            "DELETE FROM audit_head",
+            "UPDATE audit_head SET id = 2",
+            "UPDATE audit_head SET last_seq = 3",
+            "UPDATE audit_head SET last_seq = 3, last_hash = '" + third.hash() + "'",
+            "UPDATE audit_head SET last_hash = '" + third.hash() + "'",
+            "UPDATE audit_head SET last_seq = 6",
+            "UPDATE audit_head SET first_prev_hash = '" + third.hash() + "'",
+            "UPDATE audit_head SET first_seq = 3, first_prev_hash = '" + third.hash() + "'")) {
+      assertThrows(SQLException.class, () -> asOwner(sql), sql);
+    }
+    db.appendAudit(AuditEvent.success(AuditAction.SERVICE_STARTED, CLI, null, null), T0);
+    AuditVerifier verified = verify();
+    assertTrue(verified.problem().isEmpty(), () -> verified.problem().orElseThrow());
+    assertEquals(6, verified.checked());
+  }
+
+  protected void fiveRecords() {
     for (int i = 1; i <= 5; i++) {
       db.appendAudit(
           AuditEvent.failure(AuditAction.USER_LOGIN, CLI, null, "mallory").with("try", i), T0);
@@ -378,7 +411,7 @@ public abstract class AuditLogContract {
         verify().problem().orElseThrow());
   }
 
-  private static String insert(AuditRecord r) {
+  protected static String insert(AuditRecord r) {
     return "INSERT INTO audit_log (seq, occurred_at, action, category, outcome, actor_id,"
         + " actor_name, target_id, target_name, client_address, route, fields, prev_hash, hash)"
         + " VALUES ("

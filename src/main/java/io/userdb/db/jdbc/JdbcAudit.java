@@ -89,7 +89,9 @@ final class JdbcAudit {
     insert.executeUpdate();
     moveHead.setLong(1, record.seq());
     moveHead.setString(2, record.hash());
-    moveHead.executeUpdate();
+    if (moveHead.executeUpdate() != 1) {
+      throw new SQLException("the audit head is missing; the log cannot be appended to");
+    }
     if (feed != AuditFeed.NONE) {
       uncommitted.add(record);
     }
@@ -160,11 +162,13 @@ final class JdbcAudit {
     return head(readHead);
   }
 
+  /** The head; made with the table and never removed (the schema's triggers refuse it). */
   private static AuditHead head(PreparedStatement statement) throws SQLException {
     try (ResultSet rs = statement.executeQuery()) {
-      return rs.next()
-          ? new AuditHead(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4))
-          : AuditHead.EMPTY;
+      if (!rs.next()) {
+        throw new SQLException("the audit head is missing; the log cannot be appended to");
+      }
+      return new AuditHead(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4));
     }
   }
 

@@ -133,7 +133,61 @@ final class PostgresSchema {
               END $$""",
               """
               CREATE TRIGGER audit_head_anchor_forward BEFORE UPDATE ON audit_head
-              FOR EACH ROW EXECUTE FUNCTION audit_head_anchor_forward()"""));
+              FOR EACH ROW EXECUTE FUNCTION audit_head_anchor_forward()"""),
+          // As SQLite's sixth migration: a record goes in only as the head's next, linked to it;
+          // the head is one row for good and moves only with the chain.
+          List.of(
+              """
+              CREATE FUNCTION audit_log_append_at_head() RETURNS trigger LANGUAGE plpgsql AS $$
+              DECLARE head audit_head%ROWTYPE;
+              BEGIN
+                SELECT * INTO head FROM audit_head WHERE id = 1;
+                IF NOT FOUND OR NEW.seq IS DISTINCT FROM head.last_seq + 1
+                    OR NEW.prev_hash IS DISTINCT FROM head.last_hash THEN
+                  RAISE EXCEPTION 'audit records are only appended at the head';
+                END IF;
+                RETURN NEW;
+              END $$""",
+              """
+              CREATE TRIGGER audit_log_append_at_head BEFORE INSERT ON audit_log
+              FOR EACH ROW EXECUTE FUNCTION audit_log_append_at_head()""",
+              """
+              CREATE FUNCTION audit_head_one_row() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN RAISE EXCEPTION 'the audit head is one row, for good'; END $$""",
+              """
+              CREATE TRIGGER audit_head_no_insert_or_delete BEFORE INSERT OR DELETE ON audit_head
+              FOR EACH ROW EXECUTE FUNCTION audit_head_one_row()""",
+              """
+              CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
+              FOR EACH STATEMENT EXECUTE FUNCTION audit_head_one_row()""",
+              "DROP TRIGGER audit_head_anchor_forward ON audit_head",
+              "DROP FUNCTION audit_head_anchor_forward()",
+              """
+              CREATE FUNCTION audit_head_moves_with_the_chain() RETURNS trigger
+              LANGUAGE plpgsql AS $$
+              BEGIN
+                IF NEW.id IS DISTINCT FROM OLD.id
+                    OR NEW.first_seq < OLD.first_seq
+                    OR NEW.first_seq > NEW.last_seq + 1
+                    -- in parentheses: an IF's condition would end at a CASE's first THEN
+                    OR (CASE WHEN NEW.last_seq = OLD.last_seq
+                         THEN NEW.last_hash IS DISTINCT FROM OLD.last_hash
+                         ELSE NEW.last_seq IS DISTINCT FROM OLD.last_seq + 1
+                           OR NEW.last_hash IS DISTINCT FROM
+                             (SELECT hash FROM audit_log WHERE seq = NEW.last_seq) END)
+                    OR (CASE WHEN NEW.first_seq = OLD.first_seq
+                         THEN NEW.first_prev_hash IS DISTINCT FROM OLD.first_prev_hash
+                         WHEN NEW.first_seq = NEW.last_seq + 1
+                         THEN NEW.first_prev_hash IS DISTINCT FROM NEW.last_hash
+                         ELSE NEW.first_prev_hash IS DISTINCT FROM
+                           (SELECT prev_hash FROM audit_log WHERE seq = NEW.first_seq) END) THEN
+                  RAISE EXCEPTION 'the audit head moves only with the chain';
+                END IF;
+                RETURN NEW;
+              END $$""",
+              """
+              CREATE TRIGGER audit_head_moves_with_the_chain BEFORE UPDATE ON audit_head
+              FOR EACH ROW EXECUTE FUNCTION audit_head_moves_with_the_chain()"""));
 
   static final int CURRENT_VERSION = MIGRATIONS.size();
 

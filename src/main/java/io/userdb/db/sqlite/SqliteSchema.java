@@ -116,7 +116,41 @@ final class SqliteSchema {
               """
               CREATE TRIGGER audit_head_anchor_forward BEFORE UPDATE ON audit_head
               WHEN NEW.first_seq < OLD.first_seq OR NEW.first_seq > NEW.last_seq + 1
-              BEGIN SELECT RAISE(ABORT, 'the audit anchor only moves forward'); END"""));
+              BEGIN SELECT RAISE(ABORT, 'the audit anchor only moves forward'); END"""),
+          // Closing what the triggers above leave open to SQL that goes by the rules: a record
+          // goes in only as the head's next, linked to it (INSERT OR REPLACE deletes without
+          // firing delete triggers, so this is what stops it replacing one); the head is one row
+          // for good, and moves only with the chain: to the next record's seq and hash, its anchor
+          // forward to a kept record and the hash that record links to.
+          List.of(
+              """
+              CREATE TRIGGER audit_log_append_at_head BEFORE INSERT ON audit_log
+              WHEN NEW.seq IS NOT (SELECT last_seq + 1 FROM audit_head WHERE id = 1)
+                OR NEW.prev_hash IS NOT (SELECT last_hash FROM audit_head WHERE id = 1)
+              BEGIN SELECT RAISE(ABORT, 'audit records are only appended at the head'); END""",
+              """
+              CREATE TRIGGER audit_head_no_insert BEFORE INSERT ON audit_head
+              BEGIN SELECT RAISE(ABORT, 'the audit head is one row, for good'); END""",
+              """
+              CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+              BEGIN SELECT RAISE(ABORT, 'the audit head is one row, for good'); END""",
+              "DROP TRIGGER audit_head_anchor_forward",
+              """
+              CREATE TRIGGER audit_head_moves_with_the_chain BEFORE UPDATE ON audit_head
+              WHEN NEW.id IS NOT OLD.id
+                OR NEW.first_seq < OLD.first_seq
+                OR NEW.first_seq > NEW.last_seq + 1
+                OR CASE WHEN NEW.last_seq = OLD.last_seq
+                     THEN NEW.last_hash IS NOT OLD.last_hash
+                     ELSE NEW.last_seq IS NOT OLD.last_seq + 1 OR NEW.last_hash IS NOT
+                       (SELECT hash FROM audit_log WHERE seq = NEW.last_seq) END
+                OR CASE WHEN NEW.first_seq = OLD.first_seq
+                     THEN NEW.first_prev_hash IS NOT OLD.first_prev_hash
+                     WHEN NEW.first_seq = NEW.last_seq + 1
+                     THEN NEW.first_prev_hash IS NOT NEW.last_hash
+                     ELSE NEW.first_prev_hash IS NOT
+                       (SELECT prev_hash FROM audit_log WHERE seq = NEW.first_seq) END
+              BEGIN SELECT RAISE(ABORT, 'the audit head moves only with the chain'); END"""));
 
   static final int CURRENT_VERSION = MIGRATIONS.size();
 

@@ -1,6 +1,8 @@
 package io.userdb.db.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.userdb.audit.AuditQuery;
 import io.userdb.audit.AuditRecord;
@@ -66,5 +68,13 @@ class PostgresAuditLogIT extends AuditLogContract {
       assertEquals("system", migrated.actorName());
       assertEquals("{\"from\":3,\"to\":" + PostgresSchema.CURRENT_VERSION + "}", migrated.fields());
     }
+  }
+
+  @Test
+  void neither_the_log_nor_its_head_can_be_truncated() {
+    fiveRecords();
+    assertThrows(SQLException.class, () -> asOwner("TRUNCATE audit_head"));
+    assertThrows(SQLException.class, () -> asOwner("TRUNCATE audit_log"));
+    assertTrue(verify().problem().isEmpty(), () -> verify().problem().orElseThrow());
   }
 }

@@ -1,5 +1,13 @@
 package io.userdb.db.sqlite;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditChain;
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditOrigin;
+import io.userdb.audit.AuditRecord;
 import io.userdb.db.AuditLogContract;
 import io.userdb.db.UserStore;
 import java.nio.file.Path;
@@ -7,6 +15,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The audit log's contract on a real SQLite file, tampered with over plain JDBC. */
@@ -34,8 +45,35 @@ class SqliteAuditLogTest extends AuditLogContract {
   /** Anyone who can write the file can drop the triggers first. */
   @Override
   protected void asIntruder(String sql) throws SQLException {
-    asOwner("DROP TRIGGER IF EXISTS audit_log_no_update");
-    asOwner("DROP TRIGGER IF EXISTS audit_log_no_delete");
+    for (String trigger :
+        List.of("audit_log_no_update", "audit_log_no_delete", "audit_log_append_at_head")) {
+      asOwner("DROP TRIGGER IF EXISTS " + trigger);
+    }
     asOwner(sql);
+  }
+
+  /** INSERT OR REPLACE removes the row it replaces without firing delete triggers. */
+  @Test
+  void insert_or_replace_cannot_replace_a_record() {
+    fiveRecords();
+    AuditRecord third = all().get(2);
+    AuditRecord forged =
+        AuditRecord.next(
+            3,
+            Instant.now(),
+            AuditEvent.success(AuditAction.USER_LOGIN, AuditOrigin.cli("x"), null, "mallory"),
+            third.prevHash());
+    assertThrows(
+        SQLException.class, () -> asOwner(insert(forged).replace("INSERT", "INSERT OR REPLACE")));
+    assertThrows(
+        SQLException.class,
+        () ->
+            asOwner(
+                "INSERT OR REPLACE INTO audit_head VALUES (1, 0, '"
+                    + AuditChain.GENESIS
+                    + "', 1, '"
+                    + AuditChain.GENESIS
+                    + "')"));
+    assertTrue(verify().problem().isEmpty(), () -> verify().problem().orElseThrow());
   }
 }
