@@ -94,10 +94,7 @@ final class AuditUpkeep {
     AuditEvent event =
         AuditEvent.failure(
             AuditAction.AJP_REQUEST_REFUSED, AuditOrigin.anonymous(peer, self.route()), null, null);
-    AuditEvent recorded = coalescer.admit(AuditCoalescer.keyOf(event, "ajp"), event);
-    if (recorded != null) {
-      record(List.of(recorded));
-    }
+    coalescer.record(event, "ajp", recorded -> record(List.of(recorded)));
   }
 
   /** At stop, once no request runs any more. */

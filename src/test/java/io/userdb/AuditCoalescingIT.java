@@ -3,10 +3,12 @@ package io.userdb;
 import static io.userdb.HttpApi.json;
 import static io.userdb.HttpApi.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.userdb.audit.AuditCoalescer;
 import io.userdb.audit.AuditQuery;
 import io.userdb.audit.AuditRecord;
 import io.userdb.db.UserDatabasePool;
@@ -69,6 +71,41 @@ class AuditCoalescingIT {
     for (AuditRecord r : refusals) {
       assertEquals("bob", r.actorName());
     }
+  }
+
+  /** Paths are the attacker's to vary: each is a new key, up to the account's share of them. */
+  @Test
+  void refusals_on_three_hundred_paths_write_one_accounts_share_and_hide_nobody_elses()
+      throws Exception {
+    server = TestServer.start(folder);
+    String admin = server.http.login("admin", TestServer.ADMIN_PASSWORD);
+    for (String name : List.of("bob", "carol")) {
+      assertEquals(
+          201,
+          server
+              .http
+              .send(
+                  "POST",
+                  "/api/users",
+                  json("username", name, "password", BOB, "roles", new String[] {"user"}),
+                  session(admin))
+              .status());
+    }
+    String bob = server.http.login("bob", BOB);
+    String carol = server.http.login("carol", BOB);
+    hammer(i -> server.http.get("/api/users/someone-" + i, session(bob)).status(), 403);
+    assertEquals(403, server.http.get("/api/users/bob", session(carol)).status());
+
+    List<AuditRecord> refusals = afterRestart("access.refused");
+    List<AuditRecord> bobs = refusals.stream().filter(r -> "bob".equals(r.actorName())).toList();
+    // its own keys, then the shared one's first and, at stop, what that one left out
+    assertTrue(bobs.size() <= AuditCoalescer.KEYS_PER_ACTOR + 2, "records: " + bobs.size());
+    assertEquals(REQUESTS, occurrences(bobs), "every refusal counted");
+    List<AuditRecord> carols =
+        refusals.stream().filter(r -> "carol".equals(r.actorName())).toList();
+    assertEquals(1, carols.size());
+    assertTrue(carols.get(0).fields().contains("\"path\":\"/api/users/bob\""), carols.toString());
+    assertFalse(carols.get(0).fields().contains("coalesced"), carols.toString());
   }
 
   @Test

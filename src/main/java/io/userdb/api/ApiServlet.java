@@ -40,6 +40,9 @@ abstract class ApiServlet extends HttpServlet {
 
   static final String SESSION_ENDED = "session_ended";
 
+  /** Longer paths are recorded cut: no endpoint is near this long, and the log is no dump. */
+  private static final int MAX_RECORDED_PATH = 200;
+
   private static final java.util.Set<String> KNOWN_METHODS =
       java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
 
@@ -73,19 +76,25 @@ abstract class ApiServlet extends HttpServlet {
       try {
         handler.handle(access, caller);
       } catch (ApiException.Refusal e) {
-        String path = request.getMethod() + " " + request.getRequestURI();
+        String path = shortened(request.getRequestURI());
         AuditEvent refused =
             AuditEvent.failure(AuditAction.ACCESS_REFUSED, origin(request, caller), null, null)
                 .with("method", request.getMethod())
-                .with("path", request.getRequestURI())
+                .with("path", path)
                 .with("reason", e.getMessage());
-        AuditEvent recorded = ctx.coalescer().admit(AuditCoalescer.keyOf(refused, path), refused);
-        if (recorded != null) {
-          access.db().appendAudit(recorded, Instant.now());
-        }
+        ctx.coalescer()
+            .record(
+                refused,
+                request.getMethod() + " " + path,
+                recorded -> access.db().appendAudit(recorded, Instant.now()));
         throw e;
       }
     }
+  }
+
+  /** A path as recorded: what the caller sent, cut at {@link #MAX_RECORDED_PATH}. */
+  private static String shortened(String path) {
+    return path.length() <= MAX_RECORDED_PATH ? path : path.substring(0, MAX_RECORDED_PATH) + "...";
   }
 
   /** Who is asking, for the audit log: their account, the default user, or anonymous. */

@@ -1,12 +1,19 @@
 package io.userdb.audit;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Keeps events anyone can repeat at request rate (a refusal, a sign-in refused by a lock) from
@@ -17,10 +24,14 @@ import java.util.Map;
  * rest) by {@link #due} (the service asks every minute) or {@link #drain} (at stop), so the counts
  * add up.
  *
+ * <p>What an attacker varies at will (paths, names tried) would make every occurrence a new key, so
+ * each actor (an account; for anonymous callers, a client address) has at most {@link
+ * #KEYS_PER_ACTOR} keys at a time; past that, its new keys share one per action (their events are
+ * marked {@code coalesced: "overflow"}), without hiding anyone else's. Past {@link #MAX_KEYS} keys
+ * in all, new ones share one per action. Keys are digests, so memory is bounded whatever was sent.
+ *
  * <p>The memory is per process: several backends on one store each record their own first
- * occurrence. It holds at most {@link #MAX_KEYS} keys; past that, new keys share one key per action
- * (their events are marked {@code coalesced: "overflow"}), so an attacker varying paths or
- * addresses gains nothing. Thread-safe.
+ * occurrence. Thread-safe.
  */
 public final class AuditCoalescer {
 
@@ -30,50 +41,70 @@ public final class AuditCoalescer {
   /** Keys remembered at most, before new ones share a key per action. */
   static final int MAX_KEYS = 4096;
 
+  /** Keys one actor has at most, before its new ones share a key per action. */
+  public static final int KEYS_PER_ACTOR = 32;
+
   private static final class Window {
+    final String actor;
     long startedAt;
     int suppressed;
     AuditEvent last;
 
-    Window(long startedAt) {
+    Window(String actor, long startedAt) {
+      this.actor = actor;
       this.startedAt = startedAt;
     }
   }
 
   private final Clock clock;
   private final Map<String, Window> windows = new LinkedHashMap<>();
+  private final Map<String, Integer> keysOfActor = new HashMap<>();
 
   public AuditCoalescer(Clock clock) {
     this.clock = clock;
   }
 
-  /** The key of an event: who, what, on what, from where. */
-  public static String keyOf(AuditEvent event, String on) {
-    AuditOrigin origin = event.origin();
-    return String.join(
-        "\u0000",
-        origin.actorName(),
-        String.valueOf(origin.actorId()),
-        event.action().id(),
-        event.outcome(),
-        String.valueOf(on),
-        String.valueOf(origin.clientAddress()));
+  /**
+   * Admits {@code event}, about {@code on} (what it concerns, without what its sender varies at
+   * will: a path, a lower-cased name), and hands it to {@code append} if it is to be recorded now
+   * (with {@code suppressed} when occurrences were left out before it).
+   */
+  public void record(AuditEvent event, String on, Consumer<AuditEvent> append) {
+    AuditEvent admitted = admit(event, on);
+    if (admitted != null) {
+      append.accept(admitted);
+    }
   }
 
   /**
    * The event to record now (with {@code suppressed} when occurrences were left out before it), or
    * null to leave it out.
    */
-  public synchronized AuditEvent admit(String key, AuditEvent event) {
+  synchronized AuditEvent admit(AuditEvent event, String on) {
     long now = clock.millis();
+    String actor = actorOf(event);
+    String key =
+        digest(
+            actor,
+            event.action().id(),
+            event.outcome(),
+            String.valueOf(on),
+            String.valueOf(event.origin().clientAddress()));
     Window window = windows.get(key);
-    if (window == null && windows.size() >= MAX_KEYS) {
-      key = "overflow\u0000" + event.action().id();
+    if (window == null && keysOfActor.getOrDefault(actor, 0) >= KEYS_PER_ACTOR) {
+      key = digest("overflow", actor, event.action().id());
       event = event.with("coalesced", "overflow");
       window = windows.get(key);
     }
+    if (window == null && windows.size() >= MAX_KEYS) {
+      key = digest("overflow", "", event.action().id());
+      event = event.with("coalesced", "overflow");
+      window = windows.get(key);
+      actor = "";
+    }
     if (window == null) {
-      windows.put(key, new Window(now));
+      windows.put(key, new Window(actor, now));
+      keysOfActor.merge(actor, 1, Integer::sum);
       return event;
     }
     if (now - window.startedAt < WINDOW.toMillis()) {
@@ -86,6 +117,29 @@ public final class AuditCoalescer {
     window.suppressed = 0;
     window.last = null;
     return suppressed > 0 ? event.with("suppressed", suppressed) : event;
+  }
+
+  /** Who sent it: an account whatever its address; anyone else by address. */
+  private static String actorOf(AuditEvent event) {
+    AuditOrigin origin = event.origin();
+    return origin.actorId() != null
+        ? digest("id", origin.actorId().toString())
+        : digest("name", origin.actorName(), String.valueOf(origin.clientAddress()));
+  }
+
+  /** SHA-256 of the parts, length-prefixed so no two lists of parts digest alike. */
+  private static String digest(String... parts) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      for (String part : parts) {
+        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+        sha256.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        sha256.update(bytes);
+      }
+      return Base64.getEncoder().withoutPadding().encodeToString(sha256.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   /**
@@ -112,6 +166,7 @@ public final class AuditCoalescer {
               window.suppressed == 1 ? last : last.with("suppressed", window.suppressed - 1));
         }
         it.remove();
+        keysOfActor.computeIfPresent(window.actor, (actor, keys) -> keys > 1 ? keys - 1 : null);
       }
     }
     return summaries;

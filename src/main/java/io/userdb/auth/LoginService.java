@@ -286,10 +286,7 @@ public final class LoginService {
   }
 
   private void recordCoalesced(UserDatabase db, AuditEvent event, String on, Instant now) {
-    AuditEvent recorded = coalescer.admit(AuditCoalescer.keyOf(event, on), event);
-    if (recorded != null) {
-      db.appendAudit(recorded, now);
-    }
+    coalescer.record(event, on, recorded -> db.appendAudit(recorded, now));
   }
 
   private static LoginResult failed(DatabaseAccess access, AuditEvent event, Instant now) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -38,13 +39,22 @@ class AuditCoalescerTest {
   private final AuditCoalescer coalescer = new AuditCoalescer(clock);
 
   private static AuditEvent refusal(String address) {
-    return AuditEvent.failure(
-        AuditAction.ACCESS_REFUSED, AuditOrigin.user(7, "bob", address, ""), null, null);
+    return refusal(AuditOrigin.user(7, "bob", address, ""));
+  }
+
+  private static AuditEvent refusal(AuditOrigin origin) {
+    return AuditEvent.failure(AuditAction.ACCESS_REFUSED, origin, null, null);
   }
 
   private AuditEvent admit(String address, String path) {
-    AuditEvent e = refusal(address);
-    return coalescer.admit(AuditCoalescer.keyOf(e, path), e);
+    return coalescer.admit(refusal(address), path);
+  }
+
+  /** Every occurrence is in the records: each stands for itself and those it suppressed. */
+  private static int occurrences(List<AuditEvent> recorded) {
+    return recorded.stream()
+        .mapToInt(e -> 1 + (Integer) e.fields().getOrDefault("suppressed", 0))
+        .sum();
   }
 
   @Test
@@ -80,18 +90,57 @@ class AuditCoalescerTest {
   }
 
   @Test
+  void an_actor_varying_what_it_sends_gets_its_keys_then_one_per_action_and_hides_nobody() {
+    List<AuditEvent> recorded = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      AuditEvent admitted = admit("10.0.0." + (i % 200), "/api/users/" + i);
+      if (admitted != null) {
+        recorded.add(admitted);
+      }
+    }
+    assertEquals(AuditCoalescer.KEYS_PER_ACTOR + 1, recorded.size(), "its keys, then overflow");
+    assertEquals("overflow", recorded.get(recorded.size() - 1).fields().get("coalesced"));
+    AuditEvent alice = coalescer.admit(refusal(AuditOrigin.user(8, "alice", "10.0.0.1", "")), "/x");
+    assertNotNull(alice, "another account's first is recorded");
+    assertNull(alice.fields().get("coalesced"));
+    recorded.addAll(coalescer.drain());
+    assertEquals(10_000, occurrences(recorded));
+    assertNotNull(admit("10.0.0.1", "/after"), "keys are forgotten with their windows");
+  }
+
+  @Test
+  void anonymous_callers_are_told_apart_by_address() {
+    AuditOrigin one = AuditOrigin.anonymous("10.0.0.1", "");
+    for (int i = 0; i < AuditCoalescer.KEYS_PER_ACTOR; i++) {
+      assertNotNull(coalescer.admit(refusal(one), "/p" + i));
+    }
+    assertEquals(
+        "overflow", coalescer.admit(refusal(one), "/more").fields().get("coalesced"), "budget");
+    AuditEvent other = coalescer.admit(refusal(AuditOrigin.anonymous("10.0.0.2", "")), "/p0");
+    assertNull(other.fields().get("coalesced"), "another address has its own");
+  }
+
+  @Test
   void past_the_bound_new_keys_share_one_per_action() {
     for (int i = 0; i < AuditCoalescer.MAX_KEYS; i++) {
-      assertNotNull(admit("10.0.0.1", "/p" + i));
+      assertNotNull(coalescer.admit(refusal(AuditOrigin.anonymous("10.1." + i, "")), "/p"));
     }
-    AuditEvent first = admit("10.0.0.1", "/overflow-1");
+    AuditEvent first = coalescer.admit(refusal(AuditOrigin.anonymous("10.2.0.1", "")), "/p");
     assertEquals("overflow", first.fields().get("coalesced"));
     for (int i = 2; i < 100; i++) {
-      assertNull(admit("10.0.0.1", "/overflow-" + i));
+      assertNull(coalescer.admit(refusal(AuditOrigin.anonymous("10.2.0." + i, "")), "/p"));
     }
     List<AuditEvent> drained = coalescer.drain();
     assertEquals(1, drained.size());
     assertEquals(97, drained.get(0).fields().get("suppressed"));
     assertTrue(coalescer.drain().isEmpty());
+  }
+
+  @Test
+  void memory_holds_digests_not_what_was_sent() {
+    String huge = "/" + "x".repeat(100_000);
+    assertNotNull(admit("10.0.0.1", huge));
+    assertNull(admit("10.0.0.1", huge));
+    assertNotNull(admit("10.0.0.1", huge + "y"), "a digest of the whole, not a prefix");
   }
 }
