@@ -347,6 +347,36 @@ class AuditIT {
   }
 
   @Test
+  void a_session_gone_idle_is_recorded_as_expired_when_its_cookie_comes_back_and_once()
+      throws Exception {
+    server.close();
+    server = TestServer.start(folder, "session-idle-timeout", "1s");
+    http = server.http;
+    String admin = signIn("admin", TestServer.ADMIN_PASSWORD);
+    Thread.sleep(1_500);
+    expect(
+        "the cookie of a session idle past its timeout",
+        () -> {
+          Reply r = http.get("/api/me", session(admin));
+          status(401, r);
+          return r;
+        },
+        event(
+            "session.ended",
+            "success",
+            "anonymous",
+            "admin",
+            "reason",
+            "expired",
+            "expired",
+            "idle",
+            "session",
+            "*"));
+    expect("the same cookie again", () -> http.get("/api/me", session(admin)));
+    assertNoSecretIn(recordsAfter(0).toString());
+  }
+
+  @Test
   void an_account_lock_is_recorded_once_and_refusals_after_it_say_locked() throws Exception {
     for (int i = 1; i <= 4; i++) {
       status(401, post("/api/session", json("username", "admin", "password", WRONG)));

@@ -73,7 +73,9 @@ public final class Authenticator {
       return Optional.of(proxy(access.db(), proxyUser, clientAddress));
     }
     if (sessionToken != null && !sessionToken.isEmpty()) {
-      Optional<Caller> caller = sessions.resume(access, sessionToken);
+      Optional<Caller> caller =
+          sessions.resume(
+              access, sessionToken, () -> AuditOrigin.anonymous(clientAddress.get(), route));
       if (caller.isPresent()) {
         return caller;
       }

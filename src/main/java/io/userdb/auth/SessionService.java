@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Sessions: 256-bit random tokens handed to the client, stored only as SHA-256 hashes, with an idle
@@ -83,6 +84,16 @@ public final class SessionService {
    * the cache under the current {@link DatabaseAccess#dataVersion()} needs no database object.
    */
   public Optional<Caller> resume(DatabaseAccess access, String token) {
+    return resume(access, token, null);
+  }
+
+  /**
+   * As {@link #resume(DatabaseAccess, String)}; a session found ended by time is removed and its
+   * expiry recorded as noticed by {@code noticedBy} (who sent the token), once: the row goes with
+   * the record, so sending the token again records nothing more.
+   */
+  public Optional<Caller> resume(
+      DatabaseAccess access, String token, Supplier<AuditOrigin> noticedBy) {
     if (!isWellFormed(token)) {
       return Optional.empty();
     }
@@ -96,6 +107,9 @@ public final class SessionService {
     if (session == null || !isLive(session, now, idleSince)) {
       Optional<SessionRecord> found = access.db().findSession(hash, now);
       if (found.isEmpty()) {
+        if (noticedBy != null) {
+          access.db().endExpiredSession(hash, now, noticedBy.get());
+        }
         return Optional.empty();
       }
       session = found.get();

@@ -238,6 +238,14 @@ public interface UserDatabase extends AutoCloseable {
     return deleteSession(tokenHash, Instant.now(), null);
   }
 
+  /**
+   * Deletes the session {@code tokenHash} names if it ended by time at or before {@code now} (idle
+   * or past its expiry), recording {@code session.ended} as {@code origin}'s notice, naming its
+   * user and which end it reached. False, and nothing written, if there is no such session: a token
+   * nobody holds costs a read.
+   */
+  boolean endExpiredSession(String tokenHash, Instant now, AuditOrigin origin);
+
   /** Deletes the sessions that ended at or before {@code now}, recording how many as expired. */
   int deleteExpiredSessions(Instant now, AuditOrigin origin);
 

@@ -213,6 +213,36 @@ public abstract class AuditLogContract {
   }
 
   @Test
+  void a_session_that_ended_by_time_is_recorded_once_when_noticed_naming_its_end() {
+    User kim = db.createUser(user("kim"), T0);
+    Instant expires = T0.plusSeconds(3600);
+    db.createSession("idle", kim.id(), T0, expires, T0.plusSeconds(60), 20);
+    db.createSession("old", kim.id(), T0, expires, expires, 20);
+    AuditOrigin noticer = AuditOrigin.anonymous("192.0.2.7", "b1");
+    long head = db.auditHead().seq();
+
+    assertFalse(db.endExpiredSession("idle", T0.plusSeconds(59), noticer), "still live");
+    assertFalse(db.endExpiredSession("nobody-holds-this", expires, noticer));
+    assertEquals(head, db.auditHead().seq(), "nothing recorded");
+    assertTrue(db.endExpiredSession("idle", T0.plusSeconds(60), noticer));
+    assertFalse(db.endExpiredSession("idle", T0.plusSeconds(61), noticer), "once");
+    assertTrue(db.endExpiredSession("old", expires, noticer));
+
+    List<AuditRecord> ended = db.findAudit(AuditQuery.chainAfter(head, 10));
+    assertEquals(2, ended.size(), ended.toString());
+    for (AuditRecord r : ended) {
+      assertEquals("session.ended", r.action());
+      assertEquals("anonymous", r.actorName());
+      assertEquals(kim.id(), r.targetId());
+      assertEquals("kim", r.targetName());
+      assertEquals("192.0.2.7", r.clientAddress());
+    }
+    assertTrue(ended.get(0).fields().contains("\"expired\":\"idle\""), ended.get(0).fields());
+    assertTrue(ended.get(1).fields().contains("\"expired\":\"max_age\""), ended.get(1).fields());
+    assertTrue(db.findSession("old", T0).isEmpty(), "the row went with the record");
+  }
+
+  @Test
   void sql_by_the_rules_can_put_a_record_only_at_the_head() {
     fiveRecords();
     AuditEvent forgery = AuditEvent.success(AuditAction.USER_LOGIN, CLI, null, "mallory");

@@ -112,6 +112,43 @@ final class JdbcSessions {
     }
   }
 
+  /** Read first, so a token nobody holds takes no write lock. */
+  boolean endExpired(String tokenHash, Instant now, AuditOrigin origin) {
+    Optional<AuditEvent> expired =
+        tx.read(
+            "find expired session",
+            () -> {
+              sql.expiredSession.setString(1, tokenHash);
+              sql.expiredSession.setLong(2, now.toEpochMilli());
+              try (ResultSet rs = sql.expiredSession.executeQuery()) {
+                if (!rs.next()) {
+                  return Optional.<AuditEvent>empty();
+                }
+                boolean pastExpiry = rs.getLong(1) <= now.toEpochMilli();
+                return Optional.of(
+                    AuditEvent.success(
+                            AuditAction.SESSION_ENDED, origin, rs.getLong(2), dialect.text(rs, 3))
+                        .with("reason", "expired")
+                        .with("expired", pastExpiry ? "max_age" : "idle")
+                        .with("session", AuditEvent.sessionName(tokenHash)));
+              }
+            });
+    if (expired.isEmpty()) {
+      return false;
+    }
+    return tx.writeUnannounced(
+        "end expired session",
+        () -> {
+          sql.deleteExpiredSession.setString(1, tokenHash);
+          sql.deleteExpiredSession.setLong(2, now.toEpochMilli());
+          boolean deleted = sql.deleteExpiredSession.executeUpdate() > 0;
+          if (deleted) {
+            audit.append(expired.get(), now);
+          }
+          return deleted;
+        });
+  }
+
   int deleteExpired(Instant now, AuditOrigin origin) {
     return tx.writeUnannounced(
         "delete expired sessions",

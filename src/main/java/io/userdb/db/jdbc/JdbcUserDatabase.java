@@ -208,6 +208,11 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   }
 
   @Override
+  public boolean endExpiredSession(String tokenHash, Instant now, AuditOrigin origin) {
+    return sessions.endExpired(tokenHash, now, origin);
+  }
+
+  @Override
   public int deleteExpiredSessions(Instant now, AuditOrigin origin) {
     return sessions.deleteExpired(now, origin);
   }

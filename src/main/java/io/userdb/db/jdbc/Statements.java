@@ -44,6 +44,8 @@ final class Statements {
   final PreparedStatement capSessions;
   final PreparedStatement deleteSession;
   final PreparedStatement deleteExpiredSessions;
+  final PreparedStatement expiredSession;
+  final PreparedStatement deleteExpiredSession;
   final PreparedStatement countSessionsOfUser;
   final PreparedStatement sessionOwner;
 
@@ -142,6 +144,11 @@ final class Statements {
                 + " DESC LIMIT ?)");
     deleteSession = prepare("DELETE FROM sessions WHERE token_hash = ?");
     deleteExpiredSessions = prepare("DELETE FROM sessions WHERE ends_at <= ?");
+    expiredSession =
+        prepare(
+            "SELECT s.expires_at, u.id, u.username FROM sessions s JOIN users u ON u.id = s.user_id"
+                + " WHERE s.token_hash = ? AND s.ends_at <= ?");
+    deleteExpiredSession = prepare("DELETE FROM sessions WHERE token_hash = ? AND ends_at <= ?");
     countSessionsOfUser = prepare("SELECT COUNT(*) FROM sessions WHERE user_id = ?");
     sessionOwner =
         prepare(
