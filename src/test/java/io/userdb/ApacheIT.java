@@ -12,7 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.userdb.HttpApi.Reply;
+import io.userdb.audit.AuditQuery;
+import io.userdb.audit.AuditRecord;
+import io.userdb.db.UserDatabasePool;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every request through a real Apache httpd running the repository's httpd-conf over AJP. */
 class ApacheIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Where a client of Apache's other than Apache itself (127.0.0.1) connects from. */
+  private static final String CLIENT = "127.0.0.2";
 
   @TempDir Path work;
 
@@ -293,6 +302,111 @@ class ApacheIT {
       assertNotEquals(200, health.status());
       assertFalse(health.body().contains("pool"), health.body());
     }
+  }
+
+  /**
+   * Sign-ins through Apache are audited once each, with the backend's route and the client's
+   * address as the per-address limit keys it: the peer Apache saw, not the peer of the AJP
+   * connection (Apache, 127.0.0.1) nor an X-Forwarded-For the client made up (no proxy is trusted).
+   * The address that the limit then locks is that one, and only that one.
+   */
+  @Test
+  void sign_ins_through_apache_are_audited_once_with_the_clients_address_and_the_route()
+      throws Exception {
+    ApacheHttpd.binary();
+    try (TestServer backend =
+            TestServer.start(
+                work.resolve("db"),
+                "ajp-port",
+                "0",
+                "jvm-route",
+                "b1",
+                "login-failures-per-address",
+                "2");
+        ApacheHttpd apache = apacheFor(work, backend, secretOf(backend))) {
+      String from = " from " + CLIENT + " on b1";
+      long seq = auditHead(backend);
+      assertEquals(200, signInFrom(apache, TestServer.ADMIN_PASSWORD).status());
+      seq =
+          assertAuditedAfter(
+              backend,
+              seq,
+              "user.login success admin>admin password" + from,
+              "session.created success admin>admin" + from);
+      assertEquals(401, signInFrom(apache, "not-the-password-9").status());
+      seq =
+          assertAuditedAfter(
+              backend, seq, "user.login failure anonymous>admin password/wrong_password" + from);
+      assertEquals(401, signInFrom(apache, "not-the-password-9").status());
+      seq =
+          assertAuditedAfter(
+              backend,
+              seq,
+              "address.locked success anonymous>null password" + from,
+              "user.login failure anonymous>admin password/wrong_password" + from);
+      assertEquals(429, signInFrom(apache, TestServer.ADMIN_PASSWORD).status());
+      seq =
+          assertAuditedAfter(
+              backend, seq, "user.login failure anonymous>admin password/address_locked" + from);
+
+      String admin = apache.http().login("admin", TestServer.ADMIN_PASSWORD);
+      assertAuditedAfter(
+          backend,
+          seq,
+          "user.login success admin>admin password from 127.0.0.1 on b1",
+          "session.created success admin>admin from 127.0.0.1 on b1");
+      JsonNode locked = body(apache.http().get("/api/audit?action=address.locked", session(admin)));
+      assertEquals(1, locked.path("events").size(), locked.toString());
+      assertEquals(CLIENT, locked.at("/events/0/source/address").asText(), locked.toString());
+      assertEquals("b1", locked.at("/events/0/service/node/name").asText(), locked.toString());
+    }
+  }
+
+  /** Signs in as admin from {@link #CLIENT} through Apache, with a made-up X-Forwarded-For. */
+  private static RawResponse signInFrom(ApacheHttpd apache, String password) throws Exception {
+    String body = json("username", "admin", "password", password);
+    String request =
+        "POST /api/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            + "X-Forwarded-For: 203.0.113.9\r\nConnection: close\r\nContent-Length: "
+            + body.length()
+            + "\r\n\r\n"
+            + body;
+    return RawResponse.exchange(
+        CLIENT, apache.port, request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  private static long auditHead(TestServer backend) {
+    try (UserDatabasePool.Access access = backend.service().pool().access()) {
+      return access.db().auditHead().seq();
+    }
+  }
+
+  /**
+   * Asserts that the records after {@code seq} are {@code expected}, in order and each once, as
+   * "action outcome actor>target method/reason from address on route"; the last one's seq.
+   */
+  private static long assertAuditedAfter(TestServer backend, long seq, String... expected)
+      throws Exception {
+    List<AuditRecord> records;
+    try (UserDatabasePool.Access access = backend.service().pool().access()) {
+      records = access.db().findAudit(AuditQuery.chainAfter(seq, 100));
+    }
+    List<String> actual = new java.util.ArrayList<>();
+    for (AuditRecord r : records) {
+      JsonNode fields = JSON.readTree(r.fields());
+      String how =
+          fields.path("method").asText("")
+              + (fields.has("reason") ? "/" + fields.get("reason").asText() : "");
+      actual.add(
+          (r.action() + " " + r.outcome() + " " + r.actorName() + ">" + r.targetName())
+              + (how.isEmpty() ? "" : " " + how)
+              + " from "
+              + r.clientAddress()
+              + " on "
+              + r.route());
+    }
+    assertEquals(List.of(expected), actual);
+    return records.isEmpty() ? seq : records.get(records.size() - 1).seq();
   }
 
   @Test

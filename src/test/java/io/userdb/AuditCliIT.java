@@ -3,24 +3,25 @@ package io.userdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.userdb.db.UserStore;
-import io.userdb.db.sqlite.SqliteForTests;
+import io.userdb.db.postgres.PostgresServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code userdb audit} as a process on a SQLite file: admin commands are recorded as {@code cli:}
- * and the OS user, {@code export} writes them as ECS JSON lines, filtered, and {@code verify} names
- * the record someone changed, removed or inserted with the sqlite3 shell, exiting 1.
+ * {@code userdb audit} as a process on the store under test (a SQLite file; a PostgreSQL database
+ * in the build's postgresql run): admin commands are recorded as {@code cli:} and the OS user,
+ * {@code export} writes them as ECS JSON lines, filtered, and {@code verify} names the record
+ * someone changed, removed or inserted with the store's own shell (sqlite3, psql), exiting 1.
  */
 class AuditCliIT {
 
@@ -28,12 +29,12 @@ class AuditCliIT {
   private static final String CAROL_PASSWORD = "carol-password-1234";
 
   @TempDir Path work;
-  private Path db;
+  private String db;
 
   @BeforeEach
   void createStore() {
-    db = work.resolve("userdb.db");
-    try (UserStore store = SqliteForTests.store(db)) {
+    db = StoreUnderTest.location(work.resolve("userdb.db"));
+    try (UserStore store = StoreUnderTest.create(work.resolve("userdb.db"))) {
       store.open().close(); // the schema, as the server makes it
     }
   }
@@ -42,8 +43,8 @@ class AuditCliIT {
     String[] withDb = new String[args.length + 2];
     System.arraycopy(args, 0, withDb, 0, args.length);
     withDb[args.length] = "--db";
-    withDb[args.length + 1] = db.toString();
-    return UserdbProcess.run(work, Map.of(), stdin, withDb);
+    withDb[args.length + 1] = db;
+    return UserdbProcess.run(work, StoreUnderTest.env(), stdin, withDb);
   }
 
   private void ok(UserdbProcess.Run run) {
@@ -66,8 +67,33 @@ class AuditCliIT {
     return lines;
   }
 
-  private void sqlite3(String sql) throws Exception {
-    Process p = new ProcessBuilder("sqlite3", db.toString(), sql).redirectErrorStream(true).start();
+  /**
+   * Runs {@code sql} in the store's own shell as someone who can write the store, after lifting the
+   * triggers that keep the log append-only, which they can too: the file's owner drops them; the
+   * role that owns the tables switches them off.
+   */
+  private void tamper(String sql) throws Exception {
+    ProcessBuilder shell;
+    if (StoreUnderTest.isPostgres()) {
+      shell =
+          new ProcessBuilder(
+              PostgresServer.binaryFolder().resolve("psql").toString(),
+              "--no-psqlrc",
+              "--set=ON_ERROR_STOP=1",
+              "--dbname=" + db.substring("jdbc:".length()),
+              "--command=ALTER TABLE audit_log DISABLE TRIGGER ALL; " + sql);
+      shell.environment().put("PGPASSWORD", PostgresServer.PASSWORD);
+    } else {
+      shell =
+          new ProcessBuilder(
+              "sqlite3",
+              db,
+              "DROP TRIGGER IF EXISTS audit_log_no_update;"
+                  + " DROP TRIGGER IF EXISTS audit_log_no_delete;"
+                  + " DROP TRIGGER IF EXISTS audit_log_append_at_head; "
+                  + sql);
+    }
+    Process p = shell.redirectErrorStream(true).start();
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
   }
@@ -115,14 +141,13 @@ class AuditCliIT {
   }
 
   @Test
-  void verify_passes_an_intact_log_and_names_a_record_changed_with_sqlite3() throws Exception {
+  void verify_passes_an_intact_log_and_names_a_record_changed_in_the_stores_shell()
+      throws Exception {
     carolsLife();
     UserdbProcess.Run intact = userdb(null, "audit", "verify");
     ok(intact);
     assertTrue(intact.stdout().startsWith("audit log intact: 6 records, the last 6 with hash "));
-    sqlite3(
-        "DROP TRIGGER audit_log_no_update;"
-            + " UPDATE audit_log SET actor_name = 'someone-else' WHERE seq = 2;");
+    tamper("UPDATE audit_log SET actor_name = 'someone-else' WHERE seq = 2");
     UserdbProcess.Run changed = userdb(null, "audit", "verify");
     assertEquals(1, changed.exitCode(), changed.stdout());
     assertEquals(
@@ -134,17 +159,17 @@ class AuditCliIT {
   @Test
   void verify_names_a_record_removed_and_one_inserted_after_the_head() throws Exception {
     carolsLife();
-    sqlite3(
+    tamper(
         "CREATE TABLE saved AS SELECT * FROM audit_log WHERE seq = 4;"
-            + " DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 4;");
+            + " DELETE FROM audit_log WHERE seq = 4");
     UserdbProcess.Run removed = userdb(null, "audit", "verify");
     assertEquals(1, removed.exitCode());
     assertTrue(
         removed.stderr().contains("record 4 was removed (record 5 follows record 3)"),
         removed.stderr());
-    sqlite3("DROP TRIGGER audit_log_append_at_head; INSERT INTO audit_log SELECT * FROM saved;");
+    tamper("INSERT INTO audit_log SELECT * FROM saved");
     ok(userdb(null, "audit", "verify"));
-    sqlite3(
+    tamper(
         "INSERT INTO audit_log SELECT 7, occurred_at, action, category, outcome, actor_id,"
             + " actor_name, target_id, target_name, client_address, route, fields, hash, hash"
             + " FROM audit_log WHERE seq = 6;");
@@ -157,6 +182,8 @@ class AuditCliIT {
 
   @Test
   void a_backup_is_recorded_with_its_file_and_none_of_its_contents() throws Exception {
+    assumeFalse(
+        StoreUnderTest.isPostgres(), "PostgreSQL's backups are pg_dump's: userdb writes none");
     ok(userdb(CAROL_PASSWORD + "\n", "user", "add", "carol", "--password-stdin"));
     Path out = work.resolve("copies/backup.db");
     java.nio.file.Files.createDirectories(out.getParent());

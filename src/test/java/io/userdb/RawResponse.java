@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,17 @@ record RawResponse(int status, String headers, String body) {
 
   /** Sends {@code request} as is and reads until the server closes or goes quiet for 3 s. */
   static RawResponse exchange(int port, byte[] request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    return exchange("127.0.0.1", port, request);
+  }
+
+  /**
+   * As {@link #exchange(int, byte[])}, from the loopback address {@code from} (any of 127.0.0.0/8),
+   * so that the server sees a client other than itself.
+   */
+  static RawResponse exchange(String from, int port, byte[] request) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(from, 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       socket.setSoTimeout(3000);
       try {
         socket.getOutputStream().write(request);

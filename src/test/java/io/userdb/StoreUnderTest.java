@@ -1,5 +1,8 @@
 package io.userdb;
 
+import io.userdb.db.StoreSettings;
+import io.userdb.db.UserStore;
+import io.userdb.db.UserStores;
 import io.userdb.db.postgres.PostgresServer;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,6 +30,16 @@ final class StoreUnderTest {
         ? DATABASES.computeIfAbsent(
             sqliteFile.toAbsolutePath(), file -> PostgresServer.shared().newDatabase())
         : sqliteFile.toString();
+  }
+
+  /**
+   * The store on {@code sqliteFile} (or the database that stands for it), as the server makes it.
+   */
+  static UserStore create(Path sqliteFile) {
+    return UserStores.open(
+        StoreSettings.existing(location(sqliteFile))
+            .creatingIt()
+            .withPassword(isPostgres() ? PostgresServer.PASSWORD : null));
   }
 
   /**
