@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.userdb.audit.AuditChain;
 import io.userdb.db.UserStore;
 import io.userdb.db.postgres.PostgresServer;
 import java.nio.file.Path;
@@ -80,7 +81,9 @@ class AuditCliIT {
               "--no-psqlrc",
               "--set=ON_ERROR_STOP=1",
               "--dbname=" + db.substring("jdbc:".length()),
-              "--command=ALTER TABLE audit_log DISABLE TRIGGER ALL; " + sql);
+              "--command=ALTER TABLE audit_log DISABLE TRIGGER ALL;"
+                  + " ALTER TABLE audit_head DISABLE TRIGGER ALL; "
+                  + sql);
       shell.environment().put("PGPASSWORD", PostgresServer.PASSWORD);
     } else {
       shell =
@@ -89,7 +92,8 @@ class AuditCliIT {
               db,
               "DROP TRIGGER IF EXISTS audit_log_no_update;"
                   + " DROP TRIGGER IF EXISTS audit_log_no_delete;"
-                  + " DROP TRIGGER IF EXISTS audit_log_append_at_head; "
+                  + " DROP TRIGGER IF EXISTS audit_log_append_at_head;"
+                  + " DROP TRIGGER IF EXISTS audit_head_moves_with_the_chain; "
                   + sql);
     }
     Process p = shell.redirectErrorStream(true).start();
@@ -177,6 +181,45 @@ class AuditCliIT {
     assertTrue(
         inserted.stderr().contains("record 7 was inserted (after the head, record 6)"),
         inserted.stderr());
+  }
+
+  /** A whole log rewritten verifies; a head kept from before it does not. */
+  @Test
+  void verify_with_a_kept_head_catches_a_log_rewritten_with_a_chain_that_verifies()
+      throws Exception {
+    carolsLife();
+    UserdbProcess.Run first = userdb(null, "audit", "verify");
+    ok(first);
+    String head =
+        first.stdout().lines().filter(l -> l.startsWith("head ")).findFirst().orElseThrow();
+    String kept = head.substring("head ".length());
+    assertTrue(kept.matches("6:[0-9a-f]{64}"), kept);
+    UserdbProcess.Run found = userdb(null, "audit", "verify", "--kept", kept);
+    ok(found);
+    assertTrue(found.stdout().contains("kept head 6 found as it was"), found.stdout());
+
+    String other = "6:" + "ab".repeat(32);
+    UserdbProcess.Run notIt = userdb(null, "audit", "verify", "--kept", kept, "--kept", other);
+    assertEquals(1, notIt.exitCode(), notIt.stdout());
+    assertEquals(
+        "userdb: audit log rewritten: record 6 is not the one kept: the log was rewritten, at that"
+            + " record or before it",
+        notIt.stderr().strip());
+
+    tamper(
+        "DELETE FROM audit_log; UPDATE audit_head SET last_seq = 0, last_hash = '"
+            + AuditChain.GENESIS
+            + "';");
+    ok(userdb(null, "audit", "verify")); // an empty log is a chain that verifies
+    UserdbProcess.Run rewritten = userdb(null, "audit", "verify", "--kept", kept);
+    assertEquals(1, rewritten.exitCode(), rewritten.stdout());
+    assertTrue(
+        rewritten.stderr().contains("the log ends at record 0, before record 6 kept"),
+        rewritten.stderr());
+
+    UserdbProcess.Run malformed = userdb(null, "audit", "verify", "--kept", "six:abc");
+    assertEquals(1, malformed.exitCode());
+    assertTrue(malformed.stderr().contains("--kept: a kept head is SEQ:HASH"), malformed.stderr());
   }
 
   @Test

@@ -8,15 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditEvent;
 import io.userdb.audit.AuditHead;
+import io.userdb.audit.AuditOrigin;
 import io.userdb.audit.AuditQuery;
 import io.userdb.audit.AuditRecord;
 import io.userdb.audit.AuditVerifier;
+import io.userdb.db.UserDatabase;
 import io.userdb.db.UserDatabasePool;
+import io.userdb.db.UserStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -91,12 +98,17 @@ class AuditLogOptionsIT {
   @Test
   void records_older_than_the_retention_are_pruned_at_start_and_the_chain_verifies()
       throws Exception {
-    server = TestServer.start(folder);
-    server.http.login("admin", TestServer.ADMIN_PASSWORD);
-    long before = records().size();
-    server.close();
-    Thread.sleep(5);
-    server = TestServer.start(folder, "audit-retention", "1ms");
+    Instant longAgo = Instant.now().minus(Duration.ofDays(3));
+    try (UserStore store = StoreUnderTest.create(folder.resolve("userdb.db"));
+        UserDatabase db = store.open()) {
+      for (int i = 0; i < 5; i++) {
+        db.appendAudit(
+            AuditEvent.success(AuditAction.SERVICE_STARTED, AuditOrigin.system(""), null, null),
+            longAgo);
+      }
+    }
+    long before = 5;
+    server = TestServer.start(folder, "audit-retention", "2d");
     long deadline = System.nanoTime() + 10_000_000_000L;
     List<AuditRecord> kept = records();
     while (kept.stream().noneMatch(r -> r.action().equals("audit.pruned"))
@@ -106,9 +118,7 @@ class AuditLogOptionsIT {
     }
     AuditRecord pruning =
         kept.stream().filter(r -> r.action().equals("audit.pruned")).findFirst().orElseThrow();
-    assertTrue(
-        JSON.readTree(pruning.fields()).path("pruned").asLong() >= before,
-        "pruned " + pruning.fields() + ", had " + before);
+    assertEquals(before, JSON.readTree(pruning.fields()).path("pruned").asLong(), pruning.fields());
     try (UserDatabasePool.Access access = server.service().pool().access()) {
       AuditHead head = access.db().auditHead();
       assertTrue(head.pruned(), head.toString());

@@ -1,15 +1,18 @@
 package io.userdb.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.userdb.audit.AuditHead;
 import io.userdb.audit.AuditQuery;
 import io.userdb.audit.AuditRecord;
 import io.userdb.audit.AuditVerifier;
 import io.userdb.audit.EcsEvent;
+import io.userdb.audit.KeptHead;
 import io.userdb.db.UserDatabase;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,8 +39,24 @@ final class AuditCommand {
   static final class Verify implements Callable<Integer> {
     @Mixin DatabaseOptions database;
 
+    @Option(
+        names = "--kept",
+        paramLabel = "SEQ:HASH",
+        description =
+            "A head an earlier verify printed (its `head` line), kept where the database's writers"
+                + " cannot reach: its record must still be there with that hash. Repeatable.")
+    List<String> kept = List.of();
+
     @Override
     public Integer call() {
+      List<KeptHead> heads = new ArrayList<>();
+      for (String text : kept) {
+        try {
+          heads.add(KeptHead.parse(text));
+        } catch (IllegalArgumentException e) {
+          throw new CliException("--kept: " + e.getMessage());
+        }
+      }
       try (UserDatabase db = database.open()) {
         AuditVerifier verifier =
             AuditVerifier.walk(
@@ -51,6 +70,21 @@ final class AuditCommand {
                   + verifier.checked()
                   + " records before it are intact");
         }
+        AuditHead head = db.auditHead();
+        for (KeptHead k : heads) {
+          k.check(
+                  verifier,
+                  head,
+                  seq -> KeptHead.first(db.findAudit(AuditQuery.chainAfter(seq - 1, 1)), seq))
+              .ifPresent(
+                  wrong -> {
+                    throw new CliException("audit log rewritten: " + wrong);
+                  });
+          System.out.println(
+              k.seq() > 0 && k.seq() < head.firstSeq()
+                  ? "kept head " + k.seq() + " pruned since: the log starts at " + head.firstSeq()
+                  : "kept head " + k.seq() + " found as it was");
+        }
         System.out.println(
             "audit log intact: "
                 + verifier.checked()
@@ -58,6 +92,7 @@ final class AuditCommand {
                 + verifier.lastSeq()
                 + " with hash "
                 + verifier.lastHash());
+        System.out.println("head " + KeptHead.of(verifier));
       }
       return 0;
     }

@@ -23,6 +23,13 @@ public final class Options {
   private static final Option.Check<Duration> LONGER_THAN_0 =
       d -> d.isZero() ? "must be longer than 0" : null;
 
+  /**
+   * A retention shorter than a day is a slip (minutes for days), and would empty the log at the
+   * next start: what an intruder with the service's options would want, so it is refused.
+   */
+  private static final Option.Check<Duration> AT_LEAST_A_DAY =
+      d -> d.compareTo(Duration.ofDays(1)) < 0 ? "must be at least 1d, not " + d : null;
+
   public static final List<Option<?>> ALL =
       List.of(
           Option.text(
@@ -158,9 +165,9 @@ public final class Options {
           Option.duration(
               "audit-retention",
               "400d",
-              LONGER_THAN_0,
-              "audit records older than this are pruned at start and daily; the log stays verifiable"
-                  + " from the first record kept, and each pruning is recorded"),
+              AT_LEAST_A_DAY,
+              "audit records older than this (at least `1d`) are pruned at start and daily; the log"
+                  + " stays verifiable from the first record kept, and each pruning is recorded"),
           Option.text(
               "audit-log",
               "PATH",

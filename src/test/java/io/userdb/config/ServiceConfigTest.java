@@ -84,7 +84,9 @@ class ServiceConfigTest {
       {"http-address", "999.1.1.1"},
       {"ajp-address", "300.0.0.1"},
       {"http-address", "no-such-host.invalid"},
-      {"require-proxy-user", "true"}
+      {"require-proxy-user", "true"},
+      {"audit-retention", "23h"},
+      {"audit-retention", "1ms"}
     };
     for (String[] b : bad) {
       ConfigException e =
