@@ -5,7 +5,6 @@ import io.userdb.audit.AuditCoalescer;
 import io.userdb.audit.AuditEvent;
 import io.userdb.audit.AuditLogFile;
 import io.userdb.audit.AuditOrigin;
-import io.userdb.db.DatabaseException;
 import io.userdb.db.UserDatabasePool;
 import io.userdb.db.UserStore;
 import io.userdb.failure.StartupException;
@@ -63,8 +62,8 @@ final class AuditUpkeep {
       if (pruned > 0) {
         LOG.info("pruned " + pruned + " audit records older than " + retention);
       }
-    } catch (DatabaseException | IllegalStateException e) {
-      LOG.warning("could not prune the audit log: " + e.getMessage());
+    } catch (RuntimeException e) { // anything: a scheduled task that throws never runs again
+      LOG.warning("could not prune the audit log: " + e);
     }
   }
 
@@ -117,9 +116,8 @@ final class AuditUpkeep {
       for (AuditEvent event : events) {
         access.db().appendAudit(event, clock.instant());
       }
-    } catch (DatabaseException | IllegalStateException e) {
-      LOG.warning(
-          "could not record " + events.size() + " coalesced audit events: " + e.getMessage());
+    } catch (RuntimeException e) { // anything: a scheduled task that throws never runs again
+      LOG.warning("could not record " + events.size() + " coalesced audit events: " + e);
     }
   }
 }

@@ -443,5 +443,14 @@ class AuditIT {
       assertEquals("invalid_parameter", JSON.readTree(bad.body()).get("error").asText(), since);
     }
     status(401, http.get("/api/audit"));
+    status(401, http.get("/api/audit?since=yesterday"));
+    status(
+        201,
+        post(
+            "/api/users",
+            json("username", "bob", "password", BOB_FIRST, "roles", new String[] {"user"}),
+            session(admin)));
+    String bob = signIn("bob", BOB_FIRST);
+    status(403, http.get("/api/audit?since=yesterday", session(bob))); // refused, not taught
   }
 }

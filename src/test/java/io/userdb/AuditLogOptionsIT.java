@@ -4,6 +4,7 @@ import static io.userdb.HttpApi.json;
 import static io.userdb.HttpApi.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -93,6 +94,31 @@ class AuditLogOptionsIT {
     for (String secret : List.of(TestServer.ADMIN_PASSWORD, BOB, WRONG, admin)) {
       assertFalse(text.contains(secret), "a secret in the audit log file: " + secret);
     }
+  }
+
+  @Test
+  void an_existing_log_others_could_read_is_made_owner_only_and_a_symbolic_link_refused()
+      throws Exception {
+    Path log = folder.resolve("audit.jsonl");
+    Files.writeString(log, "{\"earlier\":true}\n");
+    Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-r--r--"));
+    server = TestServer.start(folder, "audit-log", log.toString());
+    server.http.login("admin", TestServer.ADMIN_PASSWORD);
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    assertEquals("{\"earlier\":true}", lines.get(0), "appended to, not replaced");
+    assertTrue(lines.size() > 1, lines.toString());
+    server.close();
+    server = null;
+
+    Path elsewhere = folder.resolve("elsewhere.jsonl");
+    Path link = folder.resolve("link.jsonl");
+    Files.createSymbolicLink(link, elsewhere);
+    RuntimeException refused =
+        assertThrows(
+            RuntimeException.class, () -> TestServer.start(folder, "audit-log", link.toString()));
+    assertTrue(refused.getMessage().contains("symbolic link"), refused.getMessage());
+    assertFalse(Files.exists(elsewhere), "nothing written where the link points");
   }
 
   @Test

@@ -34,11 +34,11 @@ final class AuditServlet extends ApiServlet {
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    AuditQuery query = query(request);
     withCaller(
         request,
         (access, caller) -> {
-          requireAdmin(caller);
+          requireAdmin(caller); // first: the parameters' rules are for admins to learn
+          AuditQuery query = query(request);
           List<AuditRecord> page = ctx.costlyQueries().run(access, db -> db.findAudit(query));
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("events", page.stream().map(EcsEvent::of).toList());

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -37,7 +38,8 @@ public final class AuditLogFile implements AuditFeed, AutoCloseable {
 
   /**
    * Opens {@code target} for appending, created 0600 if missing, or standard output for {@link
-   * #STDOUT}.
+   * #STDOUT}. An existing file others may read is made owner-only; a symbolic link is refused: the
+   * events would go wherever whoever made it chose.
    */
   public static AuditLogFile open(String target) throws IOException {
     if (STDOUT.equals(target)) {
@@ -47,9 +49,14 @@ public final class AuditLogFile implements AuditFeed, AutoCloseable {
     if (file.toAbsolutePath().getParent() != null) {
       PrivateFiles.createFolders(file.toAbsolutePath().getParent());
     }
+    if (Files.isSymbolicLink(file)) {
+      throw new IOException("it is a symbolic link; give the file itself");
+    }
     PrivateFiles.createFile(file);
     OutputStream stream =
-        Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        Files.newOutputStream(
+            file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+    PrivateFiles.makeOwnerOnly(file);
     return new AuditLogFile(new PrintStream(stream, false, StandardCharsets.UTF_8), true);
   }
 

@@ -38,6 +38,22 @@ public final class PrivateFiles {
     }
   }
 
+  /**
+   * Makes an existing {@code file} readable and writable by its owner only, where the filesystem
+   * has POSIX permissions, saying so when others could read it.
+   */
+  public static void makeOwnerOnly(Path file) throws IOException {
+    if (!isPosix(file.toAbsolutePath().getParent())) {
+      return;
+    }
+    Set<PosixFilePermission> now =
+        Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (!now.equals(OWNER_FILE)) {
+      Files.setPosixFilePermissions(file, OWNER_FILE);
+      LOG.warning(file + " was " + PosixFilePermissions.toString(now) + "; made rw-------");
+    }
+  }
+
   /** Creates {@code folder} and its missing parents 0700; existing ones are left as they are. */
   public static void createFolders(Path folder) throws IOException {
     Path absolute = folder.toAbsolutePath();

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.logging.Logger;
 
 /**
  * The audit log on one connection: appends inside the caller's write transaction, and reads. An
@@ -23,6 +24,8 @@ import java.util.Locale;
  * other in opposite order. Not thread-safe.
  */
 final class JdbcAudit {
+
+  private static final Logger LOG = Logger.getLogger(JdbcAudit.class.getName());
 
   private static final String COLUMNS =
       "seq, occurred_at, action, category, outcome, actor_id, actor_name, target_id, target_name,"
@@ -105,12 +108,19 @@ final class JdbcAudit {
     }
   }
 
-  /** The transaction committed: its records go to the feed. */
+  /**
+   * The transaction committed: its records go to the feed. A feed that fails is logged, never
+   * thrown: the change and its records are committed, and the caller must hear so.
+   */
   void committed() {
     if (!uncommitted.isEmpty()) {
       List<AuditRecord> records = List.copyOf(uncommitted);
       uncommitted.clear();
-      feed.committed(records);
+      try {
+        feed.committed(records);
+      } catch (RuntimeException e) {
+        LOG.warning("audit records " + records.get(0).seq() + "+ not fed on: " + e);
+      }
     }
   }
 

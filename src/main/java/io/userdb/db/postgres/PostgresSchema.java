@@ -135,8 +135,11 @@ final class PostgresSchema {
               CREATE TRIGGER audit_head_anchor_forward BEFORE UPDATE ON audit_head
               FOR EACH ROW EXECUTE FUNCTION audit_head_anchor_forward()"""),
           // As SQLite's sixth migration: a record goes in only as the head's next, linked to it;
-          // the head is one row for good and moves only with the chain.
+          // the head is one row for good and moves only with the chain; the search by user is
+          // indexed.
           List.of(
+              "CREATE INDEX audit_by_actor ON audit_log(LOWER(actor_name), seq)",
+              "CREATE INDEX audit_by_target ON audit_log(LOWER(target_name), seq)",
               """
               CREATE FUNCTION audit_log_append_at_head() RETURNS trigger LANGUAGE plpgsql AS $$
               DECLARE head audit_head%ROWTYPE;

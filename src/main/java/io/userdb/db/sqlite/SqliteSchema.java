@@ -121,8 +121,11 @@ final class SqliteSchema {
           // goes in only as the head's next, linked to it (INSERT OR REPLACE deletes without
           // firing delete triggers, so this is what stops it replacing one); the head is one row
           // for good, and moves only with the chain: to the next record's seq and hash, its anchor
-          // forward to a kept record and the hash that record links to.
+          // forward to a kept record and the hash that record links to. And the search by user
+          // (as actor or as target, in any letters) is indexed.
           List.of(
+              "CREATE INDEX audit_by_actor ON audit_log(LOWER(actor_name), seq)",
+              "CREATE INDEX audit_by_target ON audit_log(LOWER(target_name), seq)",
               """
               CREATE TRIGGER audit_log_append_at_head BEFORE INSERT ON audit_log
               WHEN NEW.seq IS NOT (SELECT last_seq + 1 FROM audit_head WHERE id = 1)

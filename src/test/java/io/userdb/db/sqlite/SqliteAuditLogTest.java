@@ -52,6 +52,24 @@ class SqliteAuditLogTest extends AuditLogContract {
     asOwner(sql);
   }
 
+  /** The search by user, as JdbcAudit words it, reads two indexes, not the whole log. */
+  @Test
+  void a_search_by_user_uses_the_indexes() throws SQLException {
+    StringBuilder plan = new StringBuilder();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs =
+            s.executeQuery(
+                "EXPLAIN QUERY PLAN SELECT seq FROM audit_log WHERE seq < 9 AND (LOWER(actor_name)"
+                    + " = 'x' OR LOWER(target_name) = 'x') ORDER BY seq DESC LIMIT 5")) {
+      while (rs.next()) {
+        plan.append(rs.getString("detail")).append('\n');
+      }
+    }
+    assertTrue(plan.toString().contains("USING INDEX audit_by_actor"), plan.toString());
+    assertTrue(plan.toString().contains("USING INDEX audit_by_target"), plan.toString());
+  }
+
   /** INSERT OR REPLACE removes the row it replaces without firing delete triggers. */
   @Test
   void insert_or_replace_cannot_replace_a_record() {
