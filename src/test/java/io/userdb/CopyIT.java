@@ -1,8 +1,14 @@
 package io.userdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.userdb.audit.AuditHead;
+import io.userdb.audit.AuditQuery;
+import io.userdb.audit.AuditRecord;
 import io.userdb.auth.PasswordHasher;
 import io.userdb.db.NewUser;
 import io.userdb.db.ProfileChange;
@@ -33,6 +39,15 @@ class CopyIT {
 
   @TempDir Path work;
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static AuditHead auditHeadOf(StoreSettings settings) {
+    try (UserStore store = UserStores.open(settings);
+        UserDatabase db = store.open()) {
+      return db.auditHead();
+    }
+  }
+
   @Test
   void
       users_move_from_sqlite_to_postgresql_and_back_with_their_state_and_a_second_run_changes_nothing()
@@ -60,6 +75,8 @@ class CopyIT {
     }
     String url = PostgresServer.shared().newDatabase();
     Map<String, String> env = Map.of("USERDB_DB_PASSWORD", PostgresServer.PASSWORD);
+    AuditHead sourceHead = auditHeadOf(StoreSettings.existing(sqlite.toString()));
+    String kept = sourceHead.seq() + ":" + sourceHead.hash();
 
     for (int run = 1; run <= 2; run++) {
       UserdbProcess.Run copy =
@@ -84,7 +101,30 @@ class CopyIT {
       assertEquals("Real.Person", real.username());
       assertEquals(Set.of("user", "admin"), real.roles());
       assertEquals(created, real.createdAt());
+      // Each store keeps its log: the target's names the source and the source's head then.
+      List<AuditRecord> copiedIn =
+          db.findAudit(AuditQuery.oldest(null, "user.copied", null, 0, 100));
+      assertEquals(6, copiedIn.size(), "three pages a run, two runs: " + copiedIn);
+      JsonNode first = JSON.readTree(copiedIn.get(0).fields());
+      assertEquals(kept, first.path("source_head").asText());
+      assertEquals(500, first.path("count").asInt());
+      assertTrue(first.path("from").asText().contains(sqlite.toString()), first.toString());
     }
+    try (UserStore store = UserStores.open(StoreSettings.existing(sqlite.toString()));
+        UserDatabase db = store.open()) {
+      List<AuditRecord> copiedOut =
+          db.findAudit(AuditQuery.oldest(null, "user.copied", null, 0, 100));
+      assertEquals(2, copiedOut.size(), copiedOut.toString());
+      JsonNode out = JSON.readTree(copiedOut.get(0).fields());
+      assertEquals(1201, out.path("count").asInt());
+      assertEquals(0, out.path("differing").asInt());
+      assertTrue(out.path("to").asText().startsWith("PostgreSQL database"), out.toString());
+      assertFalse(copiedOut.toString().contains(PostgresServer.PASSWORD));
+    }
+    UserdbProcess.Run verified =
+        UserdbProcess.run(
+            work, env, null, "audit", "verify", "--db", sqlite.toString(), "--kept", kept);
+    assertEquals(0, verified.exitCode(), verified.stderr());
 
     // The copied hash signs in on a server running on PostgreSQL.
     try (UserdbProcess server =

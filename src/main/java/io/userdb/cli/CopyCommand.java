@@ -1,6 +1,10 @@
 package io.userdb.cli;
 
+import io.userdb.audit.AuditAction;
+import io.userdb.audit.AuditEvent;
+import io.userdb.audit.AuditHead;
 import io.userdb.config.ServiceConfig;
+import io.userdb.db.DatabaseException;
 import io.userdb.db.StoreSettings;
 import io.userdb.db.User;
 import io.userdb.db.UserDatabase;
@@ -22,6 +26,11 @@ import picocli.CommandLine.Option;
  * lockout state, times. Each page is written in one transaction, overwriting a user of the same
  * name, so a second run changes nothing and a run after an interruption finishes the job. At the
  * end every user of the source is looked up in the target and compared.
+ *
+ * <p>Each store keeps its own audit log (one chain cannot take in another's). The target records
+ * {@code user.copied} with each page, naming the source and the source's head when the copy began
+ * ({@code source_head}, as {@code audit verify --kept} takes it); the source records the copy out
+ * at the end, with the counts.
  */
 @Command(
     name = "copy",
@@ -65,15 +74,30 @@ final class CopyCommand implements Callable<Integer> {
         UserDatabase out = target.open()) {
       long total = in.countUsers();
       Progress progress = new Progress(total, System.err);
+      AuditHead sourceHead = in.auditHead();
+      AuditEvent copiedIn =
+          AuditEvent.success(AuditAction.USER_COPIED, DatabaseOptions.origin(), null, null)
+              .with("from", source.toString())
+              .with("source_head", sourceHead.seq() + ":" + sourceHead.hash());
       long copied = 0;
       for (List<User> page = in.usersAfter("", PAGE);
           !page.isEmpty();
           page = in.usersAfter(last(page), PAGE)) {
-        copied += out.copyInUsers(page, Instant.now(), DatabaseOptions.origin());
+        copied += out.copyInUsers(page, Instant.now(), copiedIn);
         progress.show(copied);
       }
       progress.done();
       long differing = check(in, out);
+      try {
+        in.appendAudit(
+            AuditEvent.success(AuditAction.USER_COPIED, DatabaseOptions.origin(), null, null)
+                .with("to", target.toString())
+                .with("count", copied)
+                .with("differing", differing),
+            Instant.now());
+      } catch (DatabaseException e) { // a source only readable: the copy itself is done
+        System.err.println("userdb: the copy is not recorded in the source's audit log: " + e);
+      }
       System.out.println(
           "copied "
               + copied

@@ -74,9 +74,10 @@ public interface UserDatabase extends AutoCloseable {
    * in one transaction: a user of the same name in any letter case is overwritten, others are
    * added. Copying the same users twice leaves the same state. Sessions are not copied.
    *
+   * @param event recorded with how many were written ({@code count}); null for none
    * @return how many were written
    */
-  int copyInUsers(List<User> users, Instant now, AuditOrigin origin);
+  int copyInUsers(List<User> users, Instant now, AuditEvent event);
 
   /** As the audited form, recording nothing. */
   default int copyInUsers(List<User> users) {

@@ -147,8 +147,8 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   }
 
   @Override
-  public int copyInUsers(List<User> users, Instant now, AuditOrigin origin) {
-    return writes.copyIn(users, now, origin);
+  public int copyInUsers(List<User> users, Instant now, AuditEvent event) {
+    return writes.copyIn(users, now, event);
   }
 
   @Override

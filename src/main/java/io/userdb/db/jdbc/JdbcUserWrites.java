@@ -304,7 +304,7 @@ final class JdbcUserWrites {
     return List.copyOf(new TreeSet<>(roles));
   }
 
-  int copyIn(List<User> users, Instant now, AuditOrigin origin) {
+  int copyIn(List<User> users, Instant now, AuditEvent event) {
     return tx.write(
         "copy users in",
         () -> {
@@ -324,11 +324,8 @@ final class JdbcUserWrites {
             insert.addBatch();
           }
           insert.executeBatch();
-          if (origin != null) {
-            audit.append(
-                AuditEvent.success(AuditAction.USER_COPIED, origin, null, null)
-                    .with("count", users.size()),
-                now);
+          if (event != null) {
+            audit.append(event.with("count", users.size()), now);
           }
           return users.size();
         });
