@@ -261,14 +261,20 @@ public interface UserDatabase extends AutoCloseable {
   void appendAudit(AuditEvent event, Instant now);
 
   /**
-   * Removes the audit records older than {@code before} in one transaction, keeping the chain
-   * verifiable from the first kept record (the anchor in {@link AuditHead}), and records the
-   * pruning (how many, through which record, the hash it anchored on) as {@code origin}'s. Nothing
-   * happens, and nothing is recorded, when no record is that old.
+   * Removes the audit records older than {@code before}, at most {@code batch} a transaction (a
+   * year's first day may be a million records, and a long write would hold every other up), each
+   * keeping the chain verifiable from the first kept record (the anchor in {@link AuditHead}) and
+   * recording its pruning (how many, through which record, the hash it anchored on) as {@code
+   * origin}'s. Nothing happens, and nothing is recorded, when no record is that old.
    *
    * @return how many records were removed
    */
-  int pruneAudit(Instant before, Instant now, AuditOrigin origin);
+  int pruneAudit(Instant before, Instant now, AuditOrigin origin, int batch);
+
+  /** As {@link #pruneAudit(Instant, Instant, AuditOrigin, int)}, ten thousand a transaction. */
+  default int pruneAudit(Instant before, Instant now, AuditOrigin origin) {
+    return pruneAudit(before, now, origin, 10_000);
+  }
 
   /** One page of audit records, as {@code query} orders them. */
   List<AuditRecord> findAudit(AuditQuery query);

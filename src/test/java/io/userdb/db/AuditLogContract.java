@@ -393,6 +393,23 @@ public abstract class AuditLogContract {
   }
 
   @Test
+  void pruning_goes_a_batch_a_transaction_each_recorded_and_the_chain_verifies_after_each() {
+    fiveRecords();
+    db.appendAudit(AuditEvent.failure(AuditAction.USER_LOGIN, CLI, null, "late"), T10);
+    assertEquals(5, db.pruneAudit(T0.plusSeconds(1), T10, CLI, 2));
+    List<AuditRecord> kept = all();
+    assertEquals(List.of(6L, 7L, 8L, 9L), kept.stream().map(AuditRecord::seq).toList());
+    List<String> keptFrom = new ArrayList<>();
+    for (AuditRecord pruning : kept.subList(1, 4)) {
+      assertEquals("audit.pruned", pruning.action());
+      keptFrom.add(pruning.fields().replaceAll(".*\"kept_from\":(\\d+).*", "$1"));
+    }
+    assertEquals(List.of("3", "5", "6"), keptFrom);
+    AuditVerifier verified = verify();
+    assertTrue(verified.problem().isEmpty(), () -> verified.problem().orElseThrow());
+  }
+
+  @Test
   void pruning_every_record_anchors_on_the_last_hash_and_verifies() {
     fiveRecords();
     String lastHash = db.auditHead().hash();

@@ -61,7 +61,8 @@ final class JdbcAudit {
             "UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1");
     firstKept =
         connection.prepareStatement(
-            "SELECT seq, prev_hash FROM audit_log WHERE occurred_at >= ? ORDER BY seq LIMIT 1");
+            "SELECT seq, prev_hash FROM audit_log WHERE seq >= ? AND (occurred_at >= ? OR seq >= ?)"
+                + " ORDER BY seq LIMIT 1");
     moveAnchor =
         connection.prepareStatement(
             "UPDATE audit_head SET first_seq = ?, first_prev_hash = ? WHERE id = 1");
@@ -129,20 +130,23 @@ final class JdbcAudit {
     uncommitted.clear();
   }
 
+  /** One pruning step: how far the anchor moved, and how many records went with it. */
+  record Pruned(long passed, int removed) {}
+
   /**
    * Removes the records before the first one that occurred at or after {@code before} (all of them
-   * if none did), only inside a write transaction: moves the anchor to that record and the hash it
-   * links to, which lets the append-only guard remove the records before it and no other, and
-   * appends {@code event} with what was pruned and the anchor. Nothing is done (and nothing
-   * recorded) when no record is that old.
-   *
-   * @return how many records were removed
+   * if none did), {@code batch} at most, only inside a write transaction: moves the anchor to the
+   * first record kept and the hash it links to, which lets the append-only guard remove the records
+   * before it and no other, and appends {@code event} with what was pruned and the anchor. Nothing
+   * is done (and nothing recorded) when no record is that old.
    */
-  int prune(Instant before, Instant now, AuditEvent event) throws SQLException {
+  Pruned prune(Instant before, Instant now, AuditEvent event, int batch) throws SQLException {
     AuditHead head = head(lockHead);
     long keepFrom = head.seq() + 1;
     String anchor = head.hash();
-    firstKept.setLong(1, before.toEpochMilli());
+    firstKept.setLong(1, head.firstSeq());
+    firstKept.setLong(2, before.toEpochMilli());
+    firstKept.setLong(3, head.firstSeq() + batch);
     try (ResultSet rs = firstKept.executeQuery()) {
       if (rs.next()) {
         keepFrom = rs.getLong(1);
@@ -150,7 +154,7 @@ final class JdbcAudit {
       }
     }
     if (keepFrom <= head.firstSeq()) {
-      return 0;
+      return new Pruned(0, 0);
     }
     moveAnchor.setLong(1, keepFrom);
     moveAnchor.setString(2, anchor);
@@ -165,7 +169,7 @@ final class JdbcAudit {
             .with("kept_from", keepFrom)
             .with("anchor", anchor),
         now);
-    return removed;
+    return new Pruned(keepFrom - head.firstSeq(), removed);
   }
 
   AuditHead head() throws SQLException {

@@ -268,12 +268,16 @@ public abstract class JdbcUserDatabase implements UserDatabase {
 
   /** Unannounced, as an append: no cached answer depends on old records. */
   @Override
-  public int pruneAudit(Instant before, Instant now, AuditOrigin origin) {
-    return tx.writeUnannounced(
-        "prune the audit log",
-        () ->
-            audit.prune(
-                before, now, AuditEvent.success(AuditAction.AUDIT_PRUNED, origin, null, null)));
+  public int pruneAudit(Instant before, Instant now, AuditOrigin origin, int batch) {
+    AuditEvent event = AuditEvent.success(AuditAction.AUDIT_PRUNED, origin, null, null);
+    int removed = 0;
+    for (JdbcAudit.Pruned step; ; removed += step.removed()) {
+      step =
+          tx.writeUnannounced("prune the audit log", () -> audit.prune(before, now, event, batch));
+      if (step.passed() == 0) {
+        return removed;
+      }
+    }
   }
 
   @Override
