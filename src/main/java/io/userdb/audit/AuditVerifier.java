@@ -48,7 +48,19 @@ public final class AuditVerifier {
    */
   public static AuditVerifier walk(
       LongFunction<List<AuditRecord>> pageAfter, Supplier<AuditHead> head) {
-    AuditVerifier verifier = new AuditVerifier(head.get());
+    for (int tries = 1; ; tries++) {
+      AuditHead start = head.get();
+      AuditVerifier verifier = walkFrom(start, pageAfter, head);
+      // A pruning meanwhile removes records the walk had yet to read: walked again from its anchor.
+      if (verifier.problem == null || tries == 3 || head.get().firstSeq() == start.firstSeq()) {
+        return verifier;
+      }
+    }
+  }
+
+  private static AuditVerifier walkFrom(
+      AuditHead start, LongFunction<List<AuditRecord>> pageAfter, Supplier<AuditHead> head) {
+    AuditVerifier verifier = new AuditVerifier(start);
     long from = Long.MIN_VALUE; // a record inserted before the first is read too
     while (true) {
       for (List<AuditRecord> page = pageAfter.apply(from); !page.isEmpty(); ) {
