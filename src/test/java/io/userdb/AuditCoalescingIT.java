@@ -51,18 +51,7 @@ class AuditCoalescingIT {
   @Test
   void three_hundred_refusals_of_a_signed_in_user_write_a_handful_of_records() throws Exception {
     server = TestServer.start(folder);
-    String admin = server.http.login("admin", TestServer.ADMIN_PASSWORD);
-    assertEquals(
-        201,
-        server
-            .http
-            .send(
-                "POST",
-                "/api/users",
-                json("username", "bob", "password", BOB, "roles", new String[] {"user"}),
-                session(admin))
-            .status());
-    String bob = server.http.login("bob", BOB);
+    String bob = signedInUsers("bob").get(0);
     hammer(i -> server.http.get("/api/users", session(bob)).status(), 403);
 
     List<AuditRecord> refusals = afterRestart("access.refused");
@@ -78,21 +67,9 @@ class AuditCoalescingIT {
   void refusals_on_three_hundred_paths_write_one_accounts_share_and_hide_nobody_elses()
       throws Exception {
     server = TestServer.start(folder);
-    String admin = server.http.login("admin", TestServer.ADMIN_PASSWORD);
-    for (String name : List.of("bob", "carol")) {
-      assertEquals(
-          201,
-          server
-              .http
-              .send(
-                  "POST",
-                  "/api/users",
-                  json("username", name, "password", BOB, "roles", new String[] {"user"}),
-                  session(admin))
-              .status());
-    }
-    String bob = server.http.login("bob", BOB);
-    String carol = server.http.login("carol", BOB);
+    List<String> sessions = signedInUsers("bob", "carol");
+    String bob = sessions.get(0);
+    String carol = sessions.get(1);
     hammer(i -> server.http.get("/api/users/someone-" + i, session(bob)).status(), 403);
     assertEquals(403, server.http.get("/api/users/bob", session(carol)).status());
 
@@ -161,6 +138,26 @@ class AuditCoalescingIT {
             .toList();
     assertTrue(refused.size() <= 6, "records: " + refused.size()); // two reasons, a few each
     assertEquals(REQUESTS, occurrences(refused), "every refused sign-in counted");
+  }
+
+  /** Plain users made by the admin, signed in: their session tokens, in order. */
+  private List<String> signedInUsers(String... names) {
+    String admin = server.http.login("admin", TestServer.ADMIN_PASSWORD);
+    List<String> tokens = new java.util.ArrayList<>();
+    for (String name : names) {
+      assertEquals(
+          201,
+          server
+              .http
+              .send(
+                  "POST",
+                  "/api/users",
+                  json("username", name, "password", BOB, "roles", new String[] {"user"}),
+                  session(admin))
+              .status());
+      tokens.add(server.http.login(name, BOB));
+    }
+    return tokens;
   }
 
   /** Sends {@link #REQUESTS} requests from 16 threads at once; each must answer {@code status}. */
