@@ -221,7 +221,7 @@ public final class UserdbService implements AutoCloseable {
       auditUpkeep.schedule(housekeeping);
       UserdbService service =
           new UserdbService(config, store, pool, server, housekeeping, auditUpkeep, auditLog);
-      service.record(AuditAction.SERVICE_STARTED);
+      service.record(AuditAction.SERVICE_STARTED, server.httpPort(), server.ajpPort());
       service.printListening(console);
       return service;
     } catch (RuntimeException e) {
@@ -294,14 +294,14 @@ public final class UserdbService implements AutoCloseable {
    * Records the service starting or stopping. A store that cannot take it is logged, not fatal: a
    * stop must go on, and a start has just shown the store works.
    */
-  private void record(AuditAction action) {
+  private void record(AuditAction action, int httpPort, int ajpPort) {
     try (UserDatabasePool.Access access = pool.access()) {
       access
           .db()
           .appendAudit(
               AuditEvent.success(action, AuditOrigin.system(config.jvmRoute()), null, null)
-                  .with("http_port", server.httpPort())
-                  .with("ajp_port", server.ajpPort()),
+                  .with("http_port", httpPort)
+                  .with("ajp_port", ajpPort),
               java.time.Instant.now());
     } catch (DatabaseException e) {
       LOG.warning("could not record " + action.id() + " in the audit log: " + e.getMessage());
@@ -327,9 +327,11 @@ public final class UserdbService implements AutoCloseable {
       return;
     }
     housekeeping.shutdownNow();
+    int httpPort = server.httpPort(); // the ports served: after the stop they are gone
+    int ajpPort = server.ajpPort();
     server.stop(SHUTDOWN_GRACE);
     auditUpkeep.drain();
-    record(AuditAction.SERVICE_STOPPED);
+    record(AuditAction.SERVICE_STOPPED, httpPort, ajpPort);
     pool.close();
     store.close();
     AuditUpkeep.closeLog(auditLog);

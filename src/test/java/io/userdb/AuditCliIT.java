@@ -93,6 +93,7 @@ class AuditCliIT {
               "DROP TRIGGER IF EXISTS audit_log_no_update;"
                   + " DROP TRIGGER IF EXISTS audit_log_no_delete;"
                   + " DROP TRIGGER IF EXISTS audit_log_append_at_head;"
+                  + " DROP TRIGGER IF EXISTS audit_log_moves_the_head;"
                   + " DROP TRIGGER IF EXISTS audit_head_moves_with_the_chain; "
                   + sql);
     }

@@ -136,7 +136,9 @@ class AuditCoalescingIT {
                     r.fields().contains("\"reason\":\"invalid_username\"")
                         || r.fields().contains("\"reason\":\"invalid_password\""))
             .toList();
-    assertTrue(refused.size() <= 6, "records: " + refused.size()); // two reasons, a few each
+    // impossible names: one key, a few records; over-long passwords: a key per name tried, up to
+    // the address's share of keys, then one shared
+    assertTrue(refused.size() <= AuditCoalescer.KEYS_PER_ACTOR + 6, "records: " + refused.size());
     assertEquals(REQUESTS, occurrences(refused), "every refused sign-in counted");
   }
 

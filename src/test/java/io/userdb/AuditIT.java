@@ -194,6 +194,9 @@ class AuditIT {
         "an admin edits a profile",
         () -> http.send("PATCH", "/api/users/bob", json("displayName", "Bob"), session(admin)),
         event("user.updated", "success", "admin", "bob", "changed", List.of("displayName")));
+    expect( // anyone may send their profile back at request rate: nothing changed, nothing said
+        "the same profile again",
+        () -> http.send("PATCH", "/api/users/bob", json("displayName", "Bob"), session(admin)));
     String bob =
         expect(
             "bob signs in",
@@ -309,6 +312,19 @@ class AuditIT {
             "basic",
             "reason",
             "wrong_password"));
+    secrets.add("pass word typed as a name");
+    expect(
+        "Basic with a name no account can have (it may be a password: recorded without it)",
+        () -> http.get("/api/me", basic("pass word typed as a name", WRONG)),
+        event(
+            "user.login",
+            "failure",
+            "anonymous",
+            null,
+            "method",
+            "basic",
+            "reason",
+            "invalid_username"));
     expect(
         "Basic",
         () -> http.get("/api/me", basic("bob", BOB_SECOND)),
@@ -349,9 +365,16 @@ class AuditIT {
   @Test
   void a_session_gone_idle_is_recorded_as_expired_when_its_cookie_comes_back_and_once()
       throws Exception {
+    int port = server.service().httpPort();
     server.close();
     server = TestServer.start(folder, "session-idle-timeout", "1s");
     http = server.http;
+    AuditRecord stopped =
+        recordsAfter(0).stream()
+            .filter(r -> r.action().equals("service.stopped"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("{\"http_port\":" + port + ",\"ajp_port\":-1}", stopped.fields());
     String admin = signIn("admin", TestServer.ADMIN_PASSWORD);
     Thread.sleep(1_500);
     expect(
@@ -432,6 +455,12 @@ class AuditIT {
     assertEquals(1, rest.get("events").size());
     assertEquals("ghost0", rest.at("/events/0/user/target/name").asText());
     assertTrue(rest.get("next").isNull());
+    JsonNode exact =
+        JSON.readTree(
+            http.get("/api/audit?action=user.login&outcome=failure&limit=3", session(admin))
+                .body());
+    assertEquals(3, exact.get("events").size());
+    assertTrue(exact.get("next").isNull(), "a last page exactly full has no next: " + exact);
     JsonNode byUser = JSON.readTree(http.get("/api/audit?user=GHOST1", session(admin)).body());
     assertEquals(1, byUser.get("events").size());
     for (String since :

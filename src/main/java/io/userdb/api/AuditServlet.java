@@ -38,18 +38,20 @@ final class AuditServlet extends ApiServlet {
         request,
         (access, caller) -> {
           requireAdmin(caller); // first: the parameters' rules are for admins to learn
-          AuditQuery query = query(request);
-          List<AuditRecord> page = ctx.costlyQueries().run(access, db -> db.findAudit(query));
+          int limit = (int) longParameter(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+          AuditQuery query = query(request, limit + 1); // one more: is there a next page?
+          List<AuditRecord> found = ctx.costlyQueries().run(access, db -> db.findAudit(query));
+          List<AuditRecord> page = found.subList(0, Math.min(limit, found.size()));
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("events", page.stream().map(EcsEvent::of).toList());
           body.put(
               "next",
-              page.size() < query.limit() ? null : Long.toString(page.get(page.size() - 1).seq()));
+              found.size() <= limit ? null : Long.toString(page.get(page.size() - 1).seq()));
           reply(access, response, 200, body);
         });
   }
 
-  private static AuditQuery query(HttpServletRequest request) {
+  private static AuditQuery query(HttpServletRequest request, int limit) {
     String user = matching(request, "user", NAME);
     String action = matching(request, "action", ACTION);
     String outcome = request.getParameter("outcome");
@@ -57,7 +59,6 @@ final class AuditServlet extends ApiServlet {
       throw ApiException.badRequest("invalid_parameter", "outcome must be success or failure");
     }
     long before = longParameter(request, "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
-    int limit = (int) longParameter(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     return AuditQuery.newest(
         user, action, outcome, instant(request, "since"), instant(request, "until"), before, limit);
   }

@@ -28,7 +28,9 @@ import java.util.function.Consumer;
  * each actor (an account; for anonymous callers, a client address) has at most {@link
  * #KEYS_PER_ACTOR} keys at a time; past that, its new keys share one per action (their events are
  * marked {@code coalesced: "overflow"}), without hiding anyone else's. Past {@link #MAX_KEYS} keys
- * in all, new ones share one per action. Keys are digests, so memory is bounded whatever was sent.
+ * in all, the oldest window is closed early to make room, its left-out occurrences recorded then:
+ * nobody's events are folded into anyone else's. Keys are digests, so memory is bounded whatever
+ * was sent.
  *
  * <p>The memory is per process: several backends on one store each record their own first
  * occurrence. Thread-safe.
@@ -38,7 +40,7 @@ public final class AuditCoalescer {
   /** At most one record per key this often. */
   public static final Duration WINDOW = Duration.ofMinutes(1);
 
-  /** Keys remembered at most, before new ones share a key per action. */
+  /** Keys remembered at most, before the oldest make room. */
   static final int MAX_KEYS = 4096;
 
   /** Keys one actor has at most, before its new ones share a key per action. */
@@ -59,6 +61,7 @@ public final class AuditCoalescer {
   private final Clock clock;
   private final Map<String, Window> windows = new LinkedHashMap<>();
   private final Map<String, Integer> keysOfActor = new HashMap<>();
+  private final List<AuditEvent> closedEarly = new ArrayList<>();
 
   public AuditCoalescer(Clock clock) {
     this.clock = clock;
@@ -71,9 +74,21 @@ public final class AuditCoalescer {
    */
   public void record(AuditEvent event, String on, Consumer<AuditEvent> append) {
     AuditEvent admitted = admit(event, on);
+    for (AuditEvent summary : takeClosedEarly()) {
+      append.accept(summary);
+    }
     if (admitted != null) {
       append.accept(admitted);
     }
+  }
+
+  private synchronized List<AuditEvent> takeClosedEarly() {
+    if (closedEarly.isEmpty()) {
+      return List.of();
+    }
+    List<AuditEvent> taken = List.copyOf(closedEarly);
+    closedEarly.clear();
+    return taken;
   }
 
   /**
@@ -97,10 +112,7 @@ public final class AuditCoalescer {
       window = windows.get(key);
     }
     if (window == null && windows.size() >= MAX_KEYS) {
-      key = digest("overflow", "", event.action().id());
-      event = event.with("coalesced", "overflow");
-      window = windows.get(key);
-      actor = "";
+      closeEldest();
     }
     if (window == null) {
       windows.put(key, new Window(actor, now));
@@ -117,6 +129,28 @@ public final class AuditCoalescer {
     window.suppressed = 0;
     window.last = null;
     return suppressed > 0 ? event.with("suppressed", suppressed) : event;
+  }
+
+  /** Makes room: the window opened first is closed now, its left-out occurrences recorded. */
+  private void closeEldest() {
+    Iterator<Window> eldest = windows.values().iterator();
+    Window window = eldest.next();
+    eldest.remove();
+    forget(window);
+    if (window.suppressed > 0) {
+      closedEarly.add(summary(window));
+    }
+  }
+
+  private void forget(Window window) {
+    keysOfActor.computeIfPresent(window.actor, (actor, keys) -> keys > 1 ? keys - 1 : null);
+  }
+
+  /** The last occurrence left out, recorded now, stands for itself and the others. */
+  private static AuditEvent summary(Window window) {
+    return window.suppressed == 1
+        ? window.last
+        : window.last.with("suppressed", window.suppressed - 1);
   }
 
   /** Who sent it: an account whatever its address; anyone else by address. */
@@ -156,17 +190,16 @@ public final class AuditCoalescer {
   }
 
   private List<AuditEvent> take(long startedBefore) {
-    List<AuditEvent> summaries = new ArrayList<>();
+    List<AuditEvent> summaries = new ArrayList<>(closedEarly);
+    closedEarly.clear();
     for (Iterator<Window> it = windows.values().iterator(); it.hasNext(); ) {
       Window window = it.next();
       if (window.startedAt <= startedBefore) {
-        if (window.suppressed > 0) { // the last left out, recorded now, stands for itself
-          AuditEvent last = window.last;
-          summaries.add(
-              window.suppressed == 1 ? last : last.with("suppressed", window.suppressed - 1));
+        if (window.suppressed > 0) {
+          summaries.add(summary(window));
         }
         it.remove();
-        keysOfActor.computeIfPresent(window.actor, (actor, keys) -> keys > 1 ? keys - 1 : null);
+        forget(window);
       }
     }
     return summaries;

@@ -105,7 +105,17 @@ public final class Authenticator {
     }
     String username = decoded.substring(0, colon);
     String password = decoded.substring(colon + 1);
-    if (!AccountRules.isValidUsername(username)) {
+    if (!AccountRules.isValidUsername(username)) { // recorded without it, as a sign-in's is
+      logins.recordRefused(
+          access.db(),
+          AuditEvent.failure(
+                  AuditAction.USER_LOGIN,
+                  AuditOrigin.anonymous(clientAddresses.get(), route),
+                  null,
+                  null)
+              .with("method", "basic")
+              .with("reason", "invalid_username"),
+          "invalid_username");
       throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
     }
     BasicCredentialCache.Key key = credentialCache.key(username, password);

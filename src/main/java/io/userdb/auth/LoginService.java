@@ -160,7 +160,10 @@ public final class LoginService {
     Instant now = clock.instant();
     if (!AccountRules.isAcceptableLength(password)) {
       failures.increment(); // no account has such a password: nothing to hash, nothing to count
-      recordRefused(access.db(), c.failed(null, "invalid_password"), "invalid_password");
+      recordRefused( // per name tried, as a wrong password would be
+          access.db(),
+          c.failed(null, "invalid_password"),
+          "invalid_password:" + String.valueOf(username).toLowerCase(Locale.ROOT));
       return new LoginResult.Failure();
     }
     String clientAddress = c.origin().clientAddress();

@@ -3,7 +3,6 @@ package io.userdb.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -121,19 +120,24 @@ class AuditCoalescerTest {
   }
 
   @Test
-  void past_the_bound_new_keys_share_one_per_action() {
-    for (int i = 0; i < AuditCoalescer.MAX_KEYS; i++) {
-      assertNotNull(coalescer.admit(refusal(AuditOrigin.anonymous("10.1." + i, "")), "/p"));
+  void past_the_bound_the_oldest_window_makes_room_and_its_occurrences_are_recorded() {
+    List<AuditEvent> recorded = new ArrayList<>();
+    AuditOrigin first = AuditOrigin.anonymous("10.1.0.0", "");
+    coalescer.record(refusal(first), "/p", recorded::add);
+    coalescer.record(refusal(first), "/p", recorded::add); // left out, for now
+    for (int i = 1; i < AuditCoalescer.MAX_KEYS; i++) {
+      coalescer.record(refusal(AuditOrigin.anonymous("10.1." + i, "")), "/p", recorded::add);
     }
-    AuditEvent first = coalescer.admit(refusal(AuditOrigin.anonymous("10.2.0.1", "")), "/p");
-    assertEquals("overflow", first.fields().get("coalesced"));
-    for (int i = 2; i < 100; i++) {
-      assertNull(coalescer.admit(refusal(AuditOrigin.anonymous("10.2.0." + i, "")), "/p"));
-    }
-    List<AuditEvent> drained = coalescer.drain();
-    assertEquals(1, drained.size());
-    assertEquals(97, drained.get(0).fields().get("suppressed"));
-    assertTrue(coalescer.drain().isEmpty());
+    assertEquals(AuditCoalescer.MAX_KEYS, recorded.size());
+    AuditOrigin late = AuditOrigin.anonymous("10.2.0.1", "");
+    coalescer.record(refusal(late), "/p", recorded::add);
+    assertEquals(AuditCoalescer.MAX_KEYS + 2, recorded.size(), "the eldest's left-out one, then");
+    assertEquals("10.1.0.0", recorded.get(recorded.size() - 2).origin().clientAddress());
+    AuditEvent lateOne = recorded.get(recorded.size() - 1);
+    assertEquals("10.2.0.1", lateOne.origin().clientAddress());
+    assertNull(lateOne.fields().get("coalesced"), "its own key, not a shared one");
+    recorded.addAll(coalescer.drain());
+    assertEquals(AuditCoalescer.MAX_KEYS + 2, occurrences(recorded), "every occurrence counted");
   }
 
   @Test

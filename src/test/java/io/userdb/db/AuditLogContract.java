@@ -38,7 +38,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 public abstract class AuditLogContract {
 
-  private static final Instant T0 = Instant.parse("2026-11-30T08:00:00Z");
+  /** Days before any run: pruning may only remove records a day old by the database's clock. */
+  private static final Instant T0 = Instant.parse("2026-01-05T08:00:00Z");
+
   private static final AuditOrigin CLI = AuditOrigin.cli("operator");
   private final List<UserDatabase> opened = new ArrayList<>();
   private UserStore store;
@@ -155,7 +157,7 @@ public abstract class AuditLogContract {
     assertEquals("user.locked", locked.action());
     assertEquals("192.0.2.7", locked.clientAddress());
     assertEquals("n1", locked.route());
-    assertEquals("{\"attempts\":2,\"locked_until\":\"2026-11-30T08:00:30Z\"}", locked.fields());
+    assertEquals("{\"attempts\":2,\"locked_until\":\"2026-01-05T08:00:30Z\"}", locked.fields());
   }
 
   @Test
@@ -251,6 +253,43 @@ public abstract class AuditLogContract {
     AuditRecord unlinked = AuditRecord.next(6, T0, forgery, AuditChain.GENESIS);
     assertThrows(SQLException.class, () -> asOwner(insert(unlinked)));
     assertTrue(verify().problem().isEmpty(), () -> verify().problem().orElseThrow());
+  }
+
+  @Test
+  void sql_by_the_rules_cannot_move_the_start_over_records_less_than_a_day_old() {
+    Instant recent = Instant.now().minus(java.time.Duration.ofHours(22));
+    for (int i = 1; i <= 5; i++) {
+      db.appendAudit(AuditEvent.success(AuditAction.SERVICE_STARTED, CLI, null, null), recent);
+    }
+    AuditRecord third = all().get(2);
+    assertThrows(
+        SQLException.class,
+        () ->
+            asOwner(
+                "UPDATE audit_head SET first_seq = 3, first_prev_hash = '"
+                    + third.prevHash()
+                    + "'"));
+    assertThrows(
+        RuntimeException.class,
+        () -> db.pruneAudit(recent.plusSeconds(1), Instant.now(), CLI, 2),
+        "nor a pruning told to");
+    assertEquals(5, all().size());
+  }
+
+  /** A record put at the head by hand moves it: verify names it, and appends go on. */
+  @Test
+  void a_record_forged_at_the_head_is_named_and_does_not_stop_appends() throws Exception {
+    fiveRecords();
+    AuditRecord last = all().get(4);
+    AuditRecord forged =
+        AuditRecord.next(
+            6, T0, AuditEvent.success(AuditAction.USER_LOGIN, CLI, null, "x"), last.hash());
+    asOwner(insert(forged).replace("'" + forged.hash() + "')", "'junk')"));
+    db.appendAudit(AuditEvent.success(AuditAction.SERVICE_STARTED, CLI, null, null), T0);
+    assertEquals(7, db.auditHead().seq());
+    assertEquals(
+        "record 6 was changed (its hash does not match its content)",
+        verify().problem().orElseThrow());
   }
 
   @Test

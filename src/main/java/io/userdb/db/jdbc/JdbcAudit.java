@@ -19,9 +19,9 @@ import java.util.logging.Logger;
 /**
  * The audit log on one connection: appends inside the caller's write transaction, and reads. An
  * append locks the chain's head row ({@link Dialect#lockAuditHead()}), so appends from every
- * backend on the store take turns and each links to the one before; it is the last thing a
- * transaction does, so the head is always the last lock taken and no two writers wait for each
- * other in opposite order. Not thread-safe.
+ * backend on the store take turns and each links to the one before (the insert moves the head: a
+ * schema trigger); it is the last thing a transaction does, so the head is always the last lock
+ * taken and no two writers wait for each other in opposite order. Not thread-safe.
  */
 final class JdbcAudit {
 
@@ -38,7 +38,6 @@ final class JdbcAudit {
   private final PreparedStatement lockHead;
   private final PreparedStatement readHead;
   private final PreparedStatement insert;
-  private final PreparedStatement moveHead;
   private final PreparedStatement firstKept;
   private final PreparedStatement moveAnchor;
   private final PreparedStatement prune;
@@ -56,9 +55,6 @@ final class JdbcAudit {
             "INSERT INTO audit_log ("
                 + COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    moveHead =
-        connection.prepareStatement(
-            "UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1");
     firstKept =
         connection.prepareStatement(
             "SELECT seq, prev_hash FROM audit_log WHERE seq >= ? AND (occurred_at >= ? OR seq >= ?)"
@@ -91,11 +87,6 @@ final class JdbcAudit {
     insert.setString(13, record.prevHash());
     insert.setString(14, record.hash());
     insert.executeUpdate();
-    moveHead.setLong(1, record.seq());
-    moveHead.setString(2, record.hash());
-    if (moveHead.executeUpdate() != 1) {
-      throw new SQLException("the audit head is missing; the log cannot be appended to");
-    }
     if (feed != AuditFeed.NONE) {
       uncommitted.add(record);
     }
@@ -104,7 +95,7 @@ final class JdbcAudit {
   /** Closes the statements, for an object made for one append (a migration's). */
   void close() throws SQLException {
     for (PreparedStatement statement :
-        List.of(lockHead, readHead, insert, moveHead, firstKept, moveAnchor, prune)) {
+        List.of(lockHead, readHead, insert, firstKept, moveAnchor, prune)) {
       statement.close();
     }
   }

@@ -156,8 +156,9 @@ final class JdbcUserWrites {
   }
 
   /**
-   * What an update did: the profile fields it changed (roles from and to) when it asked for any,
-   * and a disable or an enable as an event of its own, with the sessions a disable ended.
+   * What an update did: the profile fields it changed (roles from and to), and a disable or an
+   * enable as an event of its own, with the sessions a disable ended. An update that changed
+   * nothing records nothing: any account may send its own profile back at request rate.
    */
   private void recordUpdate(
       User before, User after, ProfileChange change, AuditOrigin origin, int ended, Instant now)
@@ -173,9 +174,7 @@ final class JdbcUserWrites {
     if (rolesChanged) {
       changed.add("roles");
     }
-    boolean askedForProfile =
-        change.displayName() != null || change.email() != null || change.roles() != null;
-    if (askedForProfile) {
+    if (!changed.isEmpty()) {
       AuditEvent updated = event(AuditAction.USER_UPDATED, origin, after).with("changed", changed);
       if (rolesChanged) {
         updated =
@@ -185,7 +184,7 @@ final class JdbcUserWrites {
       }
       audit.append(updated, now);
     }
-    if (change.disabled() != null) {
+    if (change.disabled() != null && before.disabled() != after.disabled()) {
       AuditEvent access =
           event(
               change.disabled() ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED,

@@ -134,9 +134,9 @@ final class PostgresSchema {
               """
               CREATE TRIGGER audit_head_anchor_forward BEFORE UPDATE ON audit_head
               FOR EACH ROW EXECUTE FUNCTION audit_head_anchor_forward()"""),
-          // As SQLite's sixth migration: a record goes in only as the head's next, linked to it;
-          // the head is one row for good and moves only with the chain; the search by user is
-          // indexed.
+          // As SQLite's sixth migration: a record goes in only as the head's next, linked to it,
+          // and moves the head; the head is one row for good and moves only with the chain, its
+          // anchor over day-old records only; the search by user is indexed.
           List.of(
               "CREATE INDEX audit_by_actor ON audit_log(LOWER(actor_name), seq)",
               "CREATE INDEX audit_by_target ON audit_log(LOWER(target_name), seq)",
@@ -154,6 +154,15 @@ final class PostgresSchema {
               """
               CREATE TRIGGER audit_log_append_at_head BEFORE INSERT ON audit_log
               FOR EACH ROW EXECUTE FUNCTION audit_log_append_at_head()""",
+              """
+              CREATE FUNCTION audit_log_moves_the_head() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN
+                UPDATE audit_head SET last_seq = NEW.seq, last_hash = NEW.hash WHERE id = 1;
+                RETURN NULL;
+              END $$""",
+              """
+              CREATE TRIGGER audit_log_moves_the_head AFTER INSERT ON audit_log
+              FOR EACH ROW EXECUTE FUNCTION audit_log_moves_the_head()""",
               """
               CREATE FUNCTION audit_head_one_row() RETURNS trigger LANGUAGE plpgsql AS $$
               BEGIN RAISE EXCEPTION 'the audit head is one row, for good'; END $$""",
@@ -183,7 +192,11 @@ final class PostgresSchema {
                          WHEN NEW.first_seq = NEW.last_seq + 1
                          THEN NEW.first_prev_hash IS DISTINCT FROM NEW.last_hash
                          ELSE NEW.first_prev_hash IS DISTINCT FROM
-                           (SELECT prev_hash FROM audit_log WHERE seq = NEW.first_seq) END) THEN
+                           (SELECT prev_hash FROM audit_log WHERE seq = NEW.first_seq) END)
+                    OR (NEW.first_seq > OLD.first_seq AND COALESCE(
+                         (SELECT MAX(occurred_at) FROM audit_log
+                          WHERE seq >= OLD.first_seq AND seq < NEW.first_seq), 0)
+                       > (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint - 82800000) THEN
                   RAISE EXCEPTION 'the audit head moves only with the chain';
                 END IF;
                 RETURN NEW;

@@ -119,10 +119,13 @@ final class SqliteSchema {
               BEGIN SELECT RAISE(ABORT, 'the audit anchor only moves forward'); END"""),
           // Closing what the triggers above leave open to SQL that goes by the rules: a record
           // goes in only as the head's next, linked to it (INSERT OR REPLACE deletes without
-          // firing delete triggers, so this is what stops it replacing one); the head is one row
-          // for good, and moves only with the chain: to the next record's seq and hash, its anchor
-          // forward to a kept record and the hash that record links to. And the search by user
-          // (as actor or as target, in any letters) is indexed.
+          // firing delete triggers, so this is what stops it replacing one), and moves the head
+          // itself, so a record put there by hand is a link verify names, not a head every append
+          // then collides with; the head is one row for good, and moves only with the chain: to
+          // the next record's seq and hash, its anchor forward to a kept record and the hash that
+          // record links to, over records a day old by the database's clock (the retention's
+          // floor, less an hour for clocks apart), so no statement erases recent ones. And the
+          // search by user (as actor or as target, in any letters) is indexed.
           List.of(
               "CREATE INDEX audit_by_actor ON audit_log(LOWER(actor_name), seq)",
               "CREATE INDEX audit_by_target ON audit_log(LOWER(target_name), seq)",
@@ -131,6 +134,9 @@ final class SqliteSchema {
               WHEN NEW.seq IS NOT (SELECT last_seq + 1 FROM audit_head WHERE id = 1)
                 OR NEW.prev_hash IS NOT (SELECT last_hash FROM audit_head WHERE id = 1)
               BEGIN SELECT RAISE(ABORT, 'audit records are only appended at the head'); END""",
+              """
+              CREATE TRIGGER audit_log_moves_the_head AFTER INSERT ON audit_log
+              BEGIN UPDATE audit_head SET last_seq = NEW.seq, last_hash = NEW.hash WHERE id = 1; END""",
               """
               CREATE TRIGGER audit_head_no_insert BEFORE INSERT ON audit_head
               BEGIN SELECT RAISE(ABORT, 'the audit head is one row, for good'); END""",
@@ -153,6 +159,10 @@ final class SqliteSchema {
                      THEN NEW.first_prev_hash IS NOT NEW.last_hash
                      ELSE NEW.first_prev_hash IS NOT
                        (SELECT prev_hash FROM audit_log WHERE seq = NEW.first_seq) END
+                OR (NEW.first_seq > OLD.first_seq AND COALESCE(
+                     (SELECT MAX(occurred_at) FROM audit_log
+                      WHERE seq >= OLD.first_seq AND seq < NEW.first_seq), 0)
+                   > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) - 82800000)
               BEGIN SELECT RAISE(ABORT, 'the audit head moves only with the chain'); END"""));
 
   static final int CURRENT_VERSION = MIGRATIONS.size();

@@ -46,7 +46,11 @@ class SqliteAuditLogTest extends AuditLogContract {
   @Override
   protected void asIntruder(String sql) throws SQLException {
     for (String trigger :
-        List.of("audit_log_no_update", "audit_log_no_delete", "audit_log_append_at_head")) {
+        List.of(
+            "audit_log_no_update",
+            "audit_log_no_delete",
+            "audit_log_append_at_head",
+            "audit_log_moves_the_head")) {
       asOwner("DROP TRIGGER IF EXISTS " + trigger);
     }
     asOwner(sql);
