@@ -10,6 +10,8 @@ public enum AuditAction {
   USER_LOGIN("authentication"),
   USER_LOCKED("authentication"),
   ADDRESS_LOCKED("authentication"),
+  USER_UNLOCKED("authentication"),
+  ADDRESS_UNLOCKED("authentication"),
   SESSION_CREATED("session"),
   SESSION_ENDED("session"),
   USER_CREATED("iam"),

@@ -161,6 +161,38 @@ public abstract class AuditLogContract {
   }
 
   @Test
+  void a_lock_that_ran_out_is_recorded_once_by_the_attempt_that_notices_it() {
+    User ann = db.createUser(user("ann", "user"), T0, null);
+    AuditOrigin from = AuditOrigin.anonymous("192.0.2.7", "n1");
+    AuditEvent onLock = AuditEvent.success(AuditAction.USER_LOCKED, from, ann.id(), "ann");
+    Instant until = T0.plusSeconds(30);
+    db.reserveLoginAttempt(ann.id(), T0, n -> until, onLock);
+    assertFalse(
+        db.reserveLoginAttempt(ann.id(), T0.plusSeconds(29), n -> until, onLock).reserved());
+    long head = db.auditHead().seq();
+    db.reserveLoginAttempt(ann.id(), T0.plusSeconds(31), n -> Instant.EPOCH, onLock);
+    db.reserveLoginAttempt(ann.id(), T0.plusSeconds(32), n -> Instant.EPOCH, onLock);
+    List<AuditRecord> after = db.findAudit(AuditQuery.chainAfter(head, 10));
+    assertEquals(1, after.size(), "once: " + after);
+    assertEquals("user.unlocked", after.get(0).action());
+    assertEquals("ann", after.get(0).targetName());
+    assertEquals(
+        "{\"reason\":\"expired\",\"locked_until\":\"" + until + "\"}", after.get(0).fields());
+
+    AuditEvent onAddressLock = AuditEvent.success(AuditAction.ADDRESS_LOCKED, from, null, null);
+    db.reserveLimitedAttempt("address:192.0.2.7", T0, Instant.EPOCH, n -> until, onAddressLock);
+    head = db.auditHead().seq();
+    db.reserveLimitedAttempt(
+        "address:192.0.2.7", T0.plusSeconds(31), Instant.EPOCH, n -> Instant.EPOCH, onAddressLock);
+    db.reserveLimitedAttempt(
+        "address:192.0.2.7", T0.plusSeconds(32), Instant.EPOCH, n -> Instant.EPOCH, onAddressLock);
+    List<AuditRecord> address = db.findAudit(AuditQuery.chainAfter(head, 10));
+    assertEquals(1, address.size(), "once: " + address);
+    assertEquals("address.unlocked", address.get(0).action());
+    assertEquals("192.0.2.7", address.get(0).clientAddress());
+  }
+
+  @Test
   void appends_from_many_connections_at_once_keep_one_chain() throws Exception {
     int threads = 6;
     int each = 25;

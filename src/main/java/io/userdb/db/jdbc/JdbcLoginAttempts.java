@@ -1,5 +1,6 @@
 package io.userdb.db.jdbc;
 
+import io.userdb.audit.AuditAction;
 import io.userdb.audit.AuditEvent;
 import io.userdb.db.LoginAttempt;
 import java.sql.ResultSet;
@@ -30,17 +31,24 @@ final class JdbcLoginAttempts {
           sql.reserveAttempt.setLong(1, userId);
           sql.reserveAttempt.setLong(2, now.toEpochMilli());
           int failures;
+          long expired;
           try (ResultSet rs = sql.reserveAttempt.executeQuery()) {
             if (!rs.next()) {
               return LoginAttempt.refused(currentLock(userId));
             }
             failures = rs.getInt(1);
+            expired = rs.getLong(2);
           }
           Instant lock = lockFor.apply(failures);
-          if (lock.isAfter(now)) {
-            sql.setLock.setLong(1, lock.toEpochMilli());
+          if (expired > 0 || lock.isAfter(now)) {
+            sql.setLock.setLong(1, lock.isAfter(now) ? lock.toEpochMilli() : 0);
             sql.setLock.setLong(2, userId);
             sql.setLock.executeUpdate();
+          }
+          if (expired > 0) {
+            audit.append(unlocked(onLock, expired), now);
+          }
+          if (lock.isAfter(now)) {
             audit.append(locked(onLock, failures, lock), now);
           }
           return new LoginAttempt(true, failures, lock);
@@ -52,6 +60,24 @@ final class JdbcLoginAttempts {
     try (ResultSet rs = sql.lockOf.executeQuery()) {
       return rs.next() ? Instant.ofEpochMilli(rs.getLong(1)) : Instant.EPOCH;
     }
+  }
+
+  /**
+   * A lock that ran out, noticed by the attempt after it (and cleared, so it is noticed once): an
+   * account's or an address's, as {@code onLock} is.
+   */
+  private static AuditEvent unlocked(AuditEvent onLock, long lockedUntil) {
+    if (onLock == null) {
+      return null;
+    }
+    AuditAction action =
+        onLock.action() == AuditAction.ADDRESS_LOCKED
+            ? AuditAction.ADDRESS_UNLOCKED
+            : AuditAction.USER_UNLOCKED;
+    return onLock
+        .as(action)
+        .with("reason", "expired")
+        .with("locked_until", Instant.ofEpochMilli(lockedUntil).toString());
   }
 
   private static AuditEvent locked(AuditEvent onLock, int attempts, Instant lock) {
@@ -89,17 +115,24 @@ final class JdbcLoginAttempts {
           sql.reserveLimit.setLong(3, forgetBefore.toEpochMilli());
           sql.reserveLimit.setLong(4, now.toEpochMilli());
           int attempts;
+          long expired;
           try (ResultSet rs = sql.reserveLimit.executeQuery()) {
             if (!rs.next()) {
               return LoginAttempt.refused(currentLimitLock(key));
             }
             attempts = rs.getInt(1);
+            expired = rs.getLong(2);
           }
           Instant lock = lockFor.apply(attempts);
-          if (lock.isAfter(now)) {
-            sql.setLimitLock.setLong(1, lock.toEpochMilli());
+          if (expired > 0 || lock.isAfter(now)) {
+            sql.setLimitLock.setLong(1, lock.isAfter(now) ? lock.toEpochMilli() : 0);
             sql.setLimitLock.setString(2, key);
             sql.setLimitLock.executeUpdate();
+          }
+          if (expired > 0) {
+            audit.append(unlocked(onLock, expired), now);
+          }
+          if (lock.isAfter(now)) {
             audit.append(locked(onLock, attempts, lock), now);
           }
           return new LoginAttempt(true, attempts, lock);

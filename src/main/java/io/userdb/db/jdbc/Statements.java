@@ -101,7 +101,7 @@ final class Statements {
     reserveAttempt =
         prepare(
             "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? AND locked_until <= ?"
-                + " RETURNING failed_logins");
+                + " RETURNING failed_logins, locked_until");
     setLock = prepare("UPDATE users SET locked_until = ? WHERE id = ?");
     lockOf = prepare("SELECT locked_until FROM users WHERE id = ?");
     loginSuccess = prepare("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?");
@@ -112,7 +112,7 @@ final class Statements {
             "INSERT INTO login_limits (limit_key, attempts, last_attempt, locked_until) VALUES (?, 1, ?, 0)"
                 + " ON CONFLICT (limit_key) DO UPDATE SET attempts = CASE WHEN login_limits.last_attempt < ?"
                 + " THEN 1 ELSE login_limits.attempts + 1 END, last_attempt = excluded.last_attempt"
-                + " WHERE login_limits.locked_until <= ? RETURNING attempts");
+                + " WHERE login_limits.locked_until <= ? RETURNING attempts, locked_until");
     lockOfLimit = prepare("SELECT locked_until FROM login_limits WHERE limit_key = ?");
     setLimitLock = prepare("UPDATE login_limits SET locked_until = ? WHERE limit_key = ?");
     releaseLimit =
