@@ -26,6 +26,13 @@ public interface Dialect {
    */
   String lockAuditHead();
 
+  /**
+   * An SQL expression over an audit_log row, true when each column holds the type its table says: a
+   * store whose columns take any type could hold a value that reads back as the one hashed while
+   * comparing otherwise (a number as text, text as a blob), which hides it from searches.
+   */
+  String auditColumnsAsDeclared();
+
   /** Reads a TEXT column; a store may know a faster way than {@link ResultSet#getString}. */
   default String text(ResultSet rs, int column) throws SQLException {
     return rs.getString(column);

@@ -179,7 +179,13 @@ final class JdbcAudit {
 
   /** One page of records; built per query (admins' searches are rare and vary). */
   List<AuditRecord> find(AuditQuery query) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_log WHERE ");
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT "
+                + COLUMNS
+                + ", "
+                + dialect.auditColumnsAsDeclared()
+                + " FROM audit_log WHERE ");
     List<Object> values = new ArrayList<>();
     if (query.newestFirst()) {
       sql.append("seq < ?");
@@ -226,7 +232,15 @@ final class JdbcAudit {
     }
   }
 
+  /**
+   * A row as a record; one whose values are not stored as their columns declare reads with a hash
+   * that cannot match, so verify names it changed.
+   */
   private AuditRecord read(ResultSet rs) throws SQLException {
+    String hash = dialect.text(rs, 14);
+    if (!rs.getBoolean(15)) {
+      hash = "stored as other types: " + hash;
+    }
     return new AuditRecord(
         rs.getLong(1),
         rs.getLong(2),
@@ -241,7 +255,7 @@ final class JdbcAudit {
         dialect.text(rs, 11),
         dialect.text(rs, 12),
         dialect.text(rs, 13),
-        dialect.text(rs, 14));
+        hash);
   }
 
   private static Long nullableLong(ResultSet rs, int column) throws SQLException {

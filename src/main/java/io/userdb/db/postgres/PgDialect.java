@@ -36,4 +36,10 @@ final class PgDialect implements Dialect {
   public String lockAuditHead() {
     return " FOR UPDATE";
   }
+
+  /** PostgreSQL's columns hold their declared types only. */
+  @Override
+  public String auditColumnsAsDeclared() {
+    return "TRUE";
+  }
 }

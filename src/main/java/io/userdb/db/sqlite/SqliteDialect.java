@@ -31,6 +31,18 @@ final class SqliteDialect implements Dialect {
     return "";
   }
 
+  /** SQLite keeps whatever type it is given, whatever the column says. */
+  @Override
+  public String auditColumnsAsDeclared() {
+    return "(typeof(seq) = 'integer' AND typeof(occurred_at) = 'integer'"
+        + " AND typeof(action) = 'text' AND typeof(category) = 'text'"
+        + " AND typeof(outcome) = 'text' AND typeof(actor_id) IN ('integer', 'null')"
+        + " AND typeof(actor_name) = 'text' AND typeof(target_id) IN ('integer', 'null')"
+        + " AND typeof(target_name) IN ('text', 'null')"
+        + " AND typeof(client_address) IN ('text', 'null') AND typeof(route) = 'text'"
+        + " AND typeof(fields) = 'text' AND typeof(prev_hash) = 'text' AND typeof(hash) = 'text')";
+  }
+
   /**
    * A TEXT column, read as its UTF-8 bytes. sqlite-jdbc's getString wraps every value in a new
    * direct ByteBuffer through JNI, which made up much of what reading a listing cost

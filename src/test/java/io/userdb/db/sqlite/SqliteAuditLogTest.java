@@ -1,5 +1,6 @@
 package io.userdb.db.sqlite;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,19 @@ class SqliteAuditLogTest extends AuditLogContract {
       asOwner("DROP TRIGGER IF EXISTS " + trigger);
     }
     asOwner(sql);
+  }
+
+  /**
+   * SQLite keeps any type in any column: a value stored as another type reads back as the one
+   * hashed, yet no search finds it. Verify names it all the same.
+   */
+  @Test
+  void verify_names_a_value_stored_as_another_type() throws Exception {
+    fiveRecords();
+    asIntruder("UPDATE audit_log SET action = CAST(action AS BLOB) WHERE seq = 3");
+    assertEquals(
+        "record 3 was changed (its hash does not match its content)",
+        verify().problem().orElseThrow());
   }
 
   /** The search by user, as JdbcAudit words it, reads two indexes, not the whole log. */
