@@ -399,6 +399,81 @@ class AuditIT {
     assertNoSecretIn(recordsAfter(0).toString());
   }
 
+  /**
+   * The attempt that takes the last allowed check sets the lock before its password is checked (so
+   * those sent beside it are refused); when the password is right, the lock goes with it.
+   */
+  @Test
+  void a_right_password_on_the_last_allowed_attempt_locks_nobody_out() throws Exception {
+    server.close();
+    server = TestServer.start(folder, "login-failures-per-address", "3");
+    http = server.http;
+    for (int i = 0; i < 2; i++) {
+      status(401, post("/api/session", json("username", "admin", "password", WRONG)));
+    }
+    expect(
+        "the right password, third from the address",
+        () -> signIn("admin", TestServer.ADMIN_PASSWORD),
+        event(
+            "address.locked",
+            "success",
+            "anonymous",
+            null,
+            "method",
+            "password",
+            "attempts",
+            3,
+            "locked_until",
+            "*"),
+        event("user.login", "success", "admin", "admin", "method", "password"),
+        event(
+            "address.unlocked",
+            "success",
+            "anonymous",
+            null,
+            "method",
+            "password",
+            "reason",
+            "signed_in",
+            "locked_until",
+            "*"),
+        event("session.created", "success", "admin", "admin", "session", "*"));
+    signIn("admin", TestServer.ADMIN_PASSWORD); // not 429: the address is not locked
+
+    server.close();
+    server = TestServer.start(folder);
+    http = server.http;
+    for (int i = 0; i < 4; i++) {
+      status(401, post("/api/session", json("username", "admin", "password", WRONG)));
+    }
+    expect(
+        "the right password, fifth for the account",
+        () -> signIn("admin", TestServer.ADMIN_PASSWORD),
+        event(
+            "user.locked",
+            "success",
+            "anonymous",
+            "admin",
+            "method",
+            "password",
+            "attempts",
+            5,
+            "locked_until",
+            "*"),
+        event("user.login", "success", "admin", "admin", "method", "password"),
+        event(
+            "user.unlocked",
+            "success",
+            "admin",
+            "admin",
+            "reason",
+            "signed_in",
+            "locked_until",
+            "*"),
+        event("session.created", "success", "admin", "admin", "session", "*"));
+    signIn("admin", TestServer.ADMIN_PASSWORD);
+  }
+
   @Test
   void an_account_lock_is_recorded_once_and_refusals_after_it_say_locked() throws Exception {
     for (int i = 1; i <= 4; i++) {

@@ -167,6 +167,7 @@ public final class LoginService {
       return new LoginResult.Failure();
     }
     String clientAddress = c.origin().clientAddress();
+    Instant addressLockSet = Instant.EPOCH;
     if (clientAddress != null) {
       LoginAttempt address =
           access
@@ -180,10 +181,17 @@ public final class LoginService {
       if (!address.reserved()) { // refused before any hashing
         return lockedFor(access, address.lockedUntil(), now, c.failed(null, "address_locked"));
       }
+      addressLockSet = address.lockedUntil();
     }
     LoginResult result = check(access, username, password, now, c);
     if (result instanceof LoginResult.Success && clientAddress != null) {
-      access.db().releaseLimitedAttempt(addressKey(clientAddress));
+      access
+          .db()
+          .releaseLimitedAttempt(
+              addressKey(clientAddress),
+              addressLockSet,
+              clock.instant(),
+              c.locked(AuditAction.ADDRESS_UNLOCKED, null, null));
     }
     return result;
   }

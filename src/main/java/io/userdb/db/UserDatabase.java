@@ -154,7 +154,9 @@ public interface UserDatabase extends AutoCloseable {
 
   /**
    * The password matched: the reserved attempt and the ones before it are forgiven, and {@code
-   * event} (the sign-in) is recorded.
+   * event} (the sign-in) is recorded. A lock the attempt's own reservation set (it took the last
+   * one the policy allows, and so refused those sent meanwhile) is lifted with them, and recorded
+   * as {@code user.unlocked}: a right password locks nobody out.
    */
   void recordLoginSuccess(long userId, Instant now, AuditEvent event);
 
@@ -184,9 +186,16 @@ public interface UserDatabase extends AutoCloseable {
   }
 
   /**
-   * The check reserved under {@code key} succeeded: it does not count (a lock already set stays).
+   * The check reserved under {@code key} succeeded: it does not count. A lock set before it stays;
+   * the one its own reservation set ({@code lockSet}, as {@link LoginAttempt#lockedUntil()} gave
+   * it) is lifted, recorded as {@code onUnlock} with {@code reason: signed_in}.
    */
-  void releaseLimitedAttempt(String key);
+  void releaseLimitedAttempt(String key, Instant lockSet, Instant now, AuditEvent onUnlock);
+
+  /** As the audited form, for an attempt that set no lock. */
+  default void releaseLimitedAttempt(String key) {
+    releaseLimitedAttempt(key, Instant.EPOCH, Instant.now(), null);
+  }
 
   /** Ends the limit kept under {@code key} (a name that now has an account). */
   void forgetLimit(String key);

@@ -90,11 +90,21 @@ final class JdbcLoginAttempts {
     tx.write(
         "record login success",
         () -> {
+          // A lock running now was set by this attempt's reservation (or one beside it): the
+          // success lifts it, as it forgives the failures, and says so.
+          Instant lock = currentLock(userId);
           sql.loginSuccess.setLong(1, userId);
           int updated = sql.loginSuccess.executeUpdate();
           audit.append(event, now);
+          if (event != null && lock.isAfter(now)) {
+            audit.append(liftedBySignIn(event.as(AuditAction.USER_UNLOCKED), lock), now);
+          }
           return updated;
         });
+  }
+
+  private static AuditEvent liftedBySignIn(AuditEvent unlocked, Instant lock) {
+    return unlocked.with("reason", "signed_in").with("locked_until", lock.toString());
   }
 
   /**
@@ -146,12 +156,19 @@ final class JdbcLoginAttempts {
     }
   }
 
-  void releaseLimited(String key) {
+  void releaseLimited(String key, Instant lockSet, Instant now, AuditEvent onUnlock) {
     tx.writeUnannounced(
         "release a limited attempt",
         () -> {
-          sql.releaseLimit.setString(1, key);
-          return sql.releaseLimit.executeUpdate();
+          long set = lockSet.isAfter(now) ? lockSet.toEpochMilli() : -1;
+          sql.releaseLimit.setLong(1, set);
+          sql.releaseLimit.setString(2, key);
+          try (ResultSet rs = sql.releaseLimit.executeQuery()) {
+            if (rs.next() && set > 0 && rs.getLong(1) == 0 && onUnlock != null) {
+              audit.append(liftedBySignIn(onUnlock, lockSet), now);
+            }
+          }
+          return null;
         });
   }
 

@@ -239,8 +239,8 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   }
 
   @Override
-  public void releaseLimitedAttempt(String key) {
-    logins.releaseLimited(key);
+  public void releaseLimitedAttempt(String key, Instant lockSet, Instant now, AuditEvent onUnlock) {
+    logins.releaseLimited(key, lockSet, now, onUnlock);
   }
 
   @Override

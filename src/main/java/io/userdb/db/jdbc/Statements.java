@@ -117,8 +117,9 @@ final class Statements {
     setLimitLock = prepare("UPDATE login_limits SET locked_until = ? WHERE limit_key = ?");
     releaseLimit =
         prepare(
-            "UPDATE login_limits SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END"
-                + " WHERE limit_key = ?");
+            "UPDATE login_limits SET attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
+                + " locked_until = CASE WHEN locked_until = ? THEN 0 ELSE locked_until END"
+                + " WHERE limit_key = ? RETURNING locked_until");
     forgetLimit = prepare("DELETE FROM login_limits WHERE limit_key = ?");
     deleteStaleLimits =
         prepare("DELETE FROM login_limits WHERE locked_until <= ? AND last_attempt < ?");
