@@ -59,6 +59,13 @@ class AuditIT {
     server.close();
   }
 
+  /** The server again, on the same database, with {@code options} (name, value, ...). */
+  private void restart(String... options) {
+    server.close();
+    server = TestServer.start(folder, options);
+    http = server.http;
+  }
+
   /** One event as the test expects it; {@code fields} exactly, a session's name as any name. */
   private record Expected(
       String action, String outcome, String actor, String target, Map<String, Object> fields) {}
@@ -365,10 +372,9 @@ class AuditIT {
   @Test
   void a_session_gone_idle_is_recorded_as_expired_when_its_cookie_comes_back_and_once()
       throws Exception {
+    String begunLonger = signIn("admin", TestServer.ADMIN_PASSWORD); // under the 30 min default
     int port = server.service().httpPort();
-    server.close();
-    server = TestServer.start(folder, "session-idle-timeout", "1s");
-    http = server.http;
+    restart("session-idle-timeout", "1s");
     AuditRecord stopped =
         recordsAfter(0).stream()
             .filter(r -> r.action().equals("service.stopped"))
@@ -396,6 +402,24 @@ class AuditIT {
             "session",
             "*"));
     expect("the same cookie again", () -> http.get("/api/me", session(admin)));
+    expect(
+        "the cookie of a session begun under a longer timeout, its stored end still ahead",
+        () -> {
+          Reply r = http.get("/api/me", session(begunLonger));
+          status(401, r);
+          return r;
+        },
+        event(
+            "session.ended",
+            "success",
+            "anonymous",
+            "admin",
+            "reason",
+            "expired",
+            "expired",
+            "idle",
+            "session",
+            "*"));
     assertNoSecretIn(recordsAfter(0).toString());
   }
 
@@ -405,9 +429,7 @@ class AuditIT {
    */
   @Test
   void a_right_password_on_the_last_allowed_attempt_locks_nobody_out() throws Exception {
-    server.close();
-    server = TestServer.start(folder, "login-failures-per-address", "3");
-    http = server.http;
+    restart("login-failures-per-address", "3");
     for (int i = 0; i < 2; i++) {
       status(401, post("/api/session", json("username", "admin", "password", WRONG)));
     }
@@ -440,9 +462,7 @@ class AuditIT {
         event("session.created", "success", "admin", "admin", "session", "*"));
     signIn("admin", TestServer.ADMIN_PASSWORD); // not 429: the address is not locked
 
-    server.close();
-    server = TestServer.start(folder);
-    http = server.http;
+    restart();
     for (int i = 0; i < 4; i++) {
       status(401, post("/api/session", json("username", "admin", "password", WRONG)));
     }

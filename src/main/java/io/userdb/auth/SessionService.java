@@ -107,21 +107,34 @@ public final class SessionService {
     if (session == null || !isLive(session, now, idleSince)) {
       Optional<SessionRecord> found = access.db().findSession(hash, now);
       if (found.isEmpty()) {
-        if (noticedBy != null) {
-          access.db().endExpiredSession(hash, now, noticedBy.get());
-        }
+        noticeEnded(access, hash, now, idleSince, noticedBy);
         return Optional.empty();
       }
       session = found.get();
       cache.put(version, session);
     }
-    if (!isLive(session, now, idleSince) || session.user().disabled()) {
+    if (!isLive(session, now, idleSince)) { // idle by a timeout set shorter since it began
+      noticeEnded(access, hash, now, idleSince, noticedBy);
+      return Optional.empty();
+    }
+    if (session.user().disabled()) {
       return Optional.empty();
     }
     if (session.lastSeenAt().plus(touchInterval).isBefore(now)) {
       access.db().touchSession(hash, now, now.plus(idleTimeout));
     }
     return Optional.of(Caller.of(session.user(), AuthMethod.SESSION, hash));
+  }
+
+  private static void noticeEnded(
+      DatabaseAccess access,
+      String hash,
+      Instant now,
+      Instant idleSince,
+      Supplier<AuditOrigin> noticedBy) {
+    if (noticedBy != null) {
+      access.db().endExpiredSession(hash, now, idleSince, noticedBy.get());
+    }
   }
 
   /**

@@ -250,11 +250,12 @@ public interface UserDatabase extends AutoCloseable {
 
   /**
    * Deletes the session {@code tokenHash} names if it ended by time at or before {@code now} (idle
-   * or past its expiry), recording {@code session.ended} as {@code origin}'s notice, naming its
+   * or past its expiry), or was last used at or before {@code idleSince} (an idle timeout set
+   * shorter since it began), recording {@code session.ended} as {@code origin}'s notice, naming its
    * user and which end it reached. False, and nothing written, if there is no such session: a token
    * nobody holds costs a read.
    */
-  boolean endExpiredSession(String tokenHash, Instant now, AuditOrigin origin);
+  boolean endExpiredSession(String tokenHash, Instant now, Instant idleSince, AuditOrigin origin);
 
   /** Deletes the sessions that ended at or before {@code now}, recording how many as expired. */
   int deleteExpiredSessions(Instant now, AuditOrigin origin);

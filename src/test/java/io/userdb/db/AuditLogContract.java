@@ -255,15 +255,21 @@ public abstract class AuditLogContract {
     AuditOrigin noticer = AuditOrigin.anonymous("192.0.2.7", "b1");
     long head = db.auditHead().seq();
 
-    assertFalse(db.endExpiredSession("idle", T0.plusSeconds(59), noticer), "still live");
-    assertFalse(db.endExpiredSession("nobody-holds-this", expires, noticer));
+    assertFalse(
+        db.endExpiredSession("idle", T0.plusSeconds(59), Instant.EPOCH, noticer), "still live");
+    assertFalse(db.endExpiredSession("nobody-holds-this", expires, Instant.EPOCH, noticer));
     assertEquals(head, db.auditHead().seq(), "nothing recorded");
-    assertTrue(db.endExpiredSession("idle", T0.plusSeconds(60), noticer));
-    assertFalse(db.endExpiredSession("idle", T0.plusSeconds(61), noticer), "once");
-    assertTrue(db.endExpiredSession("old", expires, noticer));
+    assertTrue(db.endExpiredSession("idle", T0.plusSeconds(60), Instant.EPOCH, noticer));
+    assertFalse(db.endExpiredSession("idle", T0.plusSeconds(61), Instant.EPOCH, noticer), "once");
+    assertTrue(db.endExpiredSession("old", expires, Instant.EPOCH, noticer));
 
+    db.createSession("shortened", kim.id(), T0, expires, expires, 20);
+    assertFalse(db.endExpiredSession("shortened", T0.plusSeconds(10), T0.minusSeconds(1), noticer));
+    assertTrue( // idle by a timeout set shorter since it began, its stored end still ahead
+        db.endExpiredSession("shortened", T0.plusSeconds(10), T0.plusSeconds(5), noticer));
     List<AuditRecord> ended = db.findAudit(AuditQuery.chainAfter(head, 10));
-    assertEquals(2, ended.size(), ended.toString());
+    assertEquals(3, ended.size(), ended.toString());
+    assertTrue(ended.get(2).fields().contains("\"expired\":\"idle\""), ended.get(2).fields());
     for (AuditRecord r : ended) {
       assertEquals("session.ended", r.action());
       assertEquals("anonymous", r.actorName());

@@ -113,13 +113,14 @@ final class JdbcSessions {
   }
 
   /** Read first, so a token nobody holds takes no write lock. */
-  boolean endExpired(String tokenHash, Instant now, AuditOrigin origin) {
+  boolean endExpired(String tokenHash, Instant now, Instant idleSince, AuditOrigin origin) {
     Optional<AuditEvent> expired =
         tx.read(
             "find expired session",
             () -> {
               sql.expiredSession.setString(1, tokenHash);
               sql.expiredSession.setLong(2, now.toEpochMilli());
+              sql.expiredSession.setLong(3, idleSince.toEpochMilli());
               try (ResultSet rs = sql.expiredSession.executeQuery()) {
                 if (!rs.next()) {
                   return Optional.<AuditEvent>empty();
@@ -141,6 +142,7 @@ final class JdbcSessions {
         () -> {
           sql.deleteExpiredSession.setString(1, tokenHash);
           sql.deleteExpiredSession.setLong(2, now.toEpochMilli());
+          sql.deleteExpiredSession.setLong(3, idleSince.toEpochMilli());
           boolean deleted = sql.deleteExpiredSession.executeUpdate() > 0;
           if (deleted) {
             audit.append(expired.get(), now);

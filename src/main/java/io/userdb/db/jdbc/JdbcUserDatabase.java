@@ -208,8 +208,9 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   }
 
   @Override
-  public boolean endExpiredSession(String tokenHash, Instant now, AuditOrigin origin) {
-    return sessions.endExpired(tokenHash, now, origin);
+  public boolean endExpiredSession(
+      String tokenHash, Instant now, Instant idleSince, AuditOrigin origin) {
+    return sessions.endExpired(tokenHash, now, idleSince, origin);
   }
 
   @Override

@@ -148,8 +148,10 @@ final class Statements {
     expiredSession =
         prepare(
             "SELECT s.expires_at, u.id, u.username FROM sessions s JOIN users u ON u.id = s.user_id"
-                + " WHERE s.token_hash = ? AND s.ends_at <= ?");
-    deleteExpiredSession = prepare("DELETE FROM sessions WHERE token_hash = ? AND ends_at <= ?");
+                + " WHERE s.token_hash = ? AND (s.ends_at <= ? OR s.last_seen_at <= ?)");
+    deleteExpiredSession =
+        prepare(
+            "DELETE FROM sessions WHERE token_hash = ? AND (ends_at <= ? OR last_seen_at <= ?)");
     countSessionsOfUser = prepare("SELECT COUNT(*) FROM sessions WHERE user_id = ?");
     sessionOwner =
         prepare(
