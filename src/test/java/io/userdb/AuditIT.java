@@ -333,6 +333,11 @@ class AuditIT {
             "reason",
             "invalid_username"));
     expect(
+        "Basic that is no base64",
+        () -> http.get("/api/me", "Authorization", "Basic !!not-base64!!"),
+        event(
+            "user.login", "failure", "anonymous", null, "method", "basic", "reason", "malformed"));
+    expect(
         "Basic",
         () -> http.get("/api/me", basic("bob", BOB_SECOND)),
         event("user.login", "success", "bob", "bob", "method", "basic"));

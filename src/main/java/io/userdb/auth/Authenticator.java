@@ -3,6 +3,7 @@ package io.userdb.auth;
 import io.userdb.audit.AuditAction;
 import io.userdb.audit.AuditEvent;
 import io.userdb.audit.AuditOrigin;
+import io.userdb.auth.AuthenticationException.Reason;
 import io.userdb.db.DatabaseAccess;
 import io.userdb.db.User;
 import io.userdb.db.UserDatabase;
@@ -97,26 +98,16 @@ public final class Authenticator {
     try {
       decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new AuthenticationException(AuthenticationException.Reason.MALFORMED);
+      throw refusedBasic(access, clientAddresses, "malformed", Reason.MALFORMED);
     }
     int colon = decoded.indexOf(':');
     if (colon < 0) {
-      throw new AuthenticationException(AuthenticationException.Reason.MALFORMED);
+      throw refusedBasic(access, clientAddresses, "malformed", Reason.MALFORMED);
     }
     String username = decoded.substring(0, colon);
     String password = decoded.substring(colon + 1);
-    if (!AccountRules.isValidUsername(username)) { // recorded without it, as a sign-in's is
-      logins.recordRefused(
-          access.db(),
-          AuditEvent.failure(
-                  AuditAction.USER_LOGIN,
-                  AuditOrigin.anonymous(clientAddresses.get(), route),
-                  null,
-                  null)
-              .with("method", "basic")
-              .with("reason", "invalid_username"),
-          "invalid_username");
-      throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
+    if (!AccountRules.isValidUsername(username)) {
+      throw refusedBasic(access, clientAddresses, "invalid_username", Reason.INVALID_CREDENTIALS);
     }
     BasicCredentialCache.Key key = credentialCache.key(username, password);
     long version = access.dataVersion();
@@ -160,6 +151,25 @@ public final class Authenticator {
       throw new AuthenticationException(AuthenticationException.Reason.LOCKED, locked.retryAfter());
     }
     throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
+  }
+
+  /**
+   * Basic credentials refused before any account is looked at: recorded without what was sent (a
+   * name no account can have may be a password), coalesced, as anyone can send them at will.
+   */
+  private AuthenticationException refusedBasic(
+      DatabaseAccess access, Supplier<String> clientAddresses, String reason, Reason answer) {
+    logins.recordRefused(
+        access.db(),
+        AuditEvent.failure(
+                AuditAction.USER_LOGIN,
+                AuditOrigin.anonymous(clientAddresses.get(), route),
+                null,
+                null)
+            .with("method", "basic")
+            .with("reason", reason),
+        reason);
+    return new AuthenticationException(answer);
   }
 
   private boolean isVerified(BasicCredentialCache.Key key, Optional<User> current) {
