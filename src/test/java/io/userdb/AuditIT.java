@@ -390,42 +390,34 @@ class AuditIT {
     Thread.sleep(1_500);
     expect(
         "the cookie of a session idle past its timeout",
-        () -> {
-          Reply r = http.get("/api/me", session(admin));
-          status(401, r);
-          return r;
-        },
-        event(
-            "session.ended",
-            "success",
-            "anonymous",
-            "admin",
-            "reason",
-            "expired",
-            "expired",
-            "idle",
-            "session",
-            "*"));
+        () -> refusedAsEnded(admin),
+        IDLE_ADMIN_SESSION_ENDED);
     expect("the same cookie again", () -> http.get("/api/me", session(admin)));
     expect(
         "the cookie of a session begun under a longer timeout, its stored end still ahead",
-        () -> {
-          Reply r = http.get("/api/me", session(begunLonger));
-          status(401, r);
-          return r;
-        },
-        event(
-            "session.ended",
-            "success",
-            "anonymous",
-            "admin",
-            "reason",
-            "expired",
-            "expired",
-            "idle",
-            "session",
-            "*"));
+        () -> refusedAsEnded(begunLonger),
+        IDLE_ADMIN_SESSION_ENDED);
     assertNoSecretIn(recordsAfter(0).toString());
+  }
+
+  private static final Expected IDLE_ADMIN_SESSION_ENDED =
+      event(
+          "session.ended",
+          "success",
+          "anonymous",
+          "admin",
+          "reason",
+          "expired",
+          "expired",
+          "idle",
+          "session",
+          "*");
+
+  /** {@code GET /api/me} with a session cookie, refused as the session has ended. */
+  private Reply refusedAsEnded(String cookie) {
+    Reply r = http.get("/api/me", session(cookie));
+    status(401, r);
+    return r;
   }
 
   /**

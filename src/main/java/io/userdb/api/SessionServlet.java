@@ -1,7 +1,5 @@
 package io.userdb.api;
 
-import io.userdb.audit.AuditAction;
-import io.userdb.audit.AuditEvent;
 import io.userdb.audit.AuditOrigin;
 import io.userdb.auth.AccountRules;
 import io.userdb.auth.AuthenticationException;
@@ -58,12 +56,7 @@ final class SessionServlet extends ApiServlet {
    */
   private LoginResult refusedName(UserDatabasePool.Access access, AuditOrigin origin) {
     ctx.logins()
-        .recordRefused(
-            access.db(),
-            AuditEvent.failure(AuditAction.USER_LOGIN, origin, null, null)
-                .with("method", "password")
-                .with("reason", "invalid_username"),
-            "invalid_username");
+        .recordRefusedUnread(access.db(), origin, LoginService.Method.PASSWORD, "invalid_username");
     return new LoginResult.Failure();
   }
 

@@ -153,21 +153,13 @@ public final class Authenticator {
     throw new AuthenticationException(AuthenticationException.Reason.INVALID_CREDENTIALS);
   }
 
-  /**
-   * Basic credentials refused before any account is looked at: recorded without what was sent (a
-   * name no account can have may be a password), coalesced, as anyone can send them at will.
-   */
+  /** Basic credentials refused before any account is looked at, recorded as such. */
   private AuthenticationException refusedBasic(
       DatabaseAccess access, Supplier<String> clientAddresses, String reason, Reason answer) {
-    logins.recordRefused(
+    logins.recordRefusedUnread(
         access.db(),
-        AuditEvent.failure(
-                AuditAction.USER_LOGIN,
-                AuditOrigin.anonymous(clientAddresses.get(), route),
-                null,
-                null)
-            .with("method", "basic")
-            .with("reason", reason),
+        AuditOrigin.anonymous(clientAddresses.get(), route),
+        LoginService.Method.BASIC,
         reason);
     return new AuthenticationException(answer);
   }

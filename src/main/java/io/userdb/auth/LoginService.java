@@ -296,6 +296,21 @@ public final class LoginService {
     recordCoalesced(db, failure, on, clock.instant());
   }
 
+  /**
+   * Records credentials refused before any account is looked at (a name no account can have, Basic
+   * that does not decode): without what was sent, as a name there may be a password typed in the
+   * wrong field, and coalesced per {@code reason}.
+   */
+  public void recordRefusedUnread(
+      UserDatabase db, AuditOrigin origin, Method method, String reason) {
+    recordRefused(
+        db,
+        AuditEvent.failure(AuditAction.USER_LOGIN, origin, null, null)
+            .with("method", method.id())
+            .with("reason", reason),
+        reason);
+  }
+
   private void recordCoalesced(UserDatabase db, AuditEvent event, String on, Instant now) {
     coalescer.record(event, on, recorded -> db.appendAudit(recorded, now));
   }

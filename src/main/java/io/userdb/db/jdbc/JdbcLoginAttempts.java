@@ -3,6 +3,7 @@ package io.userdb.db.jdbc;
 import io.userdb.audit.AuditAction;
 import io.userdb.audit.AuditEvent;
 import io.userdb.db.LoginAttempt;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -39,20 +40,35 @@ final class JdbcLoginAttempts {
             failures = rs.getInt(1);
             expired = rs.getLong(2);
           }
-          Instant lock = lockFor.apply(failures);
-          if (expired > 0 || lock.isAfter(now)) {
-            sql.setLock.setLong(1, lock.isAfter(now) ? lock.toEpochMilli() : 0);
-            sql.setLock.setLong(2, userId);
-            sql.setLock.executeUpdate();
-          }
-          if (expired > 0) {
-            audit.append(unlocked(onLock, expired), now);
-          }
-          if (lock.isAfter(now)) {
-            audit.append(locked(onLock, failures, lock), now);
-          }
-          return new LoginAttempt(true, failures, lock);
+          sql.setLock.setLong(2, userId);
+          return reserved(failures, expired, lockFor, now, onLock, sql.setLock);
         });
+  }
+
+  /**
+   * A reservation made: the count it reached sets a lock if the policy says so, and a lock it found
+   * run out ({@code expired}, 0 for none) is cleared and recorded. {@code setLock} names its row.
+   */
+  private LoginAttempt reserved(
+      int attempts,
+      long expired,
+      IntFunction<Instant> lockFor,
+      Instant now,
+      AuditEvent onLock,
+      PreparedStatement setLock)
+      throws SQLException {
+    Instant lock = lockFor.apply(attempts);
+    if (expired > 0 || lock.isAfter(now)) {
+      setLock.setLong(1, lock.isAfter(now) ? lock.toEpochMilli() : 0);
+      setLock.executeUpdate();
+    }
+    if (expired > 0) {
+      audit.append(unlocked(onLock, expired), now);
+    }
+    if (lock.isAfter(now)) {
+      audit.append(locked(onLock, attempts, lock), now);
+    }
+    return new LoginAttempt(true, attempts, lock);
   }
 
   private Instant currentLock(long userId) throws SQLException {
@@ -133,19 +149,8 @@ final class JdbcLoginAttempts {
             attempts = rs.getInt(1);
             expired = rs.getLong(2);
           }
-          Instant lock = lockFor.apply(attempts);
-          if (expired > 0 || lock.isAfter(now)) {
-            sql.setLimitLock.setLong(1, lock.isAfter(now) ? lock.toEpochMilli() : 0);
-            sql.setLimitLock.setString(2, key);
-            sql.setLimitLock.executeUpdate();
-          }
-          if (expired > 0) {
-            audit.append(unlocked(onLock, expired), now);
-          }
-          if (lock.isAfter(now)) {
-            audit.append(locked(onLock, attempts, lock), now);
-          }
-          return new LoginAttempt(true, attempts, lock);
+          sql.setLimitLock.setString(2, key);
+          return reserved(attempts, expired, lockFor, now, onLock, sql.setLimitLock);
         });
   }
 

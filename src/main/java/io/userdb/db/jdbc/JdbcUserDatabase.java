@@ -272,13 +272,13 @@ public abstract class JdbcUserDatabase implements UserDatabase {
   public int pruneAudit(Instant before, Instant now, AuditOrigin origin, int batch) {
     AuditEvent event = AuditEvent.success(AuditAction.AUDIT_PRUNED, origin, null, null);
     int removed = 0;
-    for (JdbcAudit.Pruned step; ; removed += step.removed()) {
+    JdbcAudit.Pruned step;
+    do {
       step =
           tx.writeUnannounced("prune the audit log", () -> audit.prune(before, now, event, batch));
-      if (step.passed() == 0) {
-        return removed;
-      }
-    }
+      removed += step.removed();
+    } while (step.passed() > 0);
+    return removed;
   }
 
   @Override
