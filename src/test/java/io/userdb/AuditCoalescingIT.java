@@ -142,6 +142,33 @@ class AuditCoalescingIT {
     assertEquals(REQUESTS, occurrences(refused), "every refused sign-in counted");
   }
 
+  /** Basic that names no account anyone could have: sent at will, in parallel, and coalesced. */
+  @Test
+  void three_hundred_basic_headers_refused_unread_write_a_handful_of_records() throws Exception {
+    server = TestServer.start(folder);
+    hammer(
+        i ->
+            server
+                .http
+                .get(
+                    "/api/me",
+                    i % 2 == 0
+                        ? HttpApi.basic("no such name " + i, "p")
+                        : new String[] {"Authorization", "Basic !!" + i})
+                .status(),
+        401);
+
+    List<AuditRecord> refused =
+        afterRestart("user.login").stream()
+            .filter(r -> r.fields().contains("\"method\":\"basic\""))
+            .toList();
+    assertTrue(refused.size() <= 6, "records: " + refused.size()); // two reasons, a few each
+    assertEquals(REQUESTS, occurrences(refused), "every refusal counted");
+    for (AuditRecord r : refused) {
+      assertFalse(r.toString().contains("no such name"), "what was sent is not kept: " + r);
+    }
+  }
+
   /** Plain users made by the admin, signed in: their session tokens, in order. */
   private List<String> signedInUsers(String... names) {
     String admin = server.http.login("admin", TestServer.ADMIN_PASSWORD);
