@@ -35,9 +35,13 @@ function showSignIn(notice = "") {
   if (notice) status(message, notice, true);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const reply = await call("POST", "/api/session",
-      { username: form.elements.username.value, password: form.elements.password.value });
-    if (reply.status === 200) {
+    const credentials = { username: form.elements.username.value, password: form.elements.password.value };
+    const back = new URLSearchParams(location.search).get("return");
+    if (back !== null) credentials.return = back; // checked by the server, which says where to go
+    const reply = await call("POST", "/api/session", credentials);
+    if (reply.status === 200 && typeof reply.body.returnTo === "string") {
+      location.assign(reply.body.returnTo); // a path on this site: the server allows nothing else
+    } else if (reply.status === 200) {
       showProfile(reply.body);
     } else {
       form.elements.password.value = "";

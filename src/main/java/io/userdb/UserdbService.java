@@ -28,10 +28,17 @@ import io.userdb.db.StoreUnavailableException;
 import io.userdb.db.UserDatabasePool;
 import io.userdb.db.UserStore;
 import io.userdb.db.UserStores;
+import io.userdb.failure.StartupException;
+import io.userdb.fastcgi.FastCgiLimits;
+import io.userdb.fastcgi.FastCgiServer;
+import io.userdb.guard.Guard;
+import io.userdb.net.AddressBlocks;
 import io.userdb.server.TomcatSettings;
 import io.userdb.server.UserdbServer;
 import jakarta.servlet.http.HttpServlet;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +71,7 @@ public final class UserdbService implements AutoCloseable {
   private final ScheduledExecutorService housekeeping;
   private final AuditUpkeep auditUpkeep;
   private final AuditLogFile auditLog;
+  private final FastCgiServer guard; // null when --fastcgi-port is -1
   private final ServiceConfig config;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -74,8 +82,10 @@ public final class UserdbService implements AutoCloseable {
       UserdbServer server,
       ScheduledExecutorService housekeeping,
       AuditUpkeep auditUpkeep,
-      AuditLogFile auditLog) {
+      AuditLogFile auditLog,
+      FastCgiServer guard) {
     this.auditLog = auditLog;
+    this.guard = guard;
     this.config = config;
     this.auditUpkeep = auditUpkeep;
     this.store = store;
@@ -217,11 +227,28 @@ public final class UserdbService implements AutoCloseable {
           new AuditUpkeep(pool, coalescer, clock, config.auditRetention(), self);
       server.onRefusedAjp(auditUpkeep::refusedAjp);
       server.start();
+      FastCgiServer guard;
+      try {
+        guard =
+            startGuard(
+                config,
+                new Guard(
+                    pool,
+                    authenticator,
+                    clientAddresses,
+                    coalescer,
+                    config.defaultUser(),
+                    config.jvmRoute()));
+      } catch (RuntimeException e) {
+        server.stop(Duration.ZERO);
+        throw e;
+      }
       ScheduledExecutorService housekeeping = sweepSessions(pool, sessions, logins, self);
       auditUpkeep.schedule(housekeeping);
       UserdbService service =
-          new UserdbService(config, store, pool, server, housekeeping, auditUpkeep, auditLog);
-      service.record(AuditAction.SERVICE_STARTED, server.httpPort(), server.ajpPort());
+          new UserdbService(
+              config, store, pool, server, housekeeping, auditUpkeep, auditLog, guard);
+      service.record(AuditAction.SERVICE_STARTED, service.ports());
       service.printListening(console);
       return service;
     } catch (RuntimeException e) {
@@ -229,6 +256,34 @@ public final class UserdbService implements AutoCloseable {
       store.close();
       AuditUpkeep.closeLog(auditLog);
       throw e;
+    }
+  }
+
+  /**
+   * The FastCGI authorizer, when a port is given. A peer beyond loopback must be in {@code
+   * --fastcgi-allow}: FastCGI carries no credentials, so whoever reaches the port can ask whose a
+   * cookie is.
+   */
+  private static FastCgiServer startGuard(ServiceConfig config, Guard guard) {
+    if (config.fastcgiPort() < 0) {
+      return null;
+    }
+    AddressBlocks allowed = AddressBlocks.parse(config.fastcgiAllow());
+    try {
+      return FastCgiServer.start(
+          InetAddress.getByName(config.fastcgiAddress()),
+          config.fastcgiPort(),
+          guard,
+          FastCgiLimits.DEFAULT,
+          peer -> peer.isLoopbackAddress() || allowed.contains(peer));
+    } catch (IOException e) {
+      throw new StartupException(
+          "cannot listen for FastCGI on "
+              + config.fastcgiAddress()
+              + ":"
+              + config.fastcgiPort()
+              + ": "
+              + e.getMessage());
     }
   }
 
@@ -287,6 +342,10 @@ public final class UserdbService implements AutoCloseable {
     if (server.ajpPort() >= 0) {
       console.println("userdb: ajp listening on " + server.ajpAddress() + ":" + server.ajpPort());
     }
+    if (guard != null) {
+      console.println(
+          "userdb: fastcgi listening on " + guard.address().getHostAddress() + ":" + guard.port());
+    }
     console.flush();
   }
 
@@ -294,15 +353,14 @@ public final class UserdbService implements AutoCloseable {
    * Records the service starting or stopping. A store that cannot take it is logged, not fatal: a
    * stop must go on, and a start has just shown the store works.
    */
-  private void record(AuditAction action, int httpPort, int ajpPort) {
+  private void record(AuditAction action, Map<String, Integer> ports) {
     try (UserDatabasePool.Access access = pool.access()) {
-      access
-          .db()
-          .appendAudit(
-              AuditEvent.success(action, AuditOrigin.system(config.jvmRoute()), null, null)
-                  .with("http_port", httpPort)
-                  .with("ajp_port", ajpPort),
-              java.time.Instant.now());
+      AuditEvent event =
+          AuditEvent.success(action, AuditOrigin.system(config.jvmRoute()), null, null);
+      for (Map.Entry<String, Integer> port : ports.entrySet()) {
+        event = event.with(port.getKey(), port.getValue());
+      }
+      access.db().appendAudit(event, java.time.Instant.now());
     } catch (DatabaseException e) {
       LOG.warning("could not record " + action.id() + " in the audit log: " + e.getMessage());
     }
@@ -310,6 +368,22 @@ public final class UserdbService implements AutoCloseable {
 
   public int httpPort() {
     return server.httpPort();
+  }
+
+  /** The FastCGI authorizer's port, or -1 when it is off. */
+  public int fastcgiPort() {
+    return guard == null ? -1 : guard.port();
+  }
+
+  /** The ports served, by the audit record's names; the authorizer's only when it listens. */
+  private Map<String, Integer> ports() {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("http_port", server.httpPort());
+    ports.put("ajp_port", server.ajpPort());
+    if (guard != null) {
+      ports.put("fastcgi_port", guard.port());
+    }
+    return ports;
   }
 
   public int ajpPort() {
@@ -327,11 +401,13 @@ public final class UserdbService implements AutoCloseable {
       return;
     }
     housekeeping.shutdownNow();
-    int httpPort = server.httpPort(); // the ports served: after the stop they are gone
-    int ajpPort = server.ajpPort();
+    Map<String, Integer> ports = ports(); // the ports served: after the stop they are gone
+    if (guard != null) {
+      guard.stop(SHUTDOWN_GRACE);
+    }
     server.stop(SHUTDOWN_GRACE);
     auditUpkeep.drain();
-    record(AuditAction.SERVICE_STOPPED, httpPort, ajpPort);
+    record(AuditAction.SERVICE_STOPPED, ports);
     pool.close();
     store.close();
     AuditUpkeep.closeLog(auditLog);

@@ -70,6 +70,7 @@ class HttpdConfTest {
     assertEquals(
         List.of(
             "<IfDefine USERDB_BALANCER> userdb-balancer.conf",
+            "<IfDefine USERDB_GUARD> userdb-guard.conf",
             "userdb.conf",
             "<IfDefine USERDB_PROXY_AUTH> userdb-proxy-auth.conf"),
         includes(linux));

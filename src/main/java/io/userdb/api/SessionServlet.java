@@ -8,6 +8,7 @@ import io.userdb.auth.LoginResult;
 import io.userdb.auth.LoginService;
 import io.userdb.auth.SessionService;
 import io.userdb.db.UserDatabasePool;
+import io.userdb.guard.ReturnTarget;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -24,9 +25,10 @@ final class SessionServlet extends ApiServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    JsonBody body = JsonBody.read(request, "username", "password");
+    JsonBody body = JsonBody.read(request, "username", "password", "return");
     String username = body.requiredString("username");
     String password = body.requiredString("password");
+    String returnTo = returnTarget(body.optionalString("return"));
     try (UserDatabasePool.Access access = ctx.pool().access()) {
       AuditOrigin origin = AuditOrigin.anonymous(ctx.clientAddress(request), ctx.route());
       LoginResult result =
@@ -46,8 +48,25 @@ final class SessionServlet extends ApiServlet {
       String token = ctx.sessions().start(access.db(), success.user(), signedIn);
       response.addHeader(
           "Set-Cookie", cookie(token, ctx.sessions().maxAge().toSeconds(), request.isSecure()));
-      reply(access, response, 200, UserJson.of(success.user()));
+      UserJson user = UserJson.of(success.user());
+      reply(access, response, 200, returnTo == null ? user : user.returningTo(returnTo));
     }
+  }
+
+  /**
+   * The page a guarded request came from (the guard sends browsers here with {@code ?return=}),
+   * only if it is a path on this site; checked before any password is, so a crafted link costs no
+   * hash and a sign-in never ends on another site.
+   */
+  private static String returnTarget(String given) {
+    if (given == null) {
+      return null;
+    }
+    return ReturnTarget.check(given)
+        .orElseThrow(
+            () ->
+                ApiException.badRequest(
+                    "invalid_return", "the page to return to must be a path on this site"));
   }
 
   /**
@@ -81,14 +100,7 @@ final class SessionServlet extends ApiServlet {
     response.setStatus(204);
   }
 
-  /** Secure only when the request came over TLS (Apache tells Tomcat so through AJP). */
   static String cookie(String token, long maxAgeSeconds, boolean secure) {
-    return SessionService.COOKIE
-        + "="
-        + token
-        + "; Path=/; Max-Age="
-        + maxAgeSeconds
-        + "; HttpOnly; SameSite=Strict"
-        + (secure ? "; Secure" : "");
+    return SessionService.cookie(token, maxAgeSeconds, secure);
   }
 }

@@ -10,8 +10,8 @@ import java.util.TreeSet;
  * The public shape of a user: never the hash, never the lockout counters. A record rather than a
  * map: the fields and their order are in one place, and Jackson writes it with a serializer built
  * once, cheaper than a map on every {@code GET /api/me} (docs/PERFORMANCE-HISTORY.md). Absent
- * fields are left out: the default user has no account, and only {@code /api/me} says how the
- * caller was recognised.
+ * fields are left out: the default user has no account, only {@code /api/me} says how the caller
+ * was recognised, and only a sign-in asked to return somewhere says where ({@code returnTo}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record UserJson(
@@ -22,7 +22,8 @@ record UserJson(
     Boolean disabled,
     String createdAt,
     String updatedAt,
-    String authenticatedBy) {
+    String authenticatedBy,
+    String returnTo) {
 
   static UserJson of(User user) {
     return of(user, null);
@@ -35,7 +36,15 @@ record UserJson(
       return of(caller.user(), method);
     }
     return new UserJson(
-        caller.username(), null, null, new TreeSet<>(caller.roles()), null, null, null, method);
+        caller.username(),
+        null,
+        null,
+        new TreeSet<>(caller.roles()),
+        null,
+        null,
+        null,
+        method,
+        null);
   }
 
   private static UserJson of(User user, String authenticatedBy) {
@@ -47,6 +56,13 @@ record UserJson(
         user.disabled(),
         user.createdAt().toString(),
         user.updatedAt().toString(),
-        authenticatedBy);
+        authenticatedBy,
+        null);
+  }
+
+  /** The same user, with the page the sign-in sends the browser back to. */
+  UserJson returningTo(String path) {
+    return new UserJson(
+        username, displayName, email, roles, disabled, createdAt, updatedAt, authenticatedBy, path);
   }
 }

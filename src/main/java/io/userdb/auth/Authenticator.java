@@ -171,6 +171,16 @@ public final class Authenticator {
   }
 
   /**
+   * The account of the user Apache authenticated, as {@code --trust-proxy-user} takes it: for the
+   * guard's role checks, where Apache itself names the user.
+   *
+   * @throws AuthenticationException if no enabled account has exactly that name
+   */
+  public Caller apacheUser(UserDatabase db, String name, Supplier<String> clientAddress) {
+    return proxy(db, name, clientAddress);
+  }
+
+  /**
    * The account named exactly as Apache's user: names are unique ignoring case here, but Apache's
    * are not, so its {@code ADMIN} must not become userdb's {@code admin}. A refusal is recorded; an
    * accepted name is not, as Apache signs it in on every request.

@@ -18,7 +18,7 @@ public record Caller(
     return new Caller(user.username(), user.roles(), method, user, sessionHash);
   }
 
-  static Caller defaultUser(String name) {
+  public static Caller defaultUser(String name) {
     return new Caller(name, Set.of(GUEST), AuthMethod.DEFAULT, null, null);
   }
 

@@ -31,6 +31,21 @@ import java.util.function.Supplier;
 public final class SessionService {
 
   public static final String COOKIE = "USERDB_SESSION";
+
+  /**
+   * The session cookie's Set-Cookie value: the whole site ({@code Path=/}), so content Apache
+   * guards with userdb sees it too; Secure only when the request came over TLS.
+   */
+  public static String cookie(String token, long maxAgeSeconds, boolean secure) {
+    return COOKIE
+        + "="
+        + token
+        + "; Path=/; Max-Age="
+        + maxAgeSeconds
+        + "; HttpOnly; SameSite=Strict"
+        + (secure ? "; Secure" : "");
+  }
+
   static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
   /**

@@ -81,6 +81,24 @@ public final class Options {
               "FILE",
               null,
               "read the AJP secret from this file (keep it 0600) instead of `--ajp-secret`"),
+          Option.text(
+              "fastcgi-address",
+              "ADDR",
+              "127.0.0.1",
+              "address of the FastCGI authorizer (for Apache's mod_authnz_fcgi, see Protect other content)"),
+          Option.number(
+              "fastcgi-port",
+              "PORT",
+              "-1",
+              PORT,
+              "`0`: any free port; `-1` (the default): no FastCGI authorizer"),
+          Option.text(
+                  "fastcgi-allow",
+                  "LIST",
+                  "",
+                  "addresses or CIDR blocks of Apache hosts beyond loopback that may ask the FastCGI"
+                      + " authorizer; any other peer is closed on unanswered (FastCGI carries no credentials)")
+              .allowingEmpty(),
           Option.number(
               "pool-max-total",
               "N",

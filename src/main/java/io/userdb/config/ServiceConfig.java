@@ -1,5 +1,6 @@
 package io.userdb.config;
 
+import io.userdb.net.AddressBlocks;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.RecordComponent;
@@ -33,6 +34,9 @@ public record ServiceConfig(
     String ajpAddress,
     int ajpPort,
     String ajpSecret,
+    String fastcgiAddress,
+    int fastcgiPort,
+    String fastcgiAllow,
     int poolMaxTotal,
     int poolMinIdle,
     Duration poolMaxWait,
@@ -222,6 +226,12 @@ public record ServiceConfig(
   private void validate() {
     checkAddress("http-address", httpAddress);
     checkAddress("ajp-address", ajpAddress);
+    checkAddress("fastcgi-address", fastcgiAddress);
+    try {
+      AddressBlocks.parse(fastcgiAllow);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("fastcgi-allow: " + e.getMessage());
+    }
     if (requireProxyUser && !trustProxyUser) {
       throw new ConfigException(
           "require-proxy-user needs trust-proxy-user: only then is Apache's user taken");

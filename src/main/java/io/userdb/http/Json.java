@@ -56,10 +56,19 @@ public final class Json {
 
   public static void writeError(
       HttpServletResponse response, int status, String code, String message) throws IOException {
+    writeRendered(response, status, errorBody(code, message));
+  }
+
+  /** {@code {"error":code,"message":message}}, the one shape of every error userdb answers. */
+  public static byte[] errorBody(String code, String message) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", code);
     body.put("message", message);
-    write(response, status, body);
+    try {
+      return bytes(body);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // two strings always serialise
+    }
   }
 
   /** A snake_case code for a bare HTTP status, for errors raised outside our servlets. */

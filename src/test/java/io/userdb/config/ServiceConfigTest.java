@@ -218,6 +218,27 @@ class ServiceConfigTest {
   }
 
   @Test
+  void the_fastcgi_authorizer_is_off_by_default_on_loopback_and_refuses_a_bad_allow_list() {
+    ServiceConfig defaults = ServiceConfig.load(Map.of(), Map.of(), null);
+    assertEquals(-1, defaults.fastcgiPort());
+    assertEquals("127.0.0.1", defaults.fastcgiAddress());
+    assertEquals("", defaults.fastcgiAllow());
+    for (String bad : List.of("10.0.0.0/33", "apache.example.org", "10.0.0.1,,garbage")) {
+      String message =
+          assertThrows(
+                  ConfigException.class,
+                  () -> ServiceConfig.load(Map.of("fastcgi-allow", bad), Map.of(), null),
+                  bad)
+              .getMessage();
+      assertTrue(message.startsWith("fastcgi-allow: "), message);
+    }
+    assertThrows(
+        ConfigException.class,
+        () ->
+            ServiceConfig.load(Map.of("fastcgi-address", "no-such-host.invalid"), Map.of(), null));
+  }
+
+  @Test
   void serve_help_lists_each_option_once_with_the_help_and_default_of_the_table() {
     String help = serveHelp();
     String flat = help.replaceAll("\\s+", " ");
@@ -269,6 +290,9 @@ class ServiceConfigTest {
     s.put("ajp-port", "8010");
     s.put("ajp-secret", SECRET);
     s.put("ajp-secret-file", Files.writeString(folder.resolve("secret"), SECRET + "\n").toString());
+    s.put("fastcgi-address", "localhost");
+    s.put("fastcgi-port", "9009");
+    s.put("fastcgi-allow", "10.0.0.0/8,fd00::/8");
     s.put("pool-max-total", "3");
     s.put("pool-min-idle", "0");
     s.put("pool-max-wait", "5s");
